@@ -1,0 +1,76 @@
+"""Departments and users."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from chengxin.accounts.choices import ADMINISTRATIVE_ROLES, STAFF_ROLES, DepartmentKind, Role
+
+
+class Department(models.Model):
+    """A responsible unit of the work plan (市税务局, 市法院, …) that provides or uses records.
+
+    Reference data: loaded by ``chengxin seed`` and editable afterwards. ``code`` is stable and is
+    what files, the CLI and the API refer to.
+    """
+
+    code = models.CharField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=40, blank=True)
+    name_en = models.CharField(_("英文名称"), max_length=160, blank=True)
+    kind = models.CharField(
+        _("类别"), max_length=20, choices=DepartmentKind.choices, default=DepartmentKind.GOVERNMENT
+    )
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    is_credit_office = models.BooleanField(_("信用办（牵头单位）"), default=False)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in: staff of a department, the credit office, or a citizen.
+
+    Staff of providing and using departments belong to exactly one department; the
+    administrative roles (system admin, security admin, auditor) are separate accounts.
+    """
+
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.CITIZEN)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("部门"),
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+    )
+    display_name = models.CharField(_("姓名"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role__in=["provider", "officer"])
+                | models.Q(department__isnull=False),
+                name="accounts_user_department_staff_has_department",
+            )
+        ]
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_administrative(self) -> bool:
+        return self.role in ADMINISTRATIVE_ROLES

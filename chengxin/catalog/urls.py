@@ -1,0 +1,6 @@
+from django.urls import path
+
+from chengxin.catalog import views
+
+app_name = "catalog"
+urlpatterns = [path("", views.index, name="index")]

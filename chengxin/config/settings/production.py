@@ -1,0 +1,33 @@
+"""Production settings: every secret from the environment, HTTPS only, strict cookies.
+
+``chengxin check --deploy`` passes with these settings once the environment provides
+CHENGXIN_SECRET_KEY, CHENGXIN_ID_KEYS, CHENGXIN_ID_ACTIVE_KEY, CHENGXIN_BLIND_INDEX_KEY,
+CHENGXIN_SIGNING_KEYS, CHENGXIN_SIGNING_ACTIVE_KEY, CHENGXIN_ALLOWED_HOSTS and DATABASE_URL.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from chengxin.config.env import env_str
+from chengxin.config.settings.base import *  # noqa: F403
+
+for _name in (
+    "CHENGXIN_SECRET_KEY",
+    "CHENGXIN_ID_KEYS",
+    "CHENGXIN_ID_ACTIVE_KEY",
+    "CHENGXIN_BLIND_INDEX_KEY",
+    "CHENGXIN_SIGNING_KEYS",
+    "CHENGXIN_SIGNING_ACTIVE_KEY",
+):
+    if not env_str(_name):
+        raise ImproperlyConfigured(f"{_name} must be set in the environment for production.")
+
+DEBUG = False
+SECURE_SSL_REDIRECT = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"

@@ -1,0 +1,21 @@
+"""URL map: the public site at /, staff pages under /staff/, the API under /api/v1/."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from chengxin.api.urls import api
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("staff/admin/", admin.site.urls),
+    path("staff/accounts/", include("chengxin.accounts.urls")),
+    path("staff/catalog/", include("chengxin.catalog.urls")),
+    path("staff/", include("chengxin.backoffice.urls")),
+    path("", include("chengxin.portal.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.STATIC_URL, document_root=settings.STATICFILES_DIRS[0])
