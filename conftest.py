@@ -29,3 +29,34 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     path = Path("test-artifacts") / f"summary-{label}.json"
     path.parent.mkdir(exist_ok=True)
     path.write_text(json.dumps(summary), encoding="utf-8")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def audit_triggers_survive_flush():
+    """Let Django's table flush between transactional tests pass the audit log's triggers.
+
+    ``transactional_db`` and ``live_server`` tests end with a flush of every table (DELETE on
+    SQLite, TRUNCATE on PostgreSQL), which the append-only triggers of the audit tables refuse.
+    Here, and only in the test process, the flush drops the triggers, empties the tables and
+    re-creates the triggers in one transaction, so every test still runs against the real triggers.
+    Production has no code path that drops them.
+    """
+    from django.db import connections, transaction
+
+    from chengxin.core.audit.triggers import (
+        create_append_only_triggers,
+        drop_append_only_triggers,
+    )
+
+    operations_class = type(connections["default"].ops)
+    original_flush = operations_class.execute_sql_flush
+
+    def flush_with_triggers_suspended(operations, sql_list):
+        with transaction.atomic(using=operations.connection.alias):
+            drop_append_only_triggers(operations.connection)
+            original_flush(operations, sql_list)
+            create_append_only_triggers(operations.connection)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(operations_class, "execute_sql_flush", flush_with_triggers_suspended)
+        yield

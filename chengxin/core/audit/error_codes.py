@@ -1,0 +1,13 @@
+"""Machine codes of the audit log: verification findings and refusals."""
+
+SEAL_SEQUENCE_GAP = "audit.seal_sequence_gap"
+SEAL_LINK_BROKEN = "audit.seal_link_broken"
+SEAL_HASH_MISMATCH = "audit.seal_hash_mismatch"
+EVENT_MISSING = "audit.event_missing"
+EVENT_HASH_MISMATCH = "audit.event_hash_mismatch"
+UNKNOWN_ALGORITHM = "audit.unknown_algorithm"
+UNKNOWN_KEY = "audit.unknown_key"
+CHECKPOINT_MISMATCH = "audit.checkpoint_mismatch"
+CHECKPOINT_SIGNATURE_INVALID = "audit.checkpoint_signature_invalid"
+CHECKPOINT_BEYOND_CHAIN = "audit.checkpoint_beyond_chain"
+ACCESS_DENIED = "audit.access_denied"

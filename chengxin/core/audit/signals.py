@@ -1,0 +1,35 @@
+"""Sign-in, failed sign-in and sign-out events, from Django's own authentication signals.
+
+Signals are the right hook here and only here: ``user_logged_in``, ``user_login_failed`` and
+``user_logged_out`` are how Django's authentication itself reports these moments, whichever view
+or backend signed the user in. Every other audit event is written explicitly by its service.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+
+from chengxin.core.audit import events
+
+
+def _on_logged_in(sender, request, user, **kwargs) -> None:
+    events.sign_in_event(user=user, request=request)
+
+
+def _on_login_failed(sender, credentials, request=None, **kwargs) -> None:
+    # Django has already scrubbed the password out of ``credentials``; only the username is read.
+    username_field = get_user_model().USERNAME_FIELD
+    username = credentials.get(username_field) or credentials.get("username") or ""
+    events.sign_in_failed_event(username=str(username), request=request)
+
+
+def _on_logged_out(sender, request, user, **kwargs) -> None:
+    events.sign_out_event(user=user, request=request)
+
+
+def connect_sign_in_receivers() -> None:
+    """Connect the three receivers (idempotent: each has a dispatch uid)."""
+    user_logged_in.connect(_on_logged_in, dispatch_uid="chengxin.audit.sign_in")
+    user_login_failed.connect(_on_login_failed, dispatch_uid="chengxin.audit.sign_in_failed")
+    user_logged_out.connect(_on_logged_out, dispatch_uid="chengxin.audit.sign_out")
