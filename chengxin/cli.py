@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"serve": "serve", "run": "serve"}
+ALIASES = {"demo-data": "demo_data"}
 
 
 def main(argv: list[str] | None = None) -> None:
