@@ -1,0 +1,8 @@
+"""Machine codes of the core app's refusals: policy values and the working-day calendar."""
+
+POLICY_UNKNOWN = "core.policy_unknown"
+POLICY_INVALID_TYPE = "core.policy_invalid_type"
+POLICY_OUT_OF_RANGE = "core.policy_out_of_range"
+POLICY_REASON_REQUIRED = "core.policy_reason_required"
+CALENDAR_DAY_NOT_FOUND = "core.calendar_day_not_found"
+CALENDAR_DAY_NAME_REQUIRED = "core.calendar_day_name_required"

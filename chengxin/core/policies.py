@@ -1,0 +1,602 @@
+"""Policy values: the periods, deadlines and thresholds that a deployment may change (SPEC preamble).
+
+Each value is declared in code as a ``PolicyDefinition`` (type, default, unit, the legal source
+of the default, a description and the allowed range) and registered here. The value in force is
+stored in ``core.PolicyValue`` and read with ``chengxin.core.selectors.policy_value(name)``; it is
+changed only by ``chengxin.core.services.policy_value_set``, which keeps the history.
+
+Other apps declare their own values in a ``policies`` module of their package
+(``chengxin/<app>/policies.py``) with ``register(PolicyDefinition(...))``; the registry imports
+those modules the first time it is asked for a definition. See ``docs/policies.md``.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from django.conf import settings
+from django.db import connection
+from django.utils.module_loading import autodiscover_modules
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from chengxin.core import error_codes
+from chengxin.core.choices import PolicyType
+from chengxin.core.errors import DomainError, NotFoundError
+
+PolicyScalar = int | bool
+
+NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
+NAME_MAX_LENGTH = 64
+_TRUE_WORDS = frozenset({"true", "yes", "1", "是"})
+_FALSE_WORDS = frozenset({"false", "no", "0", "否"})
+
+
+@dataclass(frozen=True)
+class PolicyDefinition:
+    """One named policy value as the code declares it.
+
+    ``name`` is dotted lower case (``disclosure.general_months``) and at most 64 characters.
+    ``default`` must itself be valid. ``minimum`` and ``maximum`` are inclusive bounds of a whole
+    number value (not used for ``boolean``). ``legal_source`` names the rule that sets the
+    default, with its article where known, or says 平台默认值 when the default is the platform's
+    own choice.
+    """
+
+    name: str
+    type: PolicyType
+    default: PolicyScalar
+    title: str
+    unit: str
+    legal_source: str
+    description: str
+    description_en: str
+    minimum: int | None = None
+    maximum: int | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.name) > NAME_MAX_LENGTH or not NAME_PATTERN.fullmatch(self.name):
+            raise ValueError(f"Policy name {self.name!r} is not a dotted lower-case name.")
+        self.validate(self.default)
+
+    def validate(self, value: object) -> PolicyScalar:
+        """Return ``value`` if it fits this definition; raise ``DomainError`` otherwise."""
+        if self.type == PolicyType.BOOLEAN:
+            if not isinstance(value, bool):
+                raise _invalid_type(self)
+            return value
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _invalid_type(self)
+        if not self.accepts(value):
+            raise _out_of_range(self, value)
+        return value
+
+    def accepts(self, number: int) -> bool:
+        """Whether a whole number lies inside the allowed range."""
+        below = self.minimum is not None and number < self.minimum
+        above = self.maximum is not None and number > self.maximum
+        return not (below or above)
+
+    def parse(self, text: str) -> PolicyScalar:
+        """Read a value typed by an operator (CLI, admin form) and validate it."""
+        cleaned = text.strip().lower()
+        if self.type == PolicyType.BOOLEAN:
+            if cleaned in _TRUE_WORDS:
+                return True
+            if cleaned in _FALSE_WORDS:
+                return False
+            raise _invalid_type(self)
+        try:
+            number = int(cleaned)
+        except ValueError:
+            raise _invalid_type(self) from None
+        return self.validate(number)
+
+    def display(self, value: PolicyScalar) -> str:
+        """The value as staff read it: ``3 个月``, ``是``."""
+        if self.type == PolicyType.BOOLEAN:
+            return gettext("是") if value else gettext("否")
+        return f"{value} {self.unit}".strip()
+
+    def range_display(self) -> str:
+        """The allowed range as staff read it, or an empty string for a boolean."""
+        if self.type == PolicyType.BOOLEAN:
+            return ""
+        low = "" if self.minimum is None else str(self.minimum)
+        high = "" if self.maximum is None else str(self.maximum)
+        return f"{low}–{high} {self.unit}".strip()
+
+
+def _invalid_type(definition: PolicyDefinition) -> DomainError:
+    return DomainError(
+        code=error_codes.POLICY_INVALID_TYPE,
+        message=gettext("政策参数“%(name)s”的取值类型应为%(type)s。")
+        % {"name": definition.name, "type": definition.type.label},
+        message_en=f"Policy {definition.name} takes a value of type {definition.type.value}.",
+        details={"policy": definition.name, "type": definition.type.value},
+    )
+
+
+def _out_of_range(definition: PolicyDefinition, value: int) -> DomainError:
+    return DomainError(
+        code=error_codes.POLICY_OUT_OF_RANGE,
+        message=gettext("政策参数“%(name)s”的取值 %(value)s 超出允许范围（%(range)s）。")
+        % {"name": definition.name, "value": value, "range": definition.range_display()},
+        message_en=(
+            f"Policy {definition.name} value {value} is outside the allowed range "
+            f"{definition.minimum}..{definition.maximum}."
+        ),
+        details={
+            "policy": definition.name,
+            "minimum": definition.minimum,
+            "maximum": definition.maximum,
+        },
+    )
+
+
+# --- Registry ------------------------------------------------------------------------------
+
+_REGISTRY: dict[str, PolicyDefinition] = {}
+_DISCOVERED = False
+
+
+def register(definition: PolicyDefinition) -> PolicyDefinition:
+    """Add a definition to the registry and return it (so a module can keep it as a constant).
+
+    Registering the same definition again is harmless (a module imported twice); registering a
+    different definition under a name already taken is a programming error.
+    """
+    existing = _REGISTRY.get(definition.name)
+    if existing is not None and existing != definition:
+        raise ValueError(f"Policy {definition.name!r} is already registered differently.")
+    _REGISTRY[definition.name] = definition
+    return definition
+
+
+def get_definition(name: str) -> PolicyDefinition:
+    """The definition registered under ``name``; ``NotFoundError`` for an unknown name."""
+    _discover()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise NotFoundError(
+            code=error_codes.POLICY_UNKNOWN,
+            message=gettext("没有名为“%(name)s”的政策参数。") % {"name": name},
+            message_en=f"There is no policy named {name}.",
+        ) from None
+
+
+def all_definitions() -> list[PolicyDefinition]:
+    """Every registered definition, ordered by name."""
+    _discover()
+    return [_REGISTRY[name] for name in sorted(_REGISTRY)]
+
+
+def _discover() -> None:
+    """Import the ``policies`` module of every installed app once, so all are registered."""
+    global _DISCOVERED
+    if not _DISCOVERED:
+        autodiscover_modules("policies")
+        _DISCOVERED = True
+
+
+# --- Process-local snapshots of small tables (policy values, the calendar table) --------------
+
+Snapshot = TypeVar("Snapshot")
+DEFAULT_CACHE_SECONDS = 60
+
+
+class ProcessSnapshot(Generic[Snapshot]):
+    """A process-local copy of a small, rarely changed table, reloaded when it is too old.
+
+    The copy lives at most ``CHENGXIN_POLICY_CACHE_SECONDS`` (default 60; 0 turns it off). The
+    process that makes a change drops its copy at once and again on commit; other processes see
+    the change when their copy expires. Inside an open transaction the table is always read from
+    the database, so a value written but not yet committed (or rolled back) is never cached.
+    """
+
+    def __init__(self, load: Callable[[], Snapshot]) -> None:
+        self._load = load
+        self._entry: tuple[float, Snapshot] | None = None
+
+    def get(self) -> Snapshot:
+        seconds = getattr(settings, "CHENGXIN_POLICY_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
+        if seconds <= 0 or connection.in_atomic_block:
+            return self._load()
+        now = time.monotonic()
+        entry = self._entry
+        if entry is None or entry[0] <= now:
+            entry = (now + seconds, self._load())
+            self._entry = entry
+        return entry[1]
+
+    def invalidate(self) -> None:
+        self._entry = None
+
+
+# --- Sources cited by the definitions below ---------------------------------------------------
+
+PLATFORM_DEFAULT = _("平台默认值")
+REPAIR_MEASURES = _(
+    "《失信行为纠正后的信用信息修复管理办法（试行）》（国家发展和改革委员会令2023年第58号）"
+)
+CREDIT_CONSTRAINT_OPINION = _(
+    "《国务院办公厅关于进一步完善失信约束制度构建诚信建设长效机制的指导意见》（国办发〔2020〕49号）"
+)
+PERSONAL_INFORMATION_LAW = _("《中华人民共和国个人信息保护法》")
+CITY_PLAN = _("《齐齐哈尔市个人诚信体系建设工作方案》（2017年）")
+
+MONTHS_UNIT = _("个月")
+YEARS_UNIT = _("年")
+DAYS_UNIT = _("日")
+WORKING_DAYS_UNIT = _("个工作日")
+ROWS_UNIT = _("条")
+
+
+def _source(*parts: str) -> str:
+    """Join cited sources with a Chinese semicolon, staying lazy (translated when shown)."""
+    return format_lazy("；".join(["{}"] * len(parts)), *parts)
+
+
+# --- Record lifecycle (SPEC §5) -----------------------------------------------------------------
+
+DISCLOSURE_MINOR = register(
+    PolicyDefinition(
+        name="disclosure.minor_months",
+        type=PolicyType.MONTHS,
+        default=3,
+        title=_("轻微失信记录的展示期限"),
+        unit=MONTHS_UNIT,
+        legal_source=PLATFORM_DEFAULT,
+        description=_("轻微失信记录不向社会公开；自决定日期起经过本期限后自动结束，不再用于核查。"),
+        description_en=(
+            "Minor negative records are never disclosed publicly; they end automatically this "
+            "long after the decision date and no longer count in checks."
+        ),
+        minimum=1,
+        maximum=120,
+    )
+)
+
+DISCLOSURE_GENERAL = register(
+    PolicyDefinition(
+        name="disclosure.general_months",
+        type=PolicyType.MONTHS,
+        default=12,
+        title=_("一般失信记录的公示期限"),
+        unit=MONTHS_UNIT,
+        legal_source=_source(REPAIR_MEASURES, _("一般失信行为的行政处罚信息最长公示期为一年")),
+        description=_("一般失信记录自决定日期起公示，经过本期限后自动停止公示。"),
+        description_en=(
+            "General negative records are disclosed from the decision date and stop being "
+            "disclosed automatically after this period."
+        ),
+        minimum=1,
+        maximum=120,
+    )
+)
+
+DISCLOSURE_SERIOUS = register(
+    PolicyDefinition(
+        name="disclosure.serious_months",
+        type=PolicyType.MONTHS,
+        default=36,
+        title=_("严重失信记录的公示期限"),
+        unit=MONTHS_UNIT,
+        legal_source=_source(REPAIR_MEASURES, _("严重失信行为的行政处罚信息最长公示期为三年")),
+        description=_("严重失信记录自决定日期起公示，经过本期限后自动停止公示。"),
+        description_en=(
+            "Serious negative records are disclosed from the decision date and stop being "
+            "disclosed automatically after this period."
+        ),
+        minimum=1,
+        maximum=120,
+    )
+)
+
+REPAIR_EARLIEST_GENERAL = register(
+    PolicyDefinition(
+        name="repair.general_earliest_months",
+        type=PolicyType.MONTHS,
+        default=3,
+        title=_("一般失信记录最早可申请修复的时间"),
+        unit=MONTHS_UNIT,
+        legal_source=_source(REPAIR_MEASURES, _("一般失信行为的行政处罚信息最短公示期为三个月")),
+        description=_("一般失信记录自决定日期起经过本期限，当事人方可申请信用修复。"),
+        description_en=(
+            "A person may apply to repair a general negative record once this period has passed "
+            "since the decision date."
+        ),
+        minimum=0,
+        maximum=120,
+    )
+)
+
+REPAIR_EARLIEST_SERIOUS = register(
+    PolicyDefinition(
+        name="repair.serious_earliest_months",
+        type=PolicyType.MONTHS,
+        default=12,
+        title=_("严重失信记录最早可申请修复的时间"),
+        unit=MONTHS_UNIT,
+        legal_source=_source(REPAIR_MEASURES, _("严重失信行为的行政处罚信息最短公示期为一年")),
+        description=_("严重失信记录自决定日期起经过本期限，当事人方可申请信用修复。"),
+        description_en=(
+            "A person may apply to repair a serious negative record once this period has passed "
+            "since the decision date."
+        ),
+        minimum=0,
+        maximum=120,
+    )
+)
+
+POSITIVE_VALIDITY = register(
+    PolicyDefinition(
+        name="positive.validity_years",
+        type=PolicyType.YEARS,
+        default=3,
+        title=_("守信记录的有效期"),
+        unit=YEARS_UNIT,
+        legal_source=PLATFORM_DEFAULT,
+        description=_(
+            "守信（优良）记录自认定日期起在本期限内有效；信息目录可为单项设定更短的期限。"
+        ),
+        description_en=(
+            "Positive records are valid for this long from the recognition date; a catalog item "
+            "may set a shorter period."
+        ),
+        minimum=1,
+        maximum=20,
+    )
+)
+
+RETENTION_AFTER_END = register(
+    PolicyDefinition(
+        name="retention.after_end_years",
+        type=PolicyType.YEARS,
+        default=5,
+        title=_("记录结束后的个人信息保存期限"),
+        unit=YEARS_UNIT,
+        legal_source=_source(
+            PLATFORM_DEFAULT,
+            format_lazy(
+                _("{law}第十九条：保存期限应当为实现处理目的所必要的最短时间"),
+                law=PERSONAL_INFORMATION_LAW,
+            ),
+        ),
+        description=_(
+            "记录到期、修复或撤销后，经过本期限即删除其中的个人信息，只保留维持审计链可验证所需的记录。"
+        ),
+        description_en=(
+            "After a record has expired, been repaired or been revoked, its personal data is "
+            "purged once this period has passed, leaving only what keeps the audit chain "
+            "verifiable."
+        ),
+        minimum=1,
+        maximum=30,
+    )
+)
+
+# --- Joint rewards: green channel (SPEC §6) ---------------------------------------------------
+
+GREEN_CHANNEL_LOOKBACK = register(
+    PolicyDefinition(
+        name="green_channel.lookback_years",
+        type=PolicyType.YEARS,
+        default=3,
+        title=_("“绿色通道”和“容缺受理”的无不良记录年限"),
+        unit=YEARS_UNIT,
+        legal_source=_source(CITY_PLAN, _("连续三年以上无不良信用记录的行政相对人")),
+        description=_(
+            "核查日之前本期限内没有失信记录、且平台最早记录距核查日已满本期限的个人，"
+            "可享受“绿色通道”和“容缺受理”。"
+        ),
+        description_en=(
+            "A person with no negative record decided within this many years before the check "
+            "date, and known to the platform for at least as long, is eligible for the green "
+            "channel and acceptance with missing materials."
+        ),
+        minimum=1,
+        maximum=10,
+    )
+)
+
+GREEN_CHANNEL_COUNTS_REPAIRED = register(
+    PolicyDefinition(
+        name="green_channel.counts_repaired",
+        type=PolicyType.BOOLEAN,
+        default=True,
+        title=_("已修复的失信记录是否计入“绿色通道”回溯"),
+        unit="",
+        legal_source=PLATFORM_DEFAULT,
+        description=_(
+            "为“是”时，回溯期内已修复的失信记录仍视为不良记录：信用修复终止惩戒和公示，"
+            "但不否认失信事实。已撤销的记录在任何情况下都不计入。"
+        ),
+        description_en=(
+            "When true, a repaired negative record decided inside the look-back window still "
+            "counts: repair ends punishment and disclosure, not the fact. Revoked records never "
+            "count."
+        ),
+    )
+)
+
+# --- Due process: objections and repair (SPEC §8) --------------------------------------------
+
+OBJECTION_FLAG = register(
+    PolicyDefinition(
+        name="objection.flag_working_days",
+        type=PolicyType.WORKING_DAYS,
+        default=1,
+        title=_("异议记录的标注时限"),
+        unit=WORKING_DAYS_UNIT,
+        legal_source=PLATFORM_DEFAULT,
+        description=_("收到异议申请后，在本时限内对被异议的记录作出“异议中”标注。"),
+        description_en=(
+            "After an objection is received, the disputed record is flagged within this many "
+            "working days."
+        ),
+        minimum=0,
+        maximum=10,
+    )
+)
+
+OBJECTION_DECISION = register(
+    PolicyDefinition(
+        name="objection.decision_working_days",
+        type=PolicyType.WORKING_DAYS,
+        default=5,
+        title=_("异议处理时限"),
+        unit=WORKING_DAYS_UNIT,
+        legal_source=PLATFORM_DEFAULT,
+        description=_("信息提供单位自收到异议之日起在本时限内作出处理决定。"),
+        description_en=(
+            "The providing department decides an objection within this many working days of "
+            "receiving it."
+        ),
+        minimum=1,
+        maximum=60,
+    )
+)
+
+OBJECTION_EXTENSION_MAX = register(
+    PolicyDefinition(
+        name="objection.extension_max_working_days",
+        type=PolicyType.WORKING_DAYS,
+        default=20,
+        title=_("异议处理可延长的最长时限"),
+        unit=WORKING_DAYS_UNIT,
+        legal_source=PLATFORM_DEFAULT,
+        description=_("情况复杂的异议，经说明理由可延长处理期限，延长后总时限不超过本值。"),
+        description_en=(
+            "A complex objection may be extended with a stated reason; the extended deadline "
+            "is at most this many working days."
+        ),
+        minimum=1,
+        maximum=60,
+    )
+)
+
+REPAIR_DECISION = register(
+    PolicyDefinition(
+        name="repair.decision_working_days",
+        type=PolicyType.WORKING_DAYS,
+        default=3,
+        title=_("信用修复决定时限"),
+        unit=WORKING_DAYS_UNIT,
+        legal_source=_source(
+            PLATFORM_DEFAULT,
+            format_lazy(
+                _("修复遵循{opinion}健全信用修复机制的要求；请按{measures}及本地细则核对时限"),
+                opinion=CREDIT_CONSTRAINT_OPINION,
+                measures=REPAIR_MEASURES,
+            ),
+        ),
+        description=_("认定单位（谁认定、谁修复）自收到修复申请之日起在本时限内作出决定。"),
+        description_en=(
+            "The deciding department decides a repair application within this many working "
+            "days of receiving it."
+        ),
+        minimum=1,
+        maximum=60,
+    )
+)
+
+REPAIR_ANSWER = register(
+    PolicyDefinition(
+        name="repair.answer_working_days",
+        type=PolicyType.WORKING_DAYS,
+        default=10,
+        title=_("信用修复答复申请人的时限"),
+        unit=WORKING_DAYS_UNIT,
+        legal_source=_source(
+            PLATFORM_DEFAULT,
+            format_lazy(_("请按{measures}及本地细则核对时限"), measures=REPAIR_MEASURES),
+        ),
+        description=_("申请人自提交修复申请之日起在本时限内得到答复。"),
+        description_en=(
+            "The applicant receives an answer within this many working days of applying for repair."
+        ),
+        minimum=1,
+        maximum=60,
+    )
+)
+
+# --- Reports, sharing and volumes (SPEC §4, §6, §7, §9) ---------------------------------------
+
+REPORT_QUERY_HISTORY = register(
+    PolicyDefinition(
+        name="report.query_history_years",
+        type=PolicyType.YEARS,
+        default=2,
+        title=_("信用报告列示查询记录的年限"),
+        unit=YEARS_UNIT,
+        legal_source=PLATFORM_DEFAULT,
+        description=_("公共信用信息报告列出本期限内对本人信用档案的全部查询。"),
+        description_en=(
+            "The credit report lists every query of the person's file made within this many years."
+        ),
+        minimum=1,
+        maximum=10,
+    )
+)
+
+CORRECTION_FANOUT_WINDOW = register(
+    PolicyDefinition(
+        name="correction.fanout_query_days",
+        type=PolicyType.DAYS,
+        default=730,
+        title=_("更正通知查询过记录的部门的回溯天数"),
+        unit=DAYS_UNIT,
+        legal_source=_source(PLATFORM_DEFAULT, _("与信用报告列示查询记录的两年期限一致")),
+        description=_(
+            "记录被更正、撤销、修复或到期时，通知在本期限内查询过该记录的部门（上级平台和"
+            "征信机构等接收方总是通知）。"
+        ),
+        description_en=(
+            "When a record is corrected, revoked, repaired or expires, every department that "
+            "queried it within this many days is told (upstream and agencies that received it "
+            "always are)."
+        ),
+        minimum=1,
+        maximum=3650,
+    )
+)
+
+CHECK_BATCH_MAX = register(
+    PolicyDefinition(
+        name="check.batch_max_size",
+        type=PolicyType.INTEGER,
+        default=100_000,
+        title=_("批量核查的最大条数"),
+        unit=ROWS_UNIT,
+        legal_source=PLATFORM_DEFAULT,
+        description=_("一次批量核查最多可提交的身份证号码数量。"),
+        description_en="The largest number of ID numbers one batch check may carry.",
+        minimum=1,
+        maximum=1_000_000,
+    )
+)
+
+SUBMISSION_API_MAX = register(
+    PolicyDefinition(
+        name="submission.api_max_rows",
+        type=PolicyType.INTEGER,
+        default=10_000,
+        title=_("接口单次报送的最大条数"),
+        unit=ROWS_UNIT,
+        legal_source=PLATFORM_DEFAULT,
+        description=_("通过接口一次报送最多可包含的记录条数；更多的记录请分批或以文件上传。"),
+        description_en=(
+            "The largest number of records one API submission may carry; send more in several "
+            "requests or as a file upload."
+        ),
+        minimum=1,
+        maximum=100_000,
+    )
+)
