@@ -48,6 +48,8 @@ CHENGXIN_SIGNING_KEYS = (
 CHENGXIN_SIGNING_ACTIVE_KEY = env_str("CHENGXIN_SIGNING_ACTIVE_KEY") or str(
     _LOCAL.get("signing_active_key", "")
 )
+# Seals between two automatic signed checkpoints of the audit log (docs/audit.md).
+CHENGXIN_AUDIT_CHECKPOINT_INTERVAL = int(env_str("CHENGXIN_AUDIT_CHECKPOINT_INTERVAL", "1000") or 1000)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

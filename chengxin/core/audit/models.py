@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from chengxin.accounts.choices import Role
 from chengxin.core.audit.choices import AuditAction, HashAlgorithm
 
 
@@ -58,6 +59,11 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pk} {self.action} {self.object_type} {self.object_id}".strip()
+
+    @property
+    def actor_role_label(self) -> str:
+        """The actor's role as its label, or the stored value for a role no longer defined."""
+        return str(dict(Role.choices).get(self.actor_role, self.actor_role))
 
 
 class AuditSeal(models.Model):
