@@ -17,9 +17,17 @@ from django.utils.translation import gettext_lazy as _
 from chengxin.accounts.choices import Role
 from chengxin.core.errors import DomainError
 from chengxin.core.models import CalendarDay, PolicyChange, PolicyValue
-from chengxin.core.policies import get_definition
+from chengxin.core.policies import PolicyDefinition, get_definition
 from chengxin.core.selectors import calendar_warnings, policy_value
 from chengxin.core.services import calendar_day_delete, calendar_day_save, policy_value_set
+
+
+def _definition(row: PolicyValue) -> PolicyDefinition | None:
+    """The definition of a stored row, or ``None`` when the code no longer declares it."""
+    try:
+        return get_definition(row.name)
+    except DomainError:
+        return None
 
 
 def _is_system_admin(request) -> bool:
@@ -99,30 +107,39 @@ class PolicyValueAdmin(SystemAdminOnly, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        declared = obj is None or _definition(obj) is not None
+        return declared and super().has_change_permission(request, obj)
+
     @admin.display(description=_("名称"))
     def title(self, obj: PolicyValue) -> str:
-        return str(get_definition(obj.name).title)
+        definition = _definition(obj)
+        return str(definition.title) if definition else str(_("（代码中已不再定义）"))
 
     @admin.display(description=_("当前取值"))
     def value_display(self, obj: PolicyValue) -> str:
-        return get_definition(obj.name).display(policy_value(obj.name))
+        definition = _definition(obj)
+        return definition.display(policy_value(obj.name)) if definition else str(obj.value)
 
     @admin.display(description=_("默认值"))
     def default_display(self, obj: PolicyValue) -> str:
-        definition = get_definition(obj.name)
-        return definition.display(definition.default)
+        definition = _definition(obj)
+        return definition.display(definition.default) if definition else "-"
 
     @admin.display(description=_("允许范围"))
     def allowed_range(self, obj: PolicyValue) -> str:
-        return get_definition(obj.name).range_display()
+        definition = _definition(obj)
+        return definition.range_display() if definition else "-"
 
     @admin.display(description=_("默认值依据"))
     def legal_source(self, obj: PolicyValue) -> str:
-        return str(get_definition(obj.name).legal_source)
+        definition = _definition(obj)
+        return str(definition.legal_source) if definition else "-"
 
     @admin.display(description=_("说明"))
     def description(self, obj: PolicyValue) -> str:
-        return str(get_definition(obj.name).description)
+        definition = _definition(obj)
+        return str(definition.description) if definition else "-"
 
     def save_model(self, request, obj, form, change) -> None:
         policy_value_set(

@@ -620,3 +620,24 @@ def test_other_staff_roles_cannot_open_policies_in_the_admin(client, role):
     assert response.status_code == 403
     assert policy_value(DECISION) == 5
     assert PolicyChange.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_admin_lists_a_row_whose_definition_was_removed_without_editing_it(client, system_admin):
+    # given
+    load_reference_data(stdout=io.StringIO())
+    orphan = PolicyValue.objects.create(name="retired.old_days", value=9)
+    client.force_login(system_admin)
+
+    # when
+    listing = client.get("/staff/admin/core/policyvalue/")
+    change = client.post(
+        f"/staff/admin/core/policyvalue/{orphan.pk}/change/",
+        {"new_value": "6", "reason": "试图修改。"},
+    )
+
+    # then
+    assert listing.status_code == 200
+    assert "（代码中已不再定义）" in listing.content.decode()
+    assert change.status_code == 403
+    assert PolicyValue.objects.get(pk=orphan.pk).value == 9
