@@ -47,13 +47,19 @@ def policy_value(name: str) -> PolicyScalar:
     logged and the default is used, so a stale row cannot stop deadlines from being computed.
     """
     definition = get_definition(name)
-    stored = _POLICY_VALUES.get().get(name)
+    return _effective_value(definition, _POLICY_VALUES.get().get(name))
+
+
+def _effective_value(definition: PolicyDefinition, stored: object) -> PolicyScalar:
     if stored is None:
         return definition.default
     try:
         return definition.validate(stored)
     except DomainError:
-        logger.warning("Stored policy value of %s does not fit its definition; default used.", name)
+        logger.warning(
+            "Stored policy value of %s does not fit its definition; default used.",
+            definition.name,
+        )
         return definition.default
 
 
@@ -102,7 +108,7 @@ def _status(definition: PolicyDefinition, row: PolicyValue | None) -> PolicyStat
         return PolicyStatus(definition, definition.default, True, None)
     return PolicyStatus(
         definition=definition,
-        value=policy_value(definition.name),
+        value=_effective_value(definition, row.value),
         follows_default=row.follows_default,
         updated_at=row.updated_at,
     )

@@ -641,3 +641,16 @@ def test_admin_lists_a_row_whose_definition_was_removed_without_editing_it(clien
     assert "（代码中已不再定义）" in listing.content.decode()
     assert change.status_code == 403
     assert PolicyValue.objects.get(pk=orphan.pk).value == 9
+
+
+@pytest.mark.django_db
+def test_policy_status_list_reads_all_values_in_one_query(django_assert_num_queries):
+    # given
+    load_reference_data(stdout=io.StringIO())
+
+    # when
+    with django_assert_num_queries(1):
+        statuses = policy_status_list()
+
+    # then
+    assert len(statuses) == len(policies.all_definitions())
