@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from chengxin.core.audit import events, hashing
+from chengxin.core.audit import events, hashing, sealing
 from chengxin.core.audit.choices import AuditAction
 from chengxin.core.audit.models import AuditCheckpoint, AuditEvent, AuditSeal
 from chengxin.core.audit.sealing import audit_checkpoint_create, audit_seal_pending
@@ -203,3 +203,18 @@ def test_concurrent_writers_build_one_unbroken_chain():
     assert [seq for seq, _ in _chain()] == list(range(1, writers * per_writer + 1))
     result = audit_log_verify()
     assert (result.is_intact, result.events_checked) == (True, writers * per_writer)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sweep", [False, True])
+def test_a_large_backlog_is_sealed_chunk_by_chunk(monkeypatch, sweep):
+    # given
+    monkeypatch.setattr(sealing, "SEAL_CHUNK_SIZE", 2)
+    recorded = [_record(str(number)) for number in range(5)]
+
+    # when
+    sealed = audit_seal_pending(sweep=sweep)
+
+    # then
+    assert sealed == 5
+    assert _chain() == [(seq, event.pk) for seq, event in enumerate(recorded, start=1)]
