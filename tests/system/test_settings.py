@@ -28,6 +28,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "CHENGXIN_VAR_DIR": str(tmp_path),
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
     # when
     result = subprocess.run(
