@@ -1,0 +1,1 @@
+"""Reference data shipped with the catalog: the starter catalog loaded by ``chengxin seed``."""

@@ -1,0 +1,40 @@
+"""Machine codes of the catalog's refusals.
+
+``CATALOG_ITEM_NOT_FOUND`` and ``CATALOG_ITEM_INVALID`` are what the API answers; an invalid item
+lists its problems, each with one of the ``PROBLEM_*`` or ``SCHEMA_*`` codes below.
+"""
+
+CATALOG_ITEM_NOT_FOUND = "catalog_item_not_found"
+CATALOG_ITEM_INVALID = "catalog_item_invalid"
+CATALOG_CODE_TAKEN = "catalog_code_taken"
+CATALOG_CHANGE_UNKNOWN_ATTRIBUTE = "catalog_change_unknown_attribute"
+
+PROBLEM_CODE_FORMAT = "code_format"
+PROBLEM_REQUIRED = "required"
+PROBLEM_CHOICE = "choice_unknown"
+PROBLEM_SEVERITY_NEGATIVE_ONLY = "severity_negative_only"
+PROBLEM_SEVERITY_REQUIRED = "severity_required"
+PROBLEM_LIST_MISMATCH = "list_mismatch"
+PROBLEM_GOOD_RECORD_SOURCE_POSITIVE_ONLY = "good_record_source_positive_only"
+PROBLEM_KEY_FIELD_SERIOUS_ONLY = "key_field_serious_only"
+PROBLEM_PERIOD_NOT_ALLOWED = "period_not_allowed"
+PROBLEM_PERIOD_TOO_LONG = "period_too_long"
+PROBLEM_PERIOD_TOO_SHORT = "period_too_short"
+PROBLEM_DUPLICATE_VALUE = "duplicate_value"
+
+SCHEMA_NOT_OBJECT = "schema_not_object"
+SCHEMA_UNKNOWN_PROPERTY = "schema_unknown_property"
+SCHEMA_FIELDS_MISSING = "schema_fields_missing"
+SCHEMA_FIELD_NAME = "schema_field_name"
+SCHEMA_FIELD_NAME_TAKEN = "schema_field_name_taken"
+SCHEMA_FIELD_TITLE = "schema_field_title"
+SCHEMA_FIELD_TYPE = "schema_field_type"
+SCHEMA_FIELD_FORMAT = "schema_field_format"
+SCHEMA_CONSTRAINT_UNKNOWN = "schema_constraint_unknown"
+SCHEMA_CONSTRAINT_TYPE = "schema_constraint_type"
+SCHEMA_CONSTRAINT_NOT_APPLICABLE = "schema_constraint_not_applicable"
+SCHEMA_PATTERN_INVALID = "schema_pattern_invalid"
+SCHEMA_ENUM_INVALID = "schema_enum_invalid"
+SCHEMA_RANGE_INVALID = "schema_range_invalid"
+SCHEMA_ALIASES_INVALID = "schema_aliases_invalid"
+SCHEMA_HEADER_AMBIGUOUS = "schema_header_ambiguous"
