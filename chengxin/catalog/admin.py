@@ -61,4 +61,6 @@ class CatalogItemAdmin(admin.ModelAdmin):
         obj.pk = saved.pk
 
     def save_related(self, request, form, formsets, change) -> None:
-        """Departments are written by the service; the version inline is read-only."""
+        """Departments were written by the service; only the (read-only) inline is processed."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)

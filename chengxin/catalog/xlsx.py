@@ -5,8 +5,8 @@ Layout, which the importer relies on (see ``docs/catalog.md``):
 - Sheet ``数据`` (the first sheet): row 1 holds the Chinese field titles, row 2 (hidden) the field
   names, data starts on row 3. Both header rows are frozen. A required field's title is bold and
   dark red; each title carries a comment with the field's description, type and constraints.
-- Drop-down lists for enum and boolean fields, whose values sit in the hidden sheet ``选项``
-  (one column per field, field name on row 1); date columns are formatted ``yyyy-mm-dd`` and
+- Drop-down lists for enum and boolean fields, whose values sit in the hidden last sheet
+  ``选项`` (one column per field, field name on row 1); date columns are formatted ``yyyy-mm-dd`` and
   validated as dates; whole numbers, decimals and text lengths are validated as well.
 - Sheet ``填写说明``: how to fill the template, and one row per field.
 - The workbook's ``subject`` property reads ``<item code> v<version number>``.
@@ -54,11 +54,11 @@ def catalog_item_template_xlsx(item: CatalogItem) -> bytes:
     workbook = Workbook()
     data = workbook.active
     data.title = DATA_SHEET
+    instructions = workbook.create_sheet(INSTRUCTIONS_SHEET)
     options = workbook.create_sheet(OPTIONS_SHEET)
     _write_headers(data, fields)
     _write_validations(data, options, fields)
-    _write_instructions(workbook.create_sheet(INSTRUCTIONS_SHEET), version, fields)
-    workbook.move_sheet(OPTIONS_SHEET, offset=1)
+    _write_instructions(instructions, version, fields)
     options.sheet_state = "hidden"
     workbook.properties.title = version.snapshot["name"]
     workbook.properties.subject = f"{version.snapshot['code']} v{version.number}"
