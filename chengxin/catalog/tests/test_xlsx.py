@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from chengxin.catalog import xlsx
 from chengxin.catalog.choices import Category, FieldSet, Severity
 from chengxin.catalog.models import CatalogItem
+from chengxin.catalog.reference import load_reference_data
 from chengxin.catalog.selectors import match_header
 from chengxin.catalog.tests.factories import make_item, own_field
 
@@ -210,3 +211,14 @@ def test_a_template_header_row_matches_back_to_the_field_names(workbook):
 
     # then
     assert matched == [cell.value for cell in sheet[xlsx.FIELD_NAME_ROW]]
+
+
+def test_every_starter_item_has_a_template_whose_titles_match_back(starter_departments):
+    # given
+    load_reference_data(stdout=io.StringIO())
+
+    # when / then
+    for item in CatalogItem.objects.all():
+        sheet = load_workbook(io.BytesIO(xlsx.catalog_item_template_xlsx(item)))["数据"]
+        titles = [match_header(item, cell.value) for cell in sheet[xlsx.TITLE_ROW]]
+        assert titles == [cell.value for cell in sheet[xlsx.FIELD_NAME_ROW]], item.code
