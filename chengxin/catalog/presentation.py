@@ -57,7 +57,7 @@ def constraints_text(descriptor: dict[str, Any], *, include_enum: bool = True) -
     constraints = descriptor.get("constraints", {})
     parts = []
     if include_enum and "enum" in constraints:
-        parts.append(_("可选值：%(values)s") % {"values": "、".join(map(str, constraints["enum"]))})
+        parts.append(_("可选值：%(values)s") % {"values": "／".join(map(str, constraints["enum"]))})
     if "maxLength" in constraints:
         parts.append(_("最多 %(count)s 个字符") % {"count": constraints["maxLength"]})
     if "minimum" in constraints:

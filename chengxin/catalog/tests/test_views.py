@@ -119,7 +119,7 @@ def test_the_detail_page_shows_fields_legal_basis_periods_versions_and_downloads
     assert [(p.months, p.is_override) for p in response.context["periods"]] == [(36, False)]
     assert response.context["list_labels"] == "严重失信主体名单、重点监管对象名单"
     assert "《最高人民法院关于公布失信被执行人名单信息的若干规定》" in page
-    assert "全部未履行、部分未履行" in page
+    assert "全部未履行／部分未履行" in page
     assert 'href="/api/v1/catalog/dishonest-judgment-debtor/template.xlsx"' in page
     assert 'href="/api/v1/catalog/dishonest-judgment-debtor"' in page
     assert [v.number for v in response.context["versions"]] == [1]

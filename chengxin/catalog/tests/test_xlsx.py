@@ -196,7 +196,7 @@ def test_the_instruction_sheet_explains_the_template_and_lists_every_field(workb
         "列",
     ]
     role_row = [cell.value for cell in sheet[header_row + 21]]
-    assert role_row[:5] == ["责任身份", "role", "文本", "是", "可选值：甲、乙"]
+    assert role_row[:5] == ["责任身份", "role", "文本", "是", "可选值：甲／乙"]
     assert role_row[7] == "U"
     assert sheet.max_row == header_row + 24
 
