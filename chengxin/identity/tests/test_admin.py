@@ -2,6 +2,8 @@
 
 import pytest
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chengxin.accounts.choices import Role
 from chengxin.identity.services import subject_get_or_create
@@ -12,8 +14,13 @@ NUMBER = "230202199001011236"
 
 @pytest.fixture
 def admin_client_with_subject(client, db):
+    """A system administrator signed in with a verified second factor, and one subject."""
     superuser = UserFactory(role=Role.ADMIN, department=None, is_staff=True, is_superuser=True)
+    device = TOTPDevice.objects.create(user=superuser, name="test", confirmed=True)
     client.force_login(superuser)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     subject = subject_get_or_create(id_number=NUMBER, name="欧阳娜娜", actor=None)
     return client, subject
 
