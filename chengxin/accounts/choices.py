@@ -32,3 +32,33 @@ class DepartmentKind(models.TextChoices):
     ORGANISATION = "organisation", _("群团组织")
     DISTRICT = "district", _("县（市）区政府")
     PLATFORM = "platform", _("信用平台")
+
+
+class Capability(models.TextChoices):
+    """What a role may do, named once and checked through ``chengxin.accounts.permissions``."""
+
+    VIEW_CATALOG = "view_catalog", _("查阅信息目录")
+    MANAGE_CATALOG = "manage_catalog", _("维护信息目录")
+    MANAGE_DEPARTMENTS = "manage_departments", _("维护部门")
+    MANAGE_POLICIES = "manage_policies", _("维护政策参数和工作日历")
+    MANAGE_USERS = "manage_users", _("管理用户和角色")
+    MANAGE_TOKENS = "manage_tokens", _("签发和吊销接口令牌")
+    UNLOCK_ACCOUNTS = "unlock_accounts", _("解除账户锁定")
+    READ_AUDIT_LOG = "read_audit_log", _("查阅和校验审计日志")
+    USE_ADMIN_SITE = "use_admin_site", _("使用后台管理")
+    SUBMIT_RECORDS = "submit_records", _("报送信用信息")
+    ANSWER_OBJECTIONS = "answer_objections", _("答复本部门信息的异议和修复")
+    QUERY_CREDIT_FILES = "query_credit_files", _("查询个人信用档案")
+    RUN_CHECKS = "run_checks", _("联合奖惩核查")
+    SCREEN_DUE_PROCESS = "screen_due_process", _("审核异议、修复和举报")
+    MANAGE_LISTS = "manage_lists", _("管理名单和奖惩措施")
+    MANAGE_CONTENT = "manage_content", _("管理网站内容和宣传活动")
+    MANAGE_WORK_PLAN = "manage_work_plan", _("管理工作方案任务")
+    VIEW_OWN_FILE = "view_own_file", _("查看本人信用档案")
+    QUERY_WITH_CONSENT = "query_with_consent", _("经授权查询个人信用信息")
+
+
+class TokenHashAlgorithm(models.TextChoices):
+    """How an API token is stored; kept per row so a deployment can move to SM3 (SPEC §14)."""
+
+    SHA256 = "sha256", "SHA-256"

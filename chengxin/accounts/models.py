@@ -6,7 +6,13 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from chengxin.accounts.choices import ADMINISTRATIVE_ROLES, STAFF_ROLES, DepartmentKind, Role
+from chengxin.accounts.choices import (
+    ADMINISTRATIVE_ROLES,
+    STAFF_ROLES,
+    DepartmentKind,
+    Role,
+    TokenHashAlgorithm,
+)
 
 
 class Department(models.Model):
@@ -25,6 +31,12 @@ class Department(models.Model):
     )
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     is_credit_office = models.BooleanField(_("信用办（牵头单位）"), default=False)
+    succeeds = models.CharField(
+        _("原单位名称"),
+        max_length=200,
+        blank=True,
+        help_text=_("2017年工作方案中的单位名称（机构改革前）。"),
+    )
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -74,3 +86,61 @@ class User(AbstractUser):
     @property
     def is_administrative(self) -> bool:
         return self.role in ADMINISTRATIVE_ROLES
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API, belonging to one user.
+
+    Only the hash of the token is stored; the plaintext is shown once, when it is issued. ``prefix``
+    (the first characters of the plaintext) identifies a token in lists and on the command line
+    without revealing it. A token is usable while it is neither expired nor revoked and its user is
+    active. Created and revoked only through ``accounts.services``.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("用途说明"), max_length=100)
+    prefix = models.CharField(_("令牌前缀"), max_length=16, unique=True)
+    token_hash = models.CharField(_("令牌摘要"), max_length=128, unique=True)
+    hash_algorithm = models.CharField(
+        _("摘要算法"),
+        max_length=16,
+        choices=TokenHashAlgorithm.choices,
+        default=TokenHashAlgorithm.SHA256,
+    )
+    created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("签发人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(_("到期时间"))
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        verbose_name=_("吊销人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
+
+    def has_expired(self, *, now) -> bool:
+        return self.expires_at <= now
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -1,8 +1,11 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from chengxin.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", views.sign_in, name="login"),
+    path("login/verify/", views.sign_in_verify, name="verify"),
+    path("login/enrol/", views.sign_in_enrol, name="enrol"),
+    path("logout/", views.sign_out, name="logout"),
 ]

@@ -16,3 +16,4 @@ api = NinjaAPI(
 )
 install_handlers(api)
 api.add_router("/catalog", catalog_router)
+api.add_router("", "chengxin.accounts.api.router")

@@ -52,7 +52,7 @@ CHENGXIN_SIGNING_ACTIVE_KEY = env_str("CHENGXIN_SIGNING_ACTIVE_KEY") or str(
 CHENGXIN_AUDIT_CHECKPOINT_INTERVAL = int(env_str("CHENGXIN_AUDIT_CHECKPOINT_INTERVAL", "1000") or 1000)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "chengxin.accounts.admin_apps.StaffAdminConfig",  # django.contrib.admin, staff sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -171,6 +171,12 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Lockout is per username, not per address: government offices share a few NAT addresses, so
+# locking an address would lock out whole departments (axes.W006 asks for the address).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Staff pages need a verified second factor (TOTP) after the password (SPEC §14).
+CHENGXIN_REQUIRE_TOTP = env_bool("CHENGXIN_REQUIRE_TOTP", True)
+OTP_TOTP_ISSUER = CHENGXIN_SITE_NAME
 
 # --- Internationalisation: Chinese first, English available ---------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -1,0 +1,101 @@
+"""Reading users, departments and API tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from chengxin.accounts import error_codes
+from chengxin.accounts.models import ApiToken, Department, User
+from chengxin.accounts.tokens import token_digest, token_is_well_formed
+from chengxin.core.errors import DomainError, NotFoundError
+
+
+@dataclass(frozen=True)
+class TokenRefusal:
+    """Why a presented bearer token is not accepted: a machine code and a message."""
+
+    code: str
+    message: str
+    message_en: str
+
+    def as_error(self) -> DomainError:
+        return DomainError(
+            code=self.code, message=self.message, message_en=self.message_en, status=401
+        )
+
+
+def user_get_by_username(*, username: str) -> User:
+    """The account named ``username``, with its department; ``NotFoundError`` if none."""
+    user = User.objects.select_related("department").filter(username=username).first()
+    if user is None:
+        raise NotFoundError(
+            code=error_codes.USER_NOT_FOUND,
+            message=_("未找到该用户。"),
+            message_en="No such user.",
+        )
+    return user
+
+
+def department_list_active() -> list[Department]:
+    return list(Department.objects.filter(is_active=True).order_by("code"))
+
+
+def api_token_get_by_prefix(*, prefix: str) -> ApiToken:
+    """The token whose visible prefix is ``prefix``; ``NotFoundError`` if none."""
+    token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+    if token is None:
+        raise NotFoundError(
+            code=error_codes.TOKEN_NOT_FOUND,
+            message=_("未找到前缀为 %(prefix)s 的令牌。") % {"prefix": prefix},
+            message_en=f"No token has the prefix {prefix}.",
+        )
+    return token
+
+
+def api_token_list_for_user(*, user: User) -> list[ApiToken]:
+    return list(ApiToken.objects.filter(user=user).order_by("-created_at", "-id"))
+
+
+def api_token_authenticate(*, plaintext: str, now) -> ApiToken | TokenRefusal:
+    """The usable token for ``plaintext`` (with its user and department) or why it is refused.
+
+    One query: the token is looked up by its digest, never by the plaintext.
+    """
+    if not token_is_well_formed(plaintext):
+        return _refusal_invalid()
+    token = (
+        ApiToken.objects.select_related("user", "user__department")
+        .filter(token_hash=token_digest(plaintext))
+        .first()
+    )
+    if token is None:
+        return _refusal_invalid()
+    if token.is_revoked:
+        return TokenRefusal(
+            code=error_codes.TOKEN_REVOKED,
+            message=_("访问令牌已被吊销。"),
+            message_en="The access token has been revoked.",
+        )
+    if token.has_expired(now=now):
+        return TokenRefusal(
+            code=error_codes.TOKEN_EXPIRED,
+            message=_("访问令牌已过期，请申请新的令牌。"),
+            message_en="The access token has expired; ask for a new one.",
+        )
+    if not token.user.is_active:
+        return TokenRefusal(
+            code=error_codes.TOKEN_ACCOUNT_DISABLED,
+            message=_("令牌所属账户已停用。"),
+            message_en="The account of this token is disabled.",
+        )
+    return token
+
+
+def _refusal_invalid() -> TokenRefusal:
+    return TokenRefusal(
+        code=error_codes.TOKEN_INVALID,
+        message=_("访问令牌无效。"),
+        message_en="The access token is not valid.",
+    )
