@@ -91,7 +91,9 @@ class CapabilityAdmin(admin.ModelAdmin):
         return form_class
 
     def save_model(self, request, obj, form, change) -> None:
-        obj.pk = self.saved_object(form.result).pk
+        saved = self.saved_object(form.result)
+        for field in obj._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
 
     def saved_object(self, result):
         return result

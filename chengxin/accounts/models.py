@@ -76,6 +76,7 @@ class User(AbstractUser):
                 condition=~models.Q(role__in=["provider", "officer"])
                 | models.Q(department__isnull=False),
                 name="accounts_user_department_staff_has_department",
+                violation_error_message=_("报送员和经办员必须指定所属部门。"),
             )
         ]
 

@@ -84,8 +84,7 @@ CARD_DEFINITIONS = (
     CardDefinition(
         Capability.MANAGE_CATALOG,
         _("维护信息目录"),
-        _("新增和修订目录项；每次修订生成新版本。"),
-        "admin:catalog_catalogitem_changelist",
+        _("新增和修订目录项；每次修订生成新版本。系统管理员的维护页面即将开放。"),
     ),
     CardDefinition(
         Capability.MANAGE_DEPARTMENTS,
