@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from chengxin.accounts import error_codes
-from chengxin.accounts.models import ApiToken, Department, User
+from chengxin.accounts.models import ApiToken, User
 from chengxin.accounts.tokens import token_digest, token_is_well_formed
 from chengxin.core.errors import DomainError, NotFoundError
 
@@ -36,10 +36,6 @@ def user_get_by_username(*, username: str) -> User:
             message_en="No such user.",
         )
     return user
-
-
-def department_list_active() -> list[Department]:
-    return list(Department.objects.filter(is_active=True).order_by("code"))
 
 
 def api_token_get_by_prefix(*, prefix: str) -> ApiToken:

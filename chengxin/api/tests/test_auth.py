@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +14,8 @@ from chengxin.accounts.choices import Role
 from chengxin.accounts.models import ApiToken
 from chengxin.accounts.services import api_token_create, api_token_revoke
 from chengxin.accounts.tests.factories import matrix_user, sign_in_verified, staff_user
+from chengxin.api.auth import optional_bearer_auth
+from chengxin.core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +165,30 @@ def test_a_good_request_records_the_last_use(client, django_assert_max_num_queri
     token.refresh_from_db()
     assert response.status_code == 200
     assert before <= token.last_used_at <= after
+
+
+def test_optional_bearer_lets_a_request_without_a_header_through():
+    # given
+    request = RequestFactory().get("/api/v1/anything")
+
+    # when
+    result = optional_bearer_auth(request)
+
+    # then
+    assert result is True
+
+
+def test_optional_bearer_still_checks_a_presented_token():
+    # given
+    token, plaintext = _issued()
+    good = RequestFactory().get("/api/v1/anything", **_bearer(plaintext))
+    bad = RequestFactory().get("/api/v1/anything", **_bearer("cx_" + "B" * 43))
+
+    # when
+    accepted = optional_bearer_auth(good)
+    with pytest.raises(DomainError) as refused:
+        optional_bearer_auth(bad)
+
+    # then
+    assert (accepted, good.user) == (token, token.user)
+    assert (refused.value.code, refused.value.status) == (error_codes.TOKEN_INVALID, 401)
