@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from chengxin.accounts.decorators import staff_required
 from chengxin.catalog.choices import ListKind, Profession
 from chengxin.catalog.forms import CatalogFilterForm
 from chengxin.catalog.presentation import choice_labels, field_rows, item_periods
@@ -17,7 +17,7 @@ from chengxin.catalog.selectors import (
 from chengxin.core.errors import NotFoundError
 
 
-@login_required
+@staff_required
 def index(request: HttpRequest) -> HttpResponse:
     """The catalog, filtered by domain, category and providing department."""
     form = CatalogFilterForm(request.GET or None)
@@ -25,7 +25,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/index.html", {"form": form, "items": items})
 
 
-@login_required
+@staff_required
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     """One item: its fields, legal basis, disclosure, periods, versions and downloads."""
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from chengxin.accounts.tests.factories import sign_in_verified
 from chengxin.catalog.choices import Category, Domain, FieldSet, ListKind, Severity
 from chengxin.catalog.models import CatalogItem
 from chengxin.catalog.selectors import catalog_item_current_version
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def staff_client():
     client = Client()
-    client.force_login(UserFactory(username="officer"))
+    sign_in_verified(client, UserFactory(username="officer"))
     return client
 
 
@@ -88,7 +89,7 @@ def test_the_index_runs_a_fixed_number_of_queries(staff_client, django_assert_ma
         make_item(code=f"item-{number}")
 
     # when / then
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = staff_client.get("/staff/catalog/")
     assert len(response.context["items"]) == 6
 
@@ -135,7 +136,7 @@ def test_an_unknown_item_page_is_404(staff_client):
 
 def admin_client():
     client = Client()
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    sign_in_verified(client, UserFactory(username="root", is_staff=True, is_superuser=True))
     return client
 
 

@@ -49,7 +49,9 @@ CHENGXIN_SIGNING_ACTIVE_KEY = env_str("CHENGXIN_SIGNING_ACTIVE_KEY") or str(
     _LOCAL.get("signing_active_key", "")
 )
 # Seals between two automatic signed checkpoints of the audit log (docs/audit.md).
-CHENGXIN_AUDIT_CHECKPOINT_INTERVAL = int(env_str("CHENGXIN_AUDIT_CHECKPOINT_INTERVAL", "1000") or 1000)
+CHENGXIN_AUDIT_CHECKPOINT_INTERVAL = int(
+    env_str("CHENGXIN_AUDIT_CHECKPOINT_INTERVAL", "1000") or 1000
+)
 
 INSTALLED_APPS = [
     "chengxin.accounts.admin_apps.StaffAdminConfig",  # django.contrib.admin, staff sign-in

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from chengxin.accounts.decorators import staff_required
 from chengxin.core.audit.forms import AuditEventFilterForm
 from chengxin.core.audit.selectors import (
     AuditEventFilters,
@@ -17,7 +17,7 @@ from chengxin.core.audit.selectors import (
 EVENTS_PER_PAGE = 50
 
 
-@login_required
+@staff_required
 def event_list(request):
     """List audit events with filters; auditors only (403 for everyone else)."""
     if not can_read_audit_log(request.user):

@@ -17,6 +17,7 @@ from django.core.management.base import CommandError
 
 from chengxin.accounts.choices import Role
 from chengxin.accounts.models import User
+from chengxin.accounts.tests.factories import sign_in_verified
 from chengxin.core import error_codes
 from chengxin.core.audit.choices import AuditAction
 from chengxin.core.audit.models import AuditEvent
@@ -440,7 +441,7 @@ def test_calendar_deadline_command_names_its_source():
 
 def test_system_admin_adds_a_calendar_day_in_the_admin(client, system_admin):
     # given
-    client.force_login(system_admin)
+    sign_in_verified(client, system_admin)
 
     # when
     response = client.post(

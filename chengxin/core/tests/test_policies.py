@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 
 from chengxin.accounts.choices import Role
 from chengxin.accounts.models import User
+from chengxin.accounts.tests.factories import sign_in_verified
 from chengxin.core import error_codes, policies
 from chengxin.core.audit.choices import AuditAction
 from chengxin.core.audit.models import AuditEvent
@@ -565,7 +566,7 @@ def test_system_admin_changes_a_policy_in_the_admin(client, system_admin):
     # given
     load_reference_data(stdout=io.StringIO())
     row = PolicyValue.objects.get(name=DECISION)
-    client.force_login(system_admin)
+    sign_in_verified(client, system_admin)
 
     # when
     response = client.post(
@@ -585,7 +586,7 @@ def test_admin_form_refuses_a_value_out_of_range(client, system_admin):
     # given
     load_reference_data(stdout=io.StringIO())
     row = PolicyValue.objects.get(name=DECISION)
-    client.force_login(system_admin)
+    sign_in_verified(client, system_admin)
 
     # when
     response = client.post(
@@ -608,7 +609,7 @@ def test_other_staff_roles_cannot_open_policies_in_the_admin(client, role):
     user = User.objects.create_user(
         username="staff", password="correct-horse-battery", role=role, is_staff=True
     )
-    client.force_login(user)
+    sign_in_verified(client, user)
 
     # when
     response = client.post(
@@ -627,7 +628,7 @@ def test_admin_lists_a_row_whose_definition_was_removed_without_editing_it(clien
     # given
     load_reference_data(stdout=io.StringIO())
     orphan = PolicyValue.objects.create(name="retired.old_days", value=9)
-    client.force_login(system_admin)
+    sign_in_verified(client, system_admin)
 
     # when
     listing = client.get("/staff/admin/core/policyvalue/")

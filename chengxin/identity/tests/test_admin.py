@@ -6,6 +6,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chengxin.accounts.choices import Role
+from chengxin.accounts.tests.factories import sign_in_verified
 from chengxin.identity.services import subject_get_or_create
 from chengxin.identity.tests.factories import UserFactory
 
@@ -17,7 +18,7 @@ def admin_client_with_subject(client, db):
     """A system administrator signed in with a verified second factor, and one subject."""
     superuser = UserFactory(role=Role.ADMIN, department=None, is_staff=True, is_superuser=True)
     device = TOTPDevice.objects.create(user=superuser, name="test", confirmed=True)
-    client.force_login(superuser)
+    sign_in_verified(client, superuser)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()

@@ -6,6 +6,7 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
+from chengxin.accounts.tests.factories import totp_code, totp_device
 from chengxin.core.audit import events, hashing
 from chengxin.core.audit.choices import AuditAction, HashAlgorithm
 from chengxin.core.audit.events import PersonalDataInAuditError
@@ -209,13 +210,14 @@ def test_failed_sign_in_with_an_identity_number_keeps_only_its_blind_index():
 
 def test_signing_in_and_out_through_the_login_page_is_recorded(client):
     # given
-    UserFactory(username="wang.fang", role="provider")
+    device = totp_device(UserFactory(username="wang.fang", role="provider"))
 
     # when
     client.post(reverse("accounts:login"), {"username": "wang.fang", "password": "wrong password"})
     client.post(
         reverse("accounts:login"), {"username": "wang.fang", "password": "correct horse battery"}
     )
+    client.post(reverse("accounts:verify"), {"code": totp_code(device)})
     client.post(reverse("accounts:logout"))
 
     # then

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from chengxin.accounts.choices import Role
+from chengxin.accounts.tests.factories import sign_in_verified
 from chengxin.core.audit import events
 from chengxin.core.audit.choices import AuditAction
 from chengxin.core.audit.sealing import audit_seal_pending
@@ -57,7 +58,7 @@ def _staff(role):
 )
 def test_only_the_auditor_may_open_the_audit_page(client, recorded, role, status):
     # given
-    client.force_login(_staff(role))
+    sign_in_verified(client, _staff(role))
 
     # when
     response = client.get(EVENT_LIST)
@@ -78,7 +79,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 def test_the_audit_page_filters_events(client, recorded):
     # given
     read, change = recorded
-    client.force_login(AuditorFactory())
+    sign_in_verified(client, AuditorFactory())
 
     # when
     response = client.get(EVENT_LIST, {"action": "personal_data_read", "subject_index": SUBJECT})
@@ -97,11 +98,11 @@ def test_the_audit_page_lists_newest_first_with_a_fixed_number_of_queries(
     read, change = recorded
     for number in range(10):
         events.record(actor=None, action=AuditAction.CREATE, object_id=str(number))
-    client.force_login(AuditorFactory())
+    sign_in_verified(client, AuditorFactory())
 
     # when: session, user, count, one page of events joined with their seals, and the session
     # timeout middleware's save of the session (savepoint, update, release)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(EVENT_LIST)
 
     # then
@@ -113,7 +114,7 @@ def test_the_audit_page_lists_newest_first_with_a_fixed_number_of_queries(
 
 def test_an_invalid_filter_lists_everything_and_says_why(client, recorded):
     # given
-    client.force_login(AuditorFactory())
+    sign_in_verified(client, AuditorFactory())
 
     # when
     response = client.get(EVENT_LIST, {"subject_index": "11010519491231002X"})
@@ -126,7 +127,7 @@ def test_an_invalid_filter_lists_everything_and_says_why(client, recorded):
 def test_the_auditor_reads_the_log_in_the_admin_but_cannot_change_it(client, recorded):
     # given
     read, _ = recorded
-    client.force_login(AuditorFactory())
+    sign_in_verified(client, AuditorFactory())
 
     # when
     listing = client.get(ADMIN_EVENTS)
@@ -150,7 +151,7 @@ def test_the_auditor_reads_the_log_in_the_admin_but_cannot_change_it(client, rec
 )
 def test_the_platform_admin_cannot_read_the_log_in_the_admin(client, recorded, name):
     # given: a superuser with the admin role
-    client.force_login(_staff(Role.ADMIN))
+    sign_in_verified(client, _staff(Role.ADMIN))
 
     # when
     response = client.get(reverse(name))
