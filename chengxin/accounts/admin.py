@@ -13,13 +13,9 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from chengxin.accounts.choices import Capability
 from chengxin.accounts.models import ApiToken, Department, User
-from chengxin.accounts.permissions import (
-    can_manage_departments,
-    can_manage_tokens,
-    can_manage_users,
-    can_unlock_accounts,
-)
+from chengxin.accounts.permissions import can_unlock_accounts, has_capability
 from chengxin.accounts.services import (
     DEPARTMENT_EDITABLE_FIELDS,
     TOKEN_DEFAULT_DAYS,
@@ -62,13 +58,15 @@ class ServiceForm(forms.ModelForm):
 
 
 class CapabilityAdmin(admin.ModelAdmin):
-    """Admin permissions from one capability check (``allowed``); nothing is ever deleted here.
+    """Admin permissions from one capability (``capability``); nothing is ever deleted here.
 
     Forms are ``ServiceForm``s: the service has saved by the time ``save_model`` runs.
     """
 
+    capability: str = ""
+
     def allowed(self, request) -> bool:
-        raise NotImplementedError
+        return bool(self.capability) and has_capability(request.user, self.capability)
 
     def has_module_permission(self, request) -> bool:
         return self.allowed(request)
@@ -125,8 +123,7 @@ class DepartmentAdmin(CapabilityAdmin):
     list_filter = ("kind", "is_credit_office", "is_active")
     search_fields = ("code", "name", "short_name", "name_en")
 
-    def allowed(self, request) -> bool:
-        return can_manage_departments(request.user)
+    capability = Capability.MANAGE_DEPARTMENTS
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = DepartmentChangeForm if obj is not None else DepartmentAddForm
@@ -184,8 +181,7 @@ class UserAdmin(CapabilityAdmin):
     list_select_related = ("department",)
     actions = ("unlock_selected", "reset_second_factor", "reset_password")
 
-    def allowed(self, request) -> bool:
-        return can_manage_users(request.user)
+    capability = Capability.MANAGE_USERS
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = UserChangeForm if obj is not None else UserAddForm
@@ -279,8 +275,7 @@ class ApiTokenAdmin(CapabilityAdmin):
     )
     actions = ("revoke_selected",)
 
-    def allowed(self, request) -> bool:
-        return can_manage_tokens(request.user)
+    capability = Capability.MANAGE_TOKENS
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

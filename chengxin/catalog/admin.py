@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from chengxin.accounts.permissions import can_manage_catalog
 from chengxin.catalog.forms import CatalogItemAdminForm
 from chengxin.catalog.models import CatalogItem, CatalogVersion
 from chengxin.catalog.services import EDITABLE_ATTRIBUTES, catalog_item_create, catalog_item_update
@@ -42,6 +43,18 @@ class CatalogItemAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["code"] if obj is not None else []
+
+    def has_module_permission(self, request) -> bool:
+        return can_manage_catalog(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return can_manage_catalog(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return can_manage_catalog(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return can_manage_catalog(request.user)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

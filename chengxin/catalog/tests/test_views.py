@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from chengxin.accounts.tests.factories import sign_in_verified
 from chengxin.catalog.choices import Category, Domain, FieldSet, ListKind, Severity
@@ -252,3 +253,19 @@ def test_the_admin_cannot_delete_items():
     # then
     assert response.status_code == 403
     assert CatalogItem.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("role", "expected_status"),
+    [("admin", 200), ("security", 403), ("auditor", 403), ("reviewer", 403)],
+)
+def test_only_the_system_admin_role_maintains_the_catalog_in_the_admin(role, expected_status):
+    # given: a plain account of the role, not a superuser
+    client = Client()
+    sign_in_verified(client, UserFactory(username=f"{role}-user", role=role, is_staff=True))
+
+    # when
+    response = client.get(reverse("admin:catalog_catalogitem_changelist"))
+
+    # then
+    assert response.status_code == expected_status
