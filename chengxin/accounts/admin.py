@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -45,7 +46,7 @@ class ServiceForm(forms.ModelForm):
     result: object = None
 
     def apply(self) -> object:
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must define apply().")
 
     def _post_clean(self) -> None:
         super()._post_clean()

@@ -10,6 +10,8 @@ Changing the trigger SQL needs a new migration that drops the old triggers and c
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
+
 AUDIT_TABLES = ("audit_auditevent", "audit_auditseal", "audit_auditcheckpoint")
 REFUSAL_MESSAGE = "the audit log is append-only"
 POSTGRESQL_FUNCTION = "audit_refuse_change"
@@ -61,7 +63,7 @@ def create_statements(vendor: str) -> list[str]:
     if vendor == "postgresql":
         tables = [sql for table in AUDIT_TABLES for sql in _postgresql_create(table)]
         return [_postgresql_function(), *tables]
-    raise NotImplementedError(f"No append-only triggers for database vendor {vendor!r}.")
+    raise ImproperlyConfigured(f"No append-only triggers for database vendor {vendor!r}.")
 
 
 def drop_statements(vendor: str) -> list[str]:
@@ -71,7 +73,7 @@ def drop_statements(vendor: str) -> list[str]:
     if vendor == "postgresql":
         tables = [sql for table in AUDIT_TABLES for sql in _postgresql_drop(table)]
         return [*tables, f"DROP FUNCTION IF EXISTS {POSTGRESQL_FUNCTION}()"]
-    raise NotImplementedError(f"No append-only triggers for database vendor {vendor!r}.")
+    raise ImproperlyConfigured(f"No append-only triggers for database vendor {vendor!r}.")
 
 
 def create_append_only_triggers(connection) -> None:
