@@ -9,6 +9,7 @@ from chengxin.accounts.models import Department
 from chengxin.catalog.choices import Category, Domain, ListKind, Profession
 from chengxin.catalog.models import CatalogItem
 from chengxin.catalog.selectors import CatalogFilters
+from chengxin.catalog.services import EDITABLE_ATTRIBUTE_ORDER
 from chengxin.catalog.validation import item_problems
 
 
@@ -58,28 +59,7 @@ class CatalogItemAdminForm(forms.ModelForm):
 
     class Meta:
         model = CatalogItem
-        fields = [
-            "code",
-            "name",
-            "name_en",
-            "category",
-            "severity",
-            "domain",
-            "professions",
-            "departments",
-            "disclosure",
-            "legal_basis",
-            "update_frequency",
-            "lists",
-            "good_record_source",
-            "key_field",
-            "field_set",
-            "disclosure_months",
-            "validity_months",
-            "push_upstream",
-            "is_active",
-            "schema",
-        ]
+        fields = ["code", *EDITABLE_ATTRIBUTE_ORDER]
 
     def clean(self):
         cleaned = super().clean()

@@ -26,29 +26,28 @@ from chengxin.core.errors import DomainError
 
 AUDIT_OBJECT_TYPE = "catalog_item"
 LIST_ATTRIBUTES = frozenset({"professions", "lists"})
-EDITABLE_ATTRIBUTES = frozenset(
-    {
-        "name",
-        "name_en",
-        "category",
-        "severity",
-        "domain",
-        "professions",
-        "departments",
-        "disclosure",
-        "legal_basis",
-        "update_frequency",
-        "lists",
-        "good_record_source",
-        "key_field",
-        "field_set",
-        "disclosure_months",
-        "validity_months",
-        "push_upstream",
-        "is_active",
-        "schema",
-    }
+EDITABLE_ATTRIBUTE_ORDER = (
+    "name",
+    "name_en",
+    "category",
+    "severity",
+    "domain",
+    "professions",
+    "departments",
+    "disclosure",
+    "legal_basis",
+    "update_frequency",
+    "lists",
+    "good_record_source",
+    "key_field",
+    "field_set",
+    "disclosure_months",
+    "validity_months",
+    "push_upstream",
+    "is_active",
+    "schema",
 )
+EDITABLE_ATTRIBUTES = frozenset(EDITABLE_ATTRIBUTE_ORDER)
 
 
 @transaction.atomic
