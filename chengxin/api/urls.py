@@ -1,15 +1,24 @@
 """The HTTP API under /api/v1: mounts each app's router; owns auth and the error format."""
 
-from django.utils.translation import gettext_lazy as _
+from django.conf import settings
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from chengxin.api.errors import install_handlers
 from chengxin.catalog.api import router as catalog_router
 
+
+class ReadableJSONRenderer(JSONRenderer):
+    """JSON with Chinese kept as UTF-8 text rather than ``\\u`` escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
     title="Chengxin API",
     version="1.0.0",
-    description=str(_("信用齐齐哈尔 个人公共信用信息平台接口")),
+    description=f"{settings.CHENGXIN_SITE_NAME} 个人公共信用信息平台接口",
+    renderer=ReadableJSONRenderer(),
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
