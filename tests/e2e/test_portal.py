@@ -18,3 +18,5 @@ def test_home_page_is_in_chinese_and_switches_to_english(page, screenshot):
 
     # then
     assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == f"Welcome to {settings.CHENGXIN_SITE_NAME_EN}"
+    screenshot("portal-home-en")

@@ -31,6 +31,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CHENGXIN_CSRF_TRUSTED_ORIGINS")
 # --- Deployment identity: the city is configuration, not code (SPEC, preamble) -----------------
 CHENGXIN_CITY_NAME = env_str("CHENGXIN_CITY_NAME", "齐齐哈尔市")
 CHENGXIN_SITE_NAME = env_str("CHENGXIN_SITE_NAME", "信用齐齐哈尔")
+CHENGXIN_CITY_NAME_EN = env_str("CHENGXIN_CITY_NAME_EN", "Qiqihar")
+CHENGXIN_SITE_NAME_EN = env_str("CHENGXIN_SITE_NAME_EN", "Credit Qiqihar")
 CHENGXIN_REGION_CODE = env_str("CHENGXIN_REGION_CODE", "230200")
 
 # --- Keys for personal data (SPEC §2, §14) ---------------------------------------------------
