@@ -1,0 +1,308 @@
+"""Validating one row against a catalog item's full Table Schema.
+
+Every problem of the row is reported, one error per problem (row number, field, machine code,
+message in Chinese and English naming the column by its Chinese title); a field with a wrong type
+is not checked further. The identity number goes through
+``chengxin.identity.validation.validate_id_number`` with its own codes; its normalised
+18-character form is the cleaned value. Messages never repeat the value itself.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from chengxin.collection import row_error_codes
+from chengxin.collection.dates import DateInvalid, parse_date
+from chengxin.identity.validation import validate_id_number
+
+ID_NUMBER_FIELD = "id_number"
+DECIDED_ON_FIELD = "decided_on"
+TRUE_TEXTS = frozenset({"是", "true", "1", "y", "yes"})
+FALSE_TEXTS = frozenset({"否", "false", "0", "n", "no"})
+_THOUSANDS_SEPARATOR = ","
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem of one value: where it is, its machine code, and what to do, in two languages."""
+
+    row: int
+    field: str
+    code: str
+    message: str
+    message_en: str
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """The typed values of a row (only those that passed) and every error found."""
+
+    cleaned: dict[str, Any]
+    errors: list[RowError]
+    warnings: list[RowError] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class _Problem:
+    code: str
+    message: str
+    message_en: str
+
+
+class _TypeProblem(ValueError):
+    def __init__(self, problem: _Problem) -> None:
+        super().__init__(problem.code)
+        self.problem = problem
+
+
+def validate_row(
+    *, schema: dict[str, Any], values: Mapping[str, Any], row_number: int, today: date
+) -> RowResult:
+    """Check ``values`` (field → raw value) against ``schema``; ``today`` bounds future dates."""
+    descriptors = {descriptor["name"]: descriptor for descriptor in schema["fields"]}
+    missing_values = set(schema.get("missingValues", [""]))
+    cleaned: dict[str, Any] = {}
+    errors: list[RowError] = []
+    warnings: list[RowError] = []
+    for name in values:
+        if name not in descriptors:
+            errors.append(_unknown_field_error(row_number, name))
+    for name, descriptor in descriptors.items():
+        raw = values.get(name)
+        if _is_missing(raw, missing_values):
+            if descriptor.get("constraints", {}).get("required"):
+                errors.append(_error(row_number, descriptor, _required_problem()))
+            continue
+        value, problems, remarks = _check_value(descriptor, raw, today=today)
+        errors.extend(_error(row_number, descriptor, problem) for problem in problems)
+        warnings.extend(_error(row_number, descriptor, remark) for remark in remarks)
+        if not problems:
+            cleaned[name] = value
+    return RowResult(cleaned=cleaned, errors=errors, warnings=warnings)
+
+
+def _is_missing(raw: Any, missing_values: set[str]) -> bool:
+    return raw is None or (isinstance(raw, str) and raw.strip() in missing_values)
+
+
+def _check_value(
+    descriptor: dict[str, Any], raw: Any, *, today: date
+) -> tuple[Any, list[_Problem], list[_Problem]]:
+    """The typed value, its problems and its remarks (warnings)."""
+    if descriptor["name"] == ID_NUMBER_FIELD:
+        return _check_id_number(raw, today=today)
+    try:
+        value = _CONVERTERS[descriptor.get("type", "string")](raw)
+    except _TypeProblem as error:
+        return None, [error.problem], []
+    problems = _constraint_problems(descriptor, value)
+    if descriptor["name"] == DECIDED_ON_FIELD and isinstance(value, date) and value > today:
+        problems.append(_future_problem())
+    return value, problems, []
+
+
+def _check_id_number(raw: Any, *, today: date) -> tuple[Any, list[_Problem], list[_Problem]]:
+    validation = validate_id_number(str(raw), today=today)
+    problems = [_Problem(e.code, e.message, e.message_en) for e in validation.errors]
+    remarks = [_Problem(w.code, w.message, w.message_en) for w in validation.warnings]
+    return validation.normalised, problems, remarks
+
+
+def _to_string(raw: Any) -> str:
+    if isinstance(raw, date):
+        return raw.isoformat()
+    return str(raw).strip()
+
+
+def _to_integer(raw: Any) -> int:
+    number = _to_decimal(raw, problem=_integer_problem)
+    if number != number.to_integral_value():
+        raise _TypeProblem(_integer_problem())
+    return int(number)
+
+
+def _to_number(raw: Any) -> Decimal:
+    return _to_decimal(raw, problem=_number_problem)
+
+
+def _to_decimal(raw: Any, *, problem: Callable[[], _Problem]) -> Decimal:
+    if isinstance(raw, bool | date):
+        raise _TypeProblem(problem())
+    text = unicodedata.normalize("NFKC", str(raw)).strip().replace(_THOUSANDS_SEPARATOR, "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation as error:
+        raise _TypeProblem(problem()) from error
+    if not number.is_finite():
+        raise _TypeProblem(problem())
+    return number
+
+
+def _to_boolean(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = unicodedata.normalize("NFKC", str(raw)).strip().casefold()
+    if text in TRUE_TEXTS:
+        return True
+    if text in FALSE_TEXTS:
+        return False
+    raise _TypeProblem(_boolean_problem())
+
+
+def _to_date(raw: Any) -> date:
+    try:
+        return parse_date(raw)
+    except DateInvalid as error:
+        raise _TypeProblem(_Problem(error.code, error.message, error.message_en)) from error
+
+
+_CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "string": _to_string,
+    "integer": _to_integer,
+    "number": _to_number,
+    "boolean": _to_boolean,
+    "date": _to_date,
+}
+
+
+def _constraint_problems(descriptor: dict[str, Any], value: Any) -> list[_Problem]:
+    constraints = descriptor.get("constraints", {})
+    field_type = descriptor.get("type", "string")
+    problems = []
+    if "pattern" in constraints and not re.fullmatch(constraints["pattern"], str(value)):
+        problems.append(_pattern_problem())
+    if "enum" in constraints and value not in _typed_enum(field_type, constraints["enum"]):
+        problems.append(_enum_problem(constraints["enum"]))
+    if "minimum" in constraints and value < _typed(field_type, constraints["minimum"]):
+        problems.append(_minimum_problem(constraints["minimum"]))
+    if "maximum" in constraints and value > _typed(field_type, constraints["maximum"]):
+        problems.append(_maximum_problem(constraints["maximum"]))
+    if "maxLength" in constraints and len(value) > constraints["maxLength"]:
+        problems.append(_max_length_problem(constraints["maxLength"], len(value)))
+    return problems
+
+
+def _typed(field_type: str, bound: Any) -> Any:
+    if field_type == "date":
+        return date.fromisoformat(str(bound))
+    if field_type == "number":
+        return Decimal(str(bound))
+    return bound
+
+
+def _typed_enum(field_type: str, options: list[Any]) -> list[Any]:
+    return [_typed(field_type, option) for option in options]
+
+
+def _error(row_number: int, descriptor: dict[str, Any], problem: _Problem) -> RowError:
+    title = descriptor.get("title") or descriptor["name"]
+    return RowError(
+        row=row_number,
+        field=descriptor["name"],
+        code=problem.code,
+        message=_("第%(row)s行“%(title)s”：%(problem)s")
+        % {"row": row_number, "title": title, "problem": problem.message},
+        message_en=f"Row {row_number}, column “{title}” ({descriptor['name']}): "
+        f"{problem.message_en}",
+    )
+
+
+def _unknown_field_error(row_number: int, name: str) -> RowError:
+    return RowError(
+        row=row_number,
+        field=name,
+        code=row_error_codes.FIELD_UNKNOWN,
+        message=_("第%(row)s行：字段“%(name)s”不属于该目录项，请删除或改用目录中的字段名。")
+        % {"row": row_number, "name": name},
+        message_en=f"Row {row_number}: the field “{name}” does not belong to the catalog item; "
+        "remove it or use a field name of the catalog.",
+    )
+
+
+def _required_problem() -> _Problem:
+    return _Problem(
+        row_error_codes.FIELD_REQUIRED, _("必填项为空，请填写。"), "This value is required."
+    )
+
+
+def _integer_problem() -> _Problem:
+    return _Problem(
+        row_error_codes.FIELD_TYPE,
+        _("应为整数，例如12。"),
+        "A whole number is expected, for example 12.",
+    )
+
+
+def _number_problem() -> _Problem:
+    return _Problem(
+        row_error_codes.FIELD_TYPE,
+        _("应为数字，例如12.5。"),
+        "A number is expected, for example 12.5.",
+    )
+
+
+def _boolean_problem() -> _Problem:
+    return _Problem(
+        row_error_codes.FIELD_TYPE, _("应填写“是”或“否”。"), "Write 是 (yes) or 否 (no)."
+    )
+
+
+def _pattern_problem() -> _Problem:
+    return _Problem(
+        row_error_codes.FIELD_PATTERN,
+        _("格式不符合目录规定，请按填写说明填写。"),
+        "The value does not have the format the catalog requires; see the instructions.",
+    )
+
+
+def _enum_problem(options: list[Any]) -> _Problem:
+    listed = "、".join(str(option) for option in options)
+    return _Problem(
+        row_error_codes.FIELD_ENUM,
+        _("不是可选的值，应为：%(options)s。") % {"options": listed},
+        f"Not one of the allowed values: {listed}.",
+    )
+
+
+def _minimum_problem(bound: Any) -> _Problem:
+    return _Problem(
+        row_error_codes.FIELD_MINIMUM,
+        _("不能小于%(bound)s。") % {"bound": bound},
+        f"Must not be less than {bound}.",
+    )
+
+
+def _maximum_problem(bound: Any) -> _Problem:
+    return _Problem(
+        row_error_codes.FIELD_MAXIMUM,
+        _("不能大于%(bound)s。") % {"bound": bound},
+        f"Must not be greater than {bound}.",
+    )
+
+
+def _max_length_problem(limit: int, length: int) -> _Problem:
+    return _Problem(
+        row_error_codes.FIELD_MAX_LENGTH,
+        _("超过%(limit)s个字符（现有%(length)s个），请缩短。") % {"limit": limit, "length": length},
+        f"Longer than {limit} characters ({length}); shorten it.",
+    )
+
+
+def _future_problem() -> _Problem:
+    return _Problem(
+        row_error_codes.DECIDED_ON_FUTURE,
+        _("决定日期晚于今天，请核对。"),
+        "The decision date is later than today; please check it.",
+    )
