@@ -25,7 +25,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from chengxin.catalog.models import CatalogItem
 from chengxin.catalog.schema import header_map, normalise_header
+from chengxin.catalog.selectors import catalog_item_table_schema
 from chengxin.collection import row_error_codes
 from chengxin.collection.exports import ERROR_COLUMN_TITLES
 
@@ -142,15 +144,15 @@ class _Source:
         return io.BytesIO(self.data or b"")
 
 
-def open_table(data: bytes | str | Path, *, item: Any = None, schema: dict | None = None) -> Table:
+def open_table(
+    data: bytes | str | Path, *, item: CatalogItem | None = None, schema: dict | None = None
+) -> Table:
     """Open an uploaded file for ``item`` (or a stored version's full Table ``schema``).
 
     Checks size, kind, encoding, the unpacked size of an XLSX (before openpyxl sees it) and the
     header; never raises for a bad file, the problems are in ``Table.file_errors``.
     """
     if schema is None:
-        from chengxin.catalog.selectors import catalog_item_table_schema
-
         schema = catalog_item_table_schema(item)
     source = _Source(data=data, path=None) if isinstance(data, bytes) else _path_source(data)
     content_hash, size = _hash_and_size(source)
@@ -294,6 +296,9 @@ def _xlsx_rows(source: _Source) -> Iterator[tuple[int, list[Any]]]:
     )
     try:
         sheet = workbook.worksheets[0]
+        # Some exporters write a wrong <dimension> (often "A1"); read-only mode would cut every
+        # row to it, so the cells are read as they are in the sheet.
+        sheet.reset_dimensions()
         for row_number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield row_number, [_clean_cell(cell) for cell in cells]
     finally:

@@ -304,6 +304,47 @@ def test_plain_xlsx_header_row_with_field_names_and_titles(item):
     ]
 
 
+def test_xlsx_with_a_wrong_dimension_and_leading_blank_rows_is_read_whole(item):
+    # given
+    header = ["记录编号", "身份证号码", "姓名", "决定日期", "决定机关", "案号"]
+    line = ["1001", ID_NUMBER, "张三", "2026-03-01", "局", "A-1"]
+    original = plain_workbook([[None], [None], header, line])
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(original)) as source,
+        zipfile.ZipFile(buffer, "w") as target,
+    ):
+        for member in source.infolist():
+            content = source.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b'<dimension ref="A1:F4" />', b'<dimension ref="A1" />')
+            target.writestr(member, content)
+
+    # when
+    table = open_table(buffer.getvalue(), item=item)
+
+    # then
+    assert b'<dimension ref="A1:F4" />' in zipfile.ZipFile(io.BytesIO(original)).read(
+        "xl/worksheets/sheet1.xml"
+    )
+    assert table.file_errors == []
+    assert table.layout.header_row == 3
+    assert [(row.row_number, row.values["case_no"]) for row in table.rows()] == [(4, "A-1")]
+
+
+def test_gb18030_header_with_full_width_brackets_and_spaces_matches(penalty_item):
+    # given
+    header = ["记录编号", "证件号码 （居民身份证号）", "当事人"]
+    data = csv_bytes([header, ["1", ID_NUMBER, "王五"]], encoding="gb18030")
+
+    # when
+    table = open_table(data, item=penalty_item)
+
+    # then
+    assert table.encoding == "gb18030"
+    assert table.layout.columns == {0: "source_id", 1: "id_number", 2: "name"}
+
+
 def test_rows_resume_after_a_given_row(item):
     # given
     lines = [basic_line(source_id=str(number)) for number in range(1, 5)]
