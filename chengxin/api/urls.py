@@ -26,3 +26,4 @@ api = NinjaAPI(
 install_handlers(api)
 api.add_router("/catalog", catalog_router)
 api.add_router("", "chengxin.accounts.api.router")
+api.add_router("/submissions", "chengxin.collection.api.router")

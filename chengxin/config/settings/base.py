@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "chengxin.accounts",
     "chengxin.identity",
     "chengxin.catalog",
+    "chengxin.collection",
     "chengxin.api",
     "chengxin.backoffice",
     "chengxin.portal",

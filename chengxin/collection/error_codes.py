@@ -1,0 +1,15 @@
+"""Machine codes of the collection app's refusals (docs/collection.md)."""
+
+ITEM_NOT_PROVIDED_BY_DEPARTMENT = "item_not_provided_by_department"
+SUBMISSION_ROLE_REQUIRED = "submission_role_required"
+SUBMISSION_TOO_MANY_ROWS = "submission_too_many_rows"
+SUBMISSION_EMPTY = "submission_empty"
+SUBMISSION_NOT_FOUND = "submission_not_found"
+IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+IDEMPOTENCY_KEY_REQUIRED = "idempotency_key_required"
+SUBMISSION_IN_PROGRESS = "submission_in_progress"
+OPERATION_UNKNOWN = "operation_unknown"
+
+# Row errors of the collection app itself (the field errors are in ``row_error_codes``).
+SOURCE_ID_DUPLICATE = "source_id_duplicate"
+RECORD_NOT_FOUND = "record_not_found"

@@ -1,0 +1,197 @@
+"""Submissions, credit records with their versions, and the quarantine of rejected rows.
+
+Personal data: a record references its ``Subject`` (which holds the ID number and name encrypted)
+and carries the subject's blind index (``subject_index``) for sharding and look-ups. A version's
+``values`` never hold the ID number or the name: those live only in the subject. A quarantined row
+keeps its original values encrypted, since they may hold an ID number.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from chengxin.catalog.choices import Category, Severity
+from chengxin.collection.choices import (
+    Operation,
+    RecordStatus,
+    SubmissionChannel,
+    SubmissionStatus,
+)
+
+QUARANTINE_PURPOSE = "collection.quarantine.values"
+
+
+class Submission(models.Model):
+    """One delivery of rows by a provider: an API request, a file or a CLI import.
+
+    ``(department, idempotency_key)`` is unique, so a retried request finds its first answer in
+    ``response`` instead of writing twice; ``request_hash`` tells a retry from a different body.
+    """
+
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="submissions"
+    )
+    item = models.ForeignKey("catalog.CatalogItem", on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(_("渠道"), max_length=8, choices=SubmissionChannel.choices)
+    operation = models.CharField(_("操作"), max_length=8, choices=Operation.choices)
+    idempotency_key = models.CharField(_("幂等键"), max_length=200, blank=True)
+    request_hash = models.CharField(_("请求摘要"), max_length=64, blank=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=SubmissionStatus.choices,
+        default=SubmissionStatus.RECEIVED,
+    )
+    received = models.PositiveIntegerField(_("接收行数"), default=0)
+    accepted = models.PositiveIntegerField(_("接受行数"), default=0)
+    rejected = models.PositiveIntegerField(_("拒收行数"), default=0)
+    response = models.JSONField(_("应答"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("接收时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("报送批次")
+        verbose_name_plural = _("报送批次")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="collection_submission_unique_key",
+            )
+        ]
+        indexes = [models.Index(fields=["department", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"submission {self.pk}"
+
+
+class CreditRecord(models.Model):
+    """A record in a person's credit file, identified by (provider, item, ``source_id``).
+
+    ``category`` and ``severity`` are copied from the item so that disclosure and checks need no
+    join; the computed dates come from ``lifecycle.record_dates`` (SPEC §5).
+    """
+
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="credit_records"
+    )
+    item = models.ForeignKey("catalog.CatalogItem", on_delete=models.PROTECT, related_name="+")
+    source_id = models.CharField(_("来源记录编号"), max_length=100)
+    subject = models.ForeignKey(
+        "identity.Subject", on_delete=models.PROTECT, related_name="credit_records"
+    )
+    subject_index = models.CharField(_("索引"), max_length=64)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.ACTIVE
+    )
+    category = models.CharField(_("类别"), max_length=16, choices=Category.choices)
+    severity = models.CharField(_("失信程度"), max_length=16, choices=Severity.choices, blank=True)
+    decided_on = models.DateField(_("决定日期"))
+    disclosure_ends_on = models.DateField(_("公示截止日期"), null=True, blank=True)
+    repairable_from = models.DateField(_("最早可修复日期"), null=True, blank=True)
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True)
+    disputed = models.BooleanField(_("异议中"), default=False)
+    current_version = models.PositiveIntegerField(_("当前版本号"), default=1)
+    status_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("信用记录")
+        verbose_name_plural = _("信用记录")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "item", "source_id"], name="collection_record_identity"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["subject_index", "status"]),
+            models.Index(fields=["status", "disclosure_ends_on"]),
+            models.Index(fields=["status", "valid_until"]),
+            models.Index(fields=["department", "item", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"record {self.pk}"
+
+
+class RecordVersion(models.Model):
+    """One version of a record: valid time (``valid_from`` … ``valid_to``) and system time
+    (``recorded_at`` … ``superseded_at``), so the file can be read as it stood at any moment.
+
+    ``values`` are the cleaned non-personal fields; the ID number and name are only in the subject.
+    """
+
+    record = models.ForeignKey(CreditRecord, on_delete=models.CASCADE, related_name="versions")
+    subject_index = models.CharField(_("索引"), max_length=64)
+    number = models.PositiveIntegerField(_("版本号"))
+    values = models.JSONField(_("字段值"))
+    status = models.CharField(_("状态"), max_length=10, choices=RecordStatus.choices)
+    catalog_version = models.ForeignKey(
+        "catalog.CatalogVersion", on_delete=models.PROTECT, related_name="+"
+    )
+    content_hash = models.CharField(_("内容摘要"), max_length=64)
+    valid_from = models.DateField(_("生效日期"))
+    valid_to = models.DateField(_("失效日期"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("记录时间"))
+    superseded_at = models.DateTimeField(_("被取代时间"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    submission = models.ForeignKey(
+        Submission, on_delete=models.PROTECT, null=True, related_name="versions"
+    )
+
+    class Meta:
+        verbose_name = _("信用记录版本")
+        verbose_name_plural = _("信用记录版本")
+        constraints = [
+            models.UniqueConstraint(fields=["record", "number"], name="collection_version_number")
+        ]
+        indexes = [models.Index(fields=["subject_index", "recorded_at"])]
+
+    def __str__(self) -> str:
+        return f"record {self.record_id} v{self.number}"
+
+
+class QuarantineEntry(models.Model):
+    """A rejected row, kept with its original values (encrypted) and one error per problem.
+
+    Cleared (``cleared_at``) when a later submission of the same provider and item accepts a row
+    with the same ``source_id``.
+    """
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="quarantine_entries"
+    )
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="+"
+    )
+    item = models.ForeignKey("catalog.CatalogItem", on_delete=models.PROTECT, related_name="+")
+    row_number = models.PositiveIntegerField(_("行号"))
+    source_id = models.CharField(_("来源记录编号"), max_length=100, blank=True)
+    values_ciphertext = models.BinaryField(_("原始值密文"))
+    values_key_id = models.CharField(_("原始值密钥编号"), max_length=32)
+    values_algorithm = models.CharField(_("原始值加密算法"), max_length=32)
+    errors = models.JSONField(_("错误"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    cleared_at = models.DateTimeField(_("消除时间"), null=True, blank=True)
+    cleared_by_submission = models.ForeignKey(
+        Submission, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("隔离行")
+        verbose_name_plural = _("隔离行")
+        indexes = [
+            models.Index(fields=["department", "item", "source_id"]),
+            models.Index(fields=["submission", "row_number"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"quarantine {self.pk}"

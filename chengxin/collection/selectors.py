@@ -1,0 +1,127 @@
+"""Reads of the collection app; the viewer is always a parameter.
+
+Scoping happens once, in ``_visible_departments``: a provider or officer sees its own
+department's submissions, records and quarantine; a credit-office reviewer sees all; other roles
+see none.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from chengxin.accounts.choices import DEPARTMENT_ROLES, Role
+from chengxin.accounts.permissions import is_staff_member
+from chengxin.collection import error_codes
+from chengxin.collection.models import (
+    QUARANTINE_PURPOSE,
+    CreditRecord,
+    QuarantineEntry,
+    RecordVersion,
+    Submission,
+)
+from chengxin.core import crypto
+from chengxin.core.errors import NotFoundError
+
+
+@dataclass(frozen=True)
+class RecordFilters:
+    item: str = ""
+    status: str = ""
+    source_id: str = ""
+    subject_index: str = ""
+
+
+@dataclass(frozen=True)
+class QuarantineFilters:
+    submission_id: int | None = None
+    item: str = ""
+    open_only: bool = True
+
+
+def _visible(queryset: QuerySet, *, user) -> QuerySet:
+    if not is_staff_member(user):
+        return queryset.none()
+    if user.role == Role.REVIEWER:
+        return queryset
+    if user.role in DEPARTMENT_ROLES and user.department_id is not None:
+        return queryset.filter(department_id=user.department_id)
+    return queryset.none()
+
+
+def submission_get_visible_to(*, user, submission_id: int) -> Submission:
+    """The submission if ``user`` may see it; ``NotFoundError`` otherwise (another department's
+    submission is not found, so its existence is not revealed)."""
+    submission = (
+        _visible(Submission.objects.select_related("item"), user=user)
+        .filter(pk=submission_id)
+        .first()
+    )
+    if submission is None:
+        raise NotFoundError(
+            code=error_codes.SUBMISSION_NOT_FOUND,
+            message=_("未找到该报送批次。"),
+            message_en="The submission was not found.",
+        )
+    return submission
+
+
+def record_list_visible_to(*, user, filters: RecordFilters) -> QuerySet[CreditRecord]:
+    """Credit records ``user`` may list, filtered; newest first."""
+    records = _visible(CreditRecord.objects.select_related("item"), user=user)
+    if filters.item:
+        records = records.filter(item__code=filters.item)
+    if filters.status:
+        records = records.filter(status=filters.status)
+    if filters.source_id:
+        records = records.filter(source_id=filters.source_id)
+    if filters.subject_index:
+        records = records.filter(subject_index=filters.subject_index)
+    return records.order_by("-updated_at", "-pk")
+
+
+def record_as_of(*, record: CreditRecord, moment: datetime.datetime) -> RecordVersion | None:
+    """The version of ``record`` the platform held at ``moment`` (system time), or ``None`` if the
+    record was not yet recorded then."""
+    return _as_of(RecordVersion.objects.filter(record=record), moment).first()
+
+
+def subject_records_as_of(
+    *, subject_index: str, moment: datetime.datetime
+) -> QuerySet[RecordVersion]:
+    """Every record version of one person in force at ``moment``: the file as it stood then."""
+    versions = RecordVersion.objects.filter(subject_index=subject_index)
+    return _as_of(versions, moment).select_related("record").order_by("record_id")
+
+
+def _as_of(versions: QuerySet[RecordVersion], moment: datetime.datetime):
+    return versions.filter(recorded_at__lte=moment).filter(
+        Q(superseded_at__isnull=True) | Q(superseded_at__gt=moment)
+    )
+
+
+def quarantine_list_visible_to(*, user, filters: QuarantineFilters) -> QuerySet[QuarantineEntry]:
+    """Rejected rows ``user`` may see, in submission and row order."""
+    entries = _visible(QuarantineEntry.objects.select_related("item"), user=user)
+    if filters.submission_id is not None:
+        entries = entries.filter(submission_id=filters.submission_id)
+    if filters.item:
+        entries = entries.filter(item__code=filters.item)
+    if filters.open_only:
+        entries = entries.filter(cleared_at__isnull=True)
+    return entries.order_by("submission_id", "row_number")
+
+
+def quarantine_original_values(entry: QuarantineEntry) -> dict[str, Any]:
+    """The row as the provider sent it, for the provider's own error download."""
+    sealed = crypto.Sealed(
+        ciphertext=bytes(entry.values_ciphertext),
+        key_id=entry.values_key_id,
+        algorithm=entry.values_algorithm,
+    )
+    return json.loads(crypto.decrypt(sealed, purpose=QUARANTINE_PURPOSE))
