@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
 from typing import IO, Any
+from xml.etree.ElementTree import ParseError
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -45,6 +46,10 @@ KIND_CSV = "csv"
 KIND_XLSX = "xlsx"
 _CHUNK_BYTES = 1024 * 1024
 _DELIMITERS = (",", "\t", ";")
+# What reading a damaged file raises: csv (a NUL byte, an oversized field), openpyxl (a missing
+# part is an OSError or KeyError, broken XML a ParseError, a bad value a ValueError) and a
+# decoding error (a ValueError too, told apart in ``_unreadable``).
+UNREADABLE_ERRORS = (csv.Error, KeyError, ValueError, OSError, zipfile.BadZipFile, ParseError)
 _IGNORED_HEADERS = frozenset(normalise_header(title) for title in ERROR_COLUMN_TITLES)
 
 
@@ -125,8 +130,8 @@ class Table:
                     return
                 if row_number > start_after:
                     yield SourceRow(row_number=row_number, values=_row_values(cells, layout))
-        except UnicodeDecodeError:
-            self.file_errors.append(_file_error(row_error_codes.FILE_ENCODING_INVALID))
+        except UNREADABLE_ERRORS as error:
+            self.file_errors.append(_unreadable(error))
 
 
 @dataclass(frozen=True)
@@ -163,8 +168,8 @@ def open_table(
         return table
     try:
         layout = _layout(source, kind, schema)
-    except UnicodeDecodeError:
-        table.file_errors.append(_file_error(row_error_codes.FILE_ENCODING_INVALID))
+    except UNREADABLE_ERRORS as error:
+        table.file_errors.append(_unreadable(error))
         return table
     if isinstance(layout, FileError):
         table.file_errors.append(layout)
@@ -405,6 +410,12 @@ def _layout_warnings(layout: FileLayout) -> list[FileError]:
         return []
     listed = "、".join(layout.unknown_columns)
     return [_file_error(row_error_codes.FILE_COLUMNS_UNKNOWN, columns=listed)]
+
+
+def _unreadable(error: Exception) -> FileError:
+    if isinstance(error, UnicodeDecodeError):
+        return _file_error(row_error_codes.FILE_ENCODING_INVALID)
+    return _file_error(row_error_codes.FILE_CORRUPT)
 
 
 def _too_many_rows(limit: int) -> FileError:

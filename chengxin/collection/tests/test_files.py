@@ -404,6 +404,40 @@ def test_unreadable_content_is_refused_with_one_file_error(item, data, code):
     assert list(table.rows()) == []
 
 
+@pytest.mark.parametrize(
+    "members",
+    [
+        {"[Content_Types].xml": "<Types/>"},
+        {"[Content_Types].xml": "<Types", "xl/workbook.xml": "<broken"},
+    ],
+)
+def test_xlsx_whose_parts_are_missing_or_broken_is_corrupt(item, members):
+    # given
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+
+    # when
+    table = open_table(buffer.getvalue(), item=item)
+
+    # then
+    assert [error.code for error in table.file_errors] == [row_error_codes.FILE_CORRUPT]
+
+
+def test_csv_cell_beyond_the_csv_field_limit_is_a_file_error(item):
+    # given
+    data = csv_bytes([BASIC_HEADER.split(","), basic_line(), basic_line(name="x" * 200_000)])
+    table = open_table(data, item=item)
+
+    # when
+    rows = list(table.rows())
+
+    # then
+    assert [row.row_number for row in rows] == [2]
+    assert [error.code for error in table.file_errors] == [row_error_codes.FILE_CORRUPT]
+
+
 def test_zip_that_is_not_xlsx_is_refused(item):
     # given
     buffer = io.BytesIO()
