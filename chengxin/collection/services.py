@@ -1,11 +1,7 @@
 """Writes of the collection app: submissions, credit records with their versions, quarantine.
 
-``submission_create`` is the one write path for rows, whatever the channel. It is set-based: the
-existing records of the submitted ``source_id`` values, their current versions and the subjects
-are each fetched in one query; records, versions and quarantine entries are written with
-``bulk_create`` / ``bulk_update``. What remains per row: validation (in Python), and
-``subject_get_or_create`` for a person the platform does not know yet (or whose name it lacks),
-which writes that subject's own audit event.
+``submission_create`` is the one write path for rows, whatever the channel; the rows themselves
+are applied set-based by ``chengxin.collection.batch`` (see there what remains per row).
 
 Audit: one ``create`` event per submission with the counts per outcome (no personal data). The
 per-record trail is the versions themselves: each names its submission, who recorded it and when.
@@ -27,61 +23,33 @@ from django.utils.translation import gettext as _
 
 from chengxin.accounts.choices import Role
 from chengxin.accounts.permissions import can_submit_records
-from chengxin.catalog.models import CatalogItem, CatalogVersion
-from chengxin.catalog.selectors import (
-    catalog_item_current_version,
-    catalog_item_get,
-    catalog_version_table_schema,
+from chengxin.catalog.models import CatalogItem
+from chengxin.catalog.selectors import catalog_item_current_version, catalog_item_get
+from chengxin.collection import error_codes
+from chengxin.collection.batch import (
+    Batch,
+    SubmissionRowError,
+    SubmissionRowResult,
+    error_dict,
+    quarantine_clear,
+    quarantine_rows,
+    revoke_rows,
+    upsert_rows,
+    validate_rows,
 )
-from chengxin.collection import error_codes, row_error_codes
-from chengxin.collection.choices import (
-    Operation,
-    Outcome,
-    RecordStatus,
-    SubmissionChannel,
-    SubmissionStatus,
-)
-from chengxin.collection.lifecycle import policy_periods, record_dates
-from chengxin.collection.models import (
-    QUARANTINE_PURPOSE,
-    CreditRecord,
-    QuarantineEntry,
-    RecordVersion,
-    Submission,
-)
-from chengxin.collection.rows import RowError, validate_row
-from chengxin.core import crypto
+from chengxin.collection.choices import Operation, SubmissionChannel, SubmissionStatus
+from chengxin.collection.lifecycle import policy_periods
+from chengxin.collection.models import Submission
 from chengxin.core.audit import events as audit_events
 from chengxin.core.audit.choices import AuditAction
 from chengxin.core.errors import DomainError, PermissionDeniedError
 from chengxin.core.json import canonical, dumps
 from chengxin.core.selectors import policy_value
-from chengxin.identity.models import Subject
-from chengxin.identity.services import subject_get_or_create
+
+__all__ = ["SubmissionAnswer", "SubmissionRowError", "SubmissionRowResult", "submission_create"]
 
 MAX_ROWS_POLICY = "submission.api_max_rows"
 SUBMISSION_OBJECT_TYPE = "collection.submission"
-NAME_HASH_PURPOSE = "collection.record.name"
-PERSONAL_FIELDS = ("id_number", "name")
-SOURCE_ID_FIELD = "source_id"
-DECIDED_ON_FIELD = "decided_on"
-
-
-@dataclass(frozen=True)
-class SubmissionRowError:
-    row: int
-    field: str
-    code: str
-    message: str
-    message_en: str
-
-
-@dataclass(frozen=True)
-class SubmissionRowResult:
-    row: int
-    record_id: int
-    version: int
-    outcome: str
 
 
 @dataclass(frozen=True)
@@ -110,32 +78,6 @@ class SubmissionAnswer:
             errors=[SubmissionRowError(**error) for error in stored["errors"]],
             results=[SubmissionRowResult(**result) for result in stored["results"]],
         )
-
-
-@dataclass
-class _GoodRow:
-    row: int
-    cleaned: dict[str, Any]
-    values: dict[str, Any] = field(default_factory=dict)
-    subject: Subject | None = None
-    content_hash: str = ""
-
-
-@dataclass
-class _Batch:
-    """What one submission is doing: its context, the rows sorted into good and bad, the outcome."""
-
-    submission: Submission
-    item: CatalogItem
-    version: CatalogVersion
-    actor: Any
-    now: datetime.datetime
-    today: datetime.date
-    periods: dict[str, int] = field(default_factory=dict)
-    good: list[_GoodRow] = field(default_factory=list)
-    bad: dict[int, list[RowError]] = field(default_factory=dict)
-    raw: list[Mapping[str, Any]] = field(default_factory=list)
-    results: list[SubmissionRowResult] = field(default_factory=list)
 
 
 def submission_create(
@@ -265,8 +207,7 @@ def _earlier_answer(earlier: Submission, *, request_hash: str) -> SubmissionAnsw
         )
     if earlier.status == SubmissionStatus.COMPLETED:
         return SubmissionAnswer.from_dict(earlier.response)
-    if earlier.status == SubmissionStatus.FAILED:
-        Submission.objects.filter(pk=earlier.pk).update(status=SubmissionStatus.RUNNING)
+    if _failed_claimed_again(earlier):
         return None
     raise DomainError(
         code=error_codes.SUBMISSION_IN_PROGRESS,
@@ -276,12 +217,20 @@ def _earlier_answer(earlier: Submission, *, request_hash: str) -> SubmissionAnsw
     )
 
 
+def _failed_claimed_again(earlier: Submission) -> bool:
+    """A failed first attempt runs again; the conditional update lets only one retry claim it."""
+    claimed = Submission.objects.filter(pk=earlier.pk, status=SubmissionStatus.FAILED).update(
+        status=SubmissionStatus.RUNNING
+    )
+    return claimed == 1
+
+
 def _submission_process(
     submission: Submission, *, records, actor, today: datetime.date | None
 ) -> SubmissionAnswer:
     item = submission.item
     version = catalog_item_current_version(item)
-    batch = _Batch(
+    batch = Batch(
         submission=submission,
         item=item,
         version=version,
@@ -293,348 +242,19 @@ def _submission_process(
     with transaction.atomic():
         batch.periods = policy_periods()
         if submission.operation == Operation.REVOKE:
-            _revoke_rows(batch)
+            revoke_rows(batch)
         else:
-            _validate_rows(batch)
-            _upsert_rows(batch)
-        _quarantine_rows(batch)
-        _quarantine_clear(batch)
+            validate_rows(batch)
+            upsert_rows(batch)
+        quarantine_rows(batch)
+        quarantine_clear(batch)
         return _submission_finish(batch)
 
 
-def _validate_rows(batch: _Batch) -> None:
-    schema = catalog_version_table_schema(batch.version)
-    seen: set[str] = set()
-    for index, values in enumerate(batch.raw):
-        row = index + 1
-        result = validate_row(schema=schema, values=values, row_number=row, today=batch.today)
-        errors = list(result.errors)
-        source_id = result.cleaned.get(SOURCE_ID_FIELD)
-        if source_id is not None and source_id in seen:
-            errors.append(_duplicate_error(row))
-        if errors:
-            batch.bad[row] = errors
-            continue
-        seen.add(source_id)
-        batch.good.append(_GoodRow(row=row, cleaned=result.cleaned))
-
-
-def _duplicate_error(row: int) -> RowError:
-    return RowError(
-        row=row,
-        field=SOURCE_ID_FIELD,
-        code=error_codes.SOURCE_ID_DUPLICATE,
-        message=_("同一次报送中来源记录编号重复，只保留第一行。"),
-        message_en="This source_id appears more than once in the submission; only the first "
-        "row is kept.",
-    )
-
-
-def _upsert_rows(batch: _Batch) -> None:
-    _attach_subjects(batch)
-    existing = _existing_records(batch, [good.cleaned[SOURCE_ID_FIELD] for good in batch.good])
-    current_hashes = _current_hashes(existing.values())
-    new_records: list[tuple[_GoodRow, CreditRecord]] = []
-    changed: list[tuple[_GoodRow, CreditRecord]] = []
-    for good in batch.good:
-        record = existing.get(good.cleaned[SOURCE_ID_FIELD])
-        if record is None:
-            new_records.append((good, _record_new(batch, good)))
-        elif _is_unchanged(record, good, current_hashes):
-            batch.results.append(_result(good.row, record, Outcome.UNCHANGED))
-        else:
-            changed.append((good, _record_change(batch, record, good)))
-    _write_new(batch, new_records)
-    _write_changed(batch, changed)
-
-
-def _attach_subjects(batch: _Batch) -> None:
-    """Each good row's subject: known ones in one query, new ones through the identity service."""
-    indexes = {good.row: crypto.blind_index(good.cleaned["id_number"]) for good in batch.good}
-    known = {
-        subject.blind_index: subject
-        for subject in Subject.objects.filter(blind_index__in=set(indexes.values()))
-    }
-    for good in batch.good:
-        name = str(good.cleaned.get("name") or "")
-        subject = known.get(indexes[good.row])
-        if subject is None or (name and not subject.has_name):
-            subject = subject_get_or_create(
-                id_number=good.cleaned["id_number"], name=name, actor=batch.actor
-            )
-            known[subject.blind_index] = subject
-        good.subject = subject
-        good.values = _stored_values(good.cleaned)
-        good.content_hash = _content_hash(good.values, subject=subject, name=name)
-
-
-def _stored_values(cleaned: Mapping[str, Any]) -> dict[str, Any]:
-    """The cleaned values without the personal fields, as JSON values (dates as ISO text)."""
-    kept = {name: value for name, value in cleaned.items() if name not in PERSONAL_FIELDS}
-    return json.loads(dumps(kept))
-
-
-def _content_hash(values: Mapping[str, Any], *, subject: Subject, name: str) -> str:
-    """SHA-256 of the version's content: values, subject index and a keyed hash of the name
-    (never the name or number themselves, which a plain hash would let anyone guess)."""
-    name_index = crypto.blind_index(name, purpose=NAME_HASH_PURPOSE) if name else ""
-    content = {"values": values, "subject": subject.blind_index, "name": name_index}
-    return hashlib.sha256(canonical(content)).hexdigest()
-
-
-def _existing_records(batch: _Batch, source_ids: list[str]) -> dict[str, CreditRecord]:
-    records = CreditRecord.objects.select_for_update().filter(
-        department=batch.submission.department, item=batch.item, source_id__in=source_ids
-    )
-    return {record.source_id: record for record in records}
-
-
-def _current_hashes(records) -> dict[int, str]:
-    versions = RecordVersion.objects.filter(
-        record__in=list(records), superseded_at__isnull=True
-    ).values_list("record_id", "content_hash")
-    return dict(versions)
-
-
-def _is_unchanged(record: CreditRecord, good: _GoodRow, hashes: dict[int, str]) -> bool:
-    return record.status != RecordStatus.REVOKED and hashes.get(record.pk) == good.content_hash
-
-
-def _record_new(batch: _Batch, good: _GoodRow) -> CreditRecord:
-    record = CreditRecord(
-        department=batch.submission.department,
-        item=batch.item,
-        source_id=good.cleaned[SOURCE_ID_FIELD],
-        category=batch.item.category,
-        severity=batch.item.severity,
-        current_version=1,
-        status_changed_at=batch.now,
-    )
-    _apply_row(batch, record, good)
-    return record
-
-
-def _record_change(batch: _Batch, record: CreditRecord, good: _GoodRow) -> CreditRecord:
-    record.current_version += 1
-    record.category = batch.item.category
-    record.severity = batch.item.severity
-    record.status_changed_at = batch.now
-    _apply_row(batch, record, good)
-    return record
-
-
-def _apply_row(batch: _Batch, record: CreditRecord, good: _GoodRow) -> None:
-    """Subject, decision date, computed dates and status of ``record`` from ``good``."""
-    record.subject = good.subject
-    record.subject_index = good.subject.blind_index
-    record.decided_on = good.cleaned[DECIDED_ON_FIELD]
-    dates = record_dates(item=batch.item, decided_on=record.decided_on, periods=batch.periods)
-    record.disclosure_ends_on = dates.disclosure_ends_on
-    record.repairable_from = dates.repairable_from
-    record.valid_until = dates.valid_until
-    end = dates.disclosure_ends_on or dates.valid_until
-    record.status = (
-        RecordStatus.EXPIRED if end is not None and end <= batch.today else RecordStatus.ACTIVE
-    )
-
-
-def _write_new(batch: _Batch, pairs: list[tuple[_GoodRow, CreditRecord]]) -> None:
-    CreditRecord.objects.bulk_create([record for _good, record in pairs])
-    if len(pairs) and pairs[0][1].pk is None:
-        _reload_ids(batch, [record for _good, record in pairs])
-    RecordVersion.objects.bulk_create(
-        [_version(batch, record, good.values, good.content_hash) for good, record in pairs]
-    )
-    batch.results.extend(_result(good.row, record, Outcome.CREATED) for good, record in pairs)
-
-
-def _reload_ids(batch: _Batch, records: list[CreditRecord]) -> None:
-    """Primary keys of just-inserted records on backends whose bulk insert returns none."""
-    ids = dict(
-        CreditRecord.objects.filter(
-            department=batch.submission.department,
-            item=batch.item,
-            source_id__in=[record.source_id for record in records],
-        ).values_list("source_id", "pk")
-    )
-    for record in records:
-        record.pk = ids[record.source_id]
-
-
-def _write_changed(batch: _Batch, pairs: list[tuple[_GoodRow, CreditRecord]]) -> None:
-    records = [record for _good, record in pairs]
-    _supersede(batch, records)
-    CreditRecord.objects.bulk_update(records, _CHANGED_FIELDS)
-    RecordVersion.objects.bulk_create(
-        [_version(batch, record, good.values, good.content_hash) for good, record in pairs]
-    )
-    batch.results.extend(_result(good.row, record, Outcome.UPDATED) for good, record in pairs)
-
-
-_CHANGED_FIELDS = [
-    "subject",
-    "subject_index",
-    "status",
-    "category",
-    "severity",
-    "decided_on",
-    "disclosure_ends_on",
-    "repairable_from",
-    "valid_until",
-    "current_version",
-    "status_changed_at",
-    "updated_at",
-]
-
-
-def _supersede(batch: _Batch, records: list[CreditRecord]) -> None:
-    RecordVersion.objects.filter(record__in=records, superseded_at__isnull=True).update(
-        superseded_at=batch.now
-    )
-    for record in records:
-        record.updated_at = batch.now
-
-
-def _version(batch: _Batch, record: CreditRecord, values, content_hash: str) -> RecordVersion:
-    return RecordVersion(
-        record=record,
-        subject_index=record.subject_index,
-        number=record.current_version,
-        values=values,
-        status=record.status,
-        catalog_version=batch.version,
-        content_hash=content_hash,
-        valid_from=record.decided_on,
-        valid_to=record.disclosure_ends_on or record.valid_until,
-        recorded_at=batch.now,
-        recorded_by=batch.actor,
-        submission=batch.submission,
-    )
-
-
-def _result(row: int, record: CreditRecord, outcome: str) -> SubmissionRowResult:
-    return SubmissionRowResult(
-        row=row, record_id=record.pk, version=record.current_version, outcome=outcome
-    )
-
-
-def _revoke_rows(batch: _Batch) -> None:
-    """Operation ``revoke``: each row names a ``source_id`` of the provider's records of the item.
-
-    A found record becomes ``revoked`` at once (a new version with that status, so an as-of read
-    before this moment still shows it active); an already revoked one is ``unchanged``; an
-    unknown ``source_id`` is a rejected row.
-    """
-    source_ids = {row: _revoke_source_id(values) for row, values in enumerate(batch.raw, 1)}
-    existing = _existing_records(batch, [value for value in source_ids.values() if value])
-    revoked: list[CreditRecord] = []
-    for row, source_id in source_ids.items():
-        record = existing.get(source_id) if source_id else None
-        if record is None:
-            batch.bad[row] = [_revoke_error(row, required=not source_id)]
-        elif record.status == RecordStatus.REVOKED:
-            batch.results.append(_result(row, record, Outcome.UNCHANGED))
-        else:
-            _record_revoke(batch, record)
-            revoked.append(record)
-            batch.results.append(_result(row, record, Outcome.REVOKED))
-    _write_revoked(batch, revoked)
-
-
-def _revoke_source_id(values: Mapping[str, Any]) -> str:
-    return str(values.get(SOURCE_ID_FIELD) or "").strip()
-
-
-def _revoke_error(row: int, *, required: bool) -> RowError:
-    if required:
-        return RowError(
-            row=row,
-            field=SOURCE_ID_FIELD,
-            code=row_error_codes.FIELD_REQUIRED,
-            message=_("撤销记录时必须填写来源记录编号。"),
-            message_en="A revocation needs the source_id of the record.",
-        )
-    return RowError(
-        row=row,
-        field=SOURCE_ID_FIELD,
-        code=error_codes.RECORD_NOT_FOUND,
-        message=_("本部门没有该来源记录编号的记录，无法撤销。"),
-        message_en="The department has no record with this source_id to revoke.",
-    )
-
-
-def _record_revoke(batch: _Batch, record: CreditRecord) -> None:
-    record.status = RecordStatus.REVOKED
-    record.status_changed_at = batch.now
-    record.current_version += 1
-
-
-def _write_revoked(batch: _Batch, records: list[CreditRecord]) -> None:
-    if not records:
-        return
-    current = {
-        version.record_id: version
-        for version in RecordVersion.objects.filter(record__in=records, superseded_at__isnull=True)
-    }
-    _supersede(batch, records)
-    CreditRecord.objects.bulk_update(records, _CHANGED_FIELDS)
-    RecordVersion.objects.bulk_create(
-        [
-            _version(batch, record, current[record.pk].values, current[record.pk].content_hash)
-            for record in records
-        ]
-    )
-
-
-def _quarantine_rows(batch: _Batch) -> None:
-    entries = [_quarantine_entry(batch, row, errors) for row, errors in batch.bad.items()]
-    QuarantineEntry.objects.bulk_create(entries)
-
-
-def _quarantine_entry(batch: _Batch, row: int, errors: list[RowError]) -> QuarantineEntry:
-    original = batch.raw[row - 1]
-    sealed = crypto.encrypt(dumps(original), purpose=QUARANTINE_PURPOSE)
-    return QuarantineEntry(
-        submission=batch.submission,
-        department=batch.submission.department,
-        item=batch.item,
-        row_number=row,
-        source_id=str(original.get(SOURCE_ID_FIELD) or "").strip()[:100],
-        values_ciphertext=sealed.ciphertext,
-        values_key_id=sealed.key_id,
-        values_algorithm=sealed.algorithm,
-        errors=[_error_dict(error) for error in errors],
-    )
-
-
-def _error_dict(error: RowError) -> dict[str, Any]:
-    return {
-        "row": error.row,
-        "field": error.field,
-        "code": error.code,
-        "message": str(error.message),
-        "message_en": error.message_en,
-    }
-
-
-def _quarantine_clear(batch: _Batch) -> None:
-    """A row accepted now clears the open quarantine entries of its (provider, item, source_id)."""
-    accepted = {batch.raw[result.row - 1].get(SOURCE_ID_FIELD) for result in batch.results}
-    source_ids = [str(value).strip() for value in accepted if value]
-    QuarantineEntry.objects.filter(
-        department=batch.submission.department,
-        item=batch.item,
-        source_id__in=source_ids,
-        cleared_at__isnull=True,
-    ).exclude(submission=batch.submission).update(
-        cleared_at=batch.now, cleared_by_submission=batch.submission
-    )
-
-
-def _submission_finish(batch: _Batch) -> SubmissionAnswer:
+def _submission_finish(batch: Batch) -> SubmissionAnswer:
     submission = batch.submission
     errors = [
-        SubmissionRowError(**_error_dict(error))
+        SubmissionRowError(**error_dict(error))
         for row in sorted(batch.bad)
         for error in batch.bad[row]
     ]
@@ -665,7 +285,7 @@ def _submission_save(submission: Submission, *, answer: SubmissionAnswer, now) -
     )
 
 
-def _audit_submission(batch: _Batch, answer: SubmissionAnswer) -> None:
+def _audit_submission(batch: Batch, answer: SubmissionAnswer) -> None:
     outcomes = Counter(result.outcome for result in answer.results)
     audit_events.change_event(
         actor=batch.actor,
