@@ -11,23 +11,26 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from chengxin.api.auth import bearer_auth
-from chengxin.catalog.selectors import catalog_version_table_schema
+from chengxin.catalog.selectors import (
+    catalog_item_current_version,
+    catalog_version_table_schema,
+)
 from chengxin.collection import error_codes
 from chengxin.collection.choices import Operation, SubmissionChannel
-from chengxin.collection.exports import rejected_rows_csv
+from chengxin.collection.exports import rejected_rows_csv, rejected_rows_xlsx
 from chengxin.collection.models import Submission
-from chengxin.collection.selectors import (
-    QuarantineFilters,
-    quarantine_list_visible_to,
-    quarantine_original_values,
-    submission_get_visible_to,
-)
+from chengxin.collection.selectors import submission_get_visible_to, submission_rejected_rows
 from chengxin.collection.services import submission_create
 from chengxin.core.errors import DomainError
 
 router = Router(tags=["submissions"], auth=bearer_auth)
 
+JSON_FORMAT = "json"
 CSV_FORMAT = "csv"
+XLSX_FORMAT = "xlsx"
+FILE_FORMATS = (CSV_FORMAT, XLSX_FORMAT)
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class SubmissionIn(Schema):
@@ -119,13 +122,15 @@ def submission_get(request: HttpRequest, submission_id: int):
 
 @router.get("/{int:submission_id}/errors", response=RejectedRowsOut)
 def submission_errors(request: HttpRequest, submission_id: int, format: str = ""):  # noqa: A002
-    """The rejected rows of a submission with their errors; ``?format=csv`` for a CSV file."""
+    """The rejected rows of a submission with their errors; ``?format=csv`` or ``xlsx`` for a file
+    to fix and send again."""
     submission = submission_get_visible_to(user=request.user, submission_id=submission_id)
-    filters = QuarantineFilters(submission_id=submission.pk, open_only=False)
-    entries = list(quarantine_list_visible_to(user=request.user, filters=filters))
-    rows = [_rejected_row(entry) for entry in entries]
-    if format == CSV_FORMAT:
-        return _csv_response(submission, rows)
+    export_format = format if format in FILE_FORMATS else JSON_FORMAT
+    rows = submission_rejected_rows(
+        user=request.user, submission=submission, export_format=export_format, request=request
+    )
+    if export_format in FILE_FORMATS:
+        return _file_response(submission, rows, export_format=export_format)
     return {"submission_id": submission.pk, "rows": rows}
 
 
@@ -144,24 +149,16 @@ def _status(submission: Submission) -> dict[str, Any]:
     }
 
 
-def _rejected_row(entry) -> dict[str, Any]:
-    return {
-        "row": entry.row_number,
-        "row_number": entry.row_number,
-        "source_id": entry.source_id,
-        "values": quarantine_original_values(entry),
-        "errors": entry.errors,
-        "cleared": entry.cleared_at is not None,
-    }
-
-
-def _csv_response(submission: Submission, rows: list[dict[str, Any]]) -> HttpResponse:
-    version = submission.item.versions.order_by("-number").first()
+def _file_response(
+    submission: Submission, rows: list[dict[str, Any]], *, export_format: str
+) -> HttpResponse:
+    version = catalog_item_current_version(submission.item)
     columns = catalog_version_table_schema(version)["fields"]
-    response = HttpResponse(
-        rejected_rows_csv(rows, columns=columns), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="submission-{submission.pk}-errors.csv"'
-    )
+    if export_format == CSV_FORMAT:
+        content, content_type = rejected_rows_csv(rows, columns=columns), CSV_CONTENT_TYPE
+    else:
+        content, content_type = rejected_rows_xlsx(rows, columns=columns), XLSX_CONTENT_TYPE
+    response = HttpResponse(content, content_type=content_type)
+    filename = f"submission-{submission.pk}-errors.{export_format}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -26,6 +26,7 @@ from chengxin.collection.models import (
     Submission,
 )
 from chengxin.core import crypto
+from chengxin.core.audit import events as audit_events
 from chengxin.core.errors import NotFoundError
 
 
@@ -125,3 +126,35 @@ def quarantine_original_values(entry: QuarantineEntry) -> dict[str, Any]:
         algorithm=entry.values_algorithm,
     )
     return json.loads(crypto.decrypt(sealed, purpose=QUARANTINE_PURPOSE))
+
+
+def submission_rejected_rows(
+    *, user, submission: Submission, export_format: str, request=None
+) -> list[dict[str, Any]]:
+    """The rejected rows of ``submission`` with their original values and errors, for ``user``.
+
+    The values may hold ID numbers, so every read is an audited export (object
+    ``collection.submission``, detail: format and row count; never the values).
+    """
+    filters = QuarantineFilters(submission_id=submission.pk, open_only=False)
+    entries = list(quarantine_list_visible_to(user=user, filters=filters))
+    rows = [_rejected_row(entry) for entry in entries]
+    audit_events.export_event(
+        actor=user,
+        object_type="collection.submission",
+        object_id=str(submission.pk),
+        detail={"rejected_rows": len(rows), "format": export_format},
+        request=request,
+    )
+    return rows
+
+
+def _rejected_row(entry: QuarantineEntry) -> dict[str, Any]:
+    return {
+        "row": entry.row_number,
+        "row_number": entry.row_number,
+        "source_id": entry.source_id,
+        "values": quarantine_original_values(entry),
+        "errors": entry.errors,
+        "cleared": entry.cleared_at is not None,
+    }

@@ -1,11 +1,13 @@
 """Scenarios through the real HTTP API with Bearer tokens."""
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from chengxin.accounts.choices import Role
 from chengxin.accounts.tests.factories import staff_user
@@ -395,3 +397,43 @@ def test_submission_status_shows_the_counts(client, tax_provider):
         "upsert",
         "api",
     )
+
+
+def test_errors_endpoint_gives_xlsx_and_every_download_is_an_audited_export(client, tax_provider):
+    # given
+    user, headers = tax_provider
+    answer = _post(client, headers, [row("S-1", authority="")]).json()
+    url = f"{SUBMISSIONS}/{answer['submission_id']}/errors"
+    # when
+    response = client.get(f"{url}?format=xlsx", **headers)
+    client.get(url, **headers)
+    # then
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    lines = list(sheet.iter_rows(values_only=True))
+    assert "S-1" in lines[1]
+    exports = AuditEvent.objects.filter(action="export").order_by("pk")
+    assert [(event.actor_id, event.detail) for event in exports] == [
+        (user.pk, {"rejected_rows": 1, "format": "xlsx"}),
+        (user.pk, {"rejected_rows": 1, "format": "json"}),
+    ]
+
+
+def test_a_revoked_record_sent_again_is_active_again_in_a_new_version(client, tax_provider):
+    # given
+    _user, headers = tax_provider
+    _post(client, headers, [row("S-1")], key="k1")
+    _post(client, headers, [{"source_id": "S-1"}], key="k2", operation="revoke")
+    # when
+    again = _post(client, headers, [row("S-1")], key="k3").json()
+    # then
+    assert [(result["version"], result["outcome"]) for result in again["results"]] == [
+        (3, Outcome.UPDATED)
+    ]
+    record = CreditRecord.objects.get()
+    assert record.status == RecordStatus.ACTIVE
+    assert list(RecordVersion.objects.order_by("number").values_list("status", flat=True)) == [
+        RecordStatus.ACTIVE,
+        RecordStatus.REVOKED,
+        RecordStatus.ACTIVE,
+    ]

@@ -133,3 +133,15 @@ def test_public_disclosure_needs_a_public_active_unexpired_record_that_is_not_mi
     record.severity = Severity.GENERAL
     record.status = RecordStatus.REVOKED
     assert is_publicly_disclosed(record, item=item, today=date(2026, 4, 1)) is False
+
+
+def test_positive_records_expire_when_their_validity_ends():
+    # given
+    penalty_item(category=Category.POSITIVE, severity="", validity_months=12)
+    _submit(provider(), [row("S-1")], "k1")
+    # when
+    early = records_expire(today=date(2027, 2, 28))
+    due = records_expire(today=date(2027, 3, 1))
+    # then
+    assert (early, due) == (0, 1)
+    assert CreditRecord.objects.get().status == RecordStatus.EXPIRED
