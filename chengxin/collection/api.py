@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Header, Router, Schema
 
 from chengxin.api.auth import bearer_auth
 from chengxin.catalog.selectors import (
@@ -91,9 +91,13 @@ class RejectedRowsOut(Schema):
 
 
 @router.post("", response=SubmissionAnswerOut)
-def submission_post(request: HttpRequest, payload: SubmissionIn):
+def submission_post(
+    request: HttpRequest,
+    payload: SubmissionIn,
+    idempotency_key: str = Header(default="", alias="Idempotency-Key"),
+):
     """Submit rows of one catalog item (upsert or revoke), with an ``Idempotency-Key`` header."""
-    key = (request.headers.get("Idempotency-Key") or "").strip()
+    key = idempotency_key.strip()
     if not key:
         raise DomainError(
             code=error_codes.IDEMPOTENCY_KEY_REQUIRED,

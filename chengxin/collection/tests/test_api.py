@@ -437,3 +437,15 @@ def test_a_revoked_record_sent_again_is_active_again_in_a_new_version(client, ta
         RecordStatus.REVOKED,
         RecordStatus.ACTIVE,
     ]
+
+
+def test_a_submission_without_an_idempotency_key_is_refused(client, tax_provider):
+    # given
+    _user, headers = tax_provider
+    body = {"catalog_item": ITEM_CODE, "operation": "upsert", "records": [row("S-1")]}
+    # when
+    response = client.post(SUBMISSIONS, body, content_type="application/json", **headers)
+    # then
+    assert response.status_code == 422
+    assert response.json()["code"] == error_codes.IDEMPOTENCY_KEY_REQUIRED
+    assert Submission.objects.count() == 0
