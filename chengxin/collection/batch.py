@@ -34,6 +34,7 @@ from chengxin.collection.rows import RowError, validate_row
 from chengxin.core import crypto
 from chengxin.core.json import canonical, dumps
 from chengxin.identity.models import Subject
+from chengxin.identity.selectors import subjects_by_indexes
 from chengxin.identity.services import subject_get_or_create
 
 NAME_HASH_PURPOSE = "collection.record.name"
@@ -134,10 +135,7 @@ def upsert_rows(batch: Batch) -> None:
 def _attach_subjects(batch: Batch) -> None:
     """Each good row's subject: known ones in one query, new ones through the identity service."""
     indexes = {good.row: crypto.blind_index(good.cleaned["id_number"]) for good in batch.good}
-    known = {
-        subject.blind_index: subject
-        for subject in Subject.objects.filter(blind_index__in=set(indexes.values()))
-    }
+    known = subjects_by_indexes(set(indexes.values()))
     for good in batch.good:
         name = str(good.cleaned.get("name") or "")
         subject = known.get(indexes[good.row])

@@ -28,6 +28,13 @@ def subject_by_index(index: str) -> Subject | None:
     return Subject.objects.filter(blind_index=index).first()
 
 
+def subjects_by_indexes(indexes: set[str]) -> dict[str, Subject]:
+    """The known subjects of many blind indexes, by index, in one query (bulk ingestion)."""
+    return {
+        subject.blind_index: subject for subject in Subject.objects.filter(blind_index__in=indexes)
+    }
+
+
 def subject_find(*, id_number: str) -> Subject | None:
     """The subject of ``id_number`` (as typed; normalised and 15-digit numbers converted), or
     ``None`` when the number is invalid or unknown. One index look-up."""
