@@ -32,6 +32,7 @@ from chengxin.collection.models import (
 )
 from chengxin.collection.rows import RowError, validate_row
 from chengxin.core import crypto
+from chengxin.core.bulk import bulk_update_rows
 from chengxin.core.json import canonical, dumps
 from chengxin.identity.models import Subject
 from chengxin.identity.selectors import subjects_by_indexes
@@ -71,7 +72,8 @@ class _GoodRow:
 
 @dataclass
 class Batch:
-    """What one submission is doing: its context, the rows sorted into good and bad, the outcome."""
+    """What one submission (or one chunk of a file) is doing: its context, the rows by row
+    number (``raw``: as the provider numbers them), sorted into good and bad, and the outcome."""
 
     submission: Submission
     item: CatalogItem
@@ -82,15 +84,14 @@ class Batch:
     periods: dict[str, int] = field(default_factory=dict)
     good: list[_GoodRow] = field(default_factory=list)
     bad: dict[int, list[RowError]] = field(default_factory=dict)
-    raw: list[Mapping[str, Any]] = field(default_factory=list)
+    raw: dict[int, Mapping[str, Any]] = field(default_factory=dict)
     results: list[SubmissionRowResult] = field(default_factory=list)
 
 
 def validate_rows(batch: Batch) -> None:
     schema = catalog_version_table_schema(batch.version)
     seen: set[str] = set()
-    for index, values in enumerate(batch.raw):
-        row = index + 1
+    for row, values in batch.raw.items():
         result = validate_row(schema=schema, values=values, row_number=row, today=batch.today)
         errors = list(result.errors)
         source_id = result.cleaned.get(SOURCE_ID_FIELD)
@@ -117,14 +118,18 @@ def _duplicate_error(row: int) -> RowError:
 def upsert_rows(batch: Batch) -> None:
     _attach_subjects(batch)
     existing = _existing_records(batch, [good.cleaned[SOURCE_ID_FIELD] for good in batch.good])
-    current_hashes = _current_hashes(existing.values())
+    current = _current_versions(existing.values())
     new_records: list[tuple[_GoodRow, CreditRecord]] = []
     changed: list[tuple[_GoodRow, CreditRecord]] = []
-    for good in batch.good:
+    for good in list(batch.good):
         record = existing.get(good.cleaned[SOURCE_ID_FIELD])
-        if record is None:
+        if record is not None and current[record.pk][1] == batch.submission.pk:
+            # An earlier chunk of the same file already wrote this source_id.
+            batch.good.remove(good)
+            batch.bad[good.row] = [_duplicate_error(good.row)]
+        elif record is None:
             new_records.append((good, _record_new(batch, good)))
-        elif _is_unchanged(record, good, current_hashes):
+        elif _is_unchanged(record, good, current):
             batch.results.append(_result(good.row, record, Outcome.UNCHANGED))
         else:
             changed.append((good, _record_change(batch, record, good)))
@@ -170,15 +175,20 @@ def _existing_records(batch: Batch, source_ids: list[str]) -> dict[str, CreditRe
     return {record.source_id: record for record in records}
 
 
-def _current_hashes(records) -> dict[int, str]:
+def _current_versions(records) -> dict[int, tuple[str, int | None]]:
+    """Record id → (content hash, submission id) of its current version."""
     versions = RecordVersion.objects.filter(
         record__in=list(records), superseded_at__isnull=True
-    ).values_list("record_id", "content_hash")
-    return dict(versions)
+    ).values_list("record_id", "content_hash", "submission_id")
+    return {
+        record_id: (content_hash, submission) for record_id, content_hash, submission in versions
+    }
 
 
-def _is_unchanged(record: CreditRecord, good: _GoodRow, hashes: dict[int, str]) -> bool:
-    return record.status != RecordStatus.REVOKED and hashes.get(record.pk) == good.content_hash
+def _is_unchanged(
+    record: CreditRecord, good: _GoodRow, current: dict[int, tuple[str, int | None]]
+) -> bool:
+    return record.status != RecordStatus.REVOKED and current[record.pk][0] == good.content_hash
 
 
 def _record_new(batch: Batch, good: _GoodRow) -> CreditRecord:
@@ -245,7 +255,7 @@ def _reload_ids(batch: Batch, records: list[CreditRecord]) -> None:
 def _write_changed(batch: Batch, pairs: list[tuple[_GoodRow, CreditRecord]]) -> None:
     records = [record for _good, record in pairs]
     _supersede(batch, records)
-    CreditRecord.objects.bulk_update(records, _CHANGED_FIELDS)
+    bulk_update_rows(records, _CHANGED_FIELDS)
     RecordVersion.objects.bulk_create(
         [_version(batch, record, good.values, good.content_hash) for good, record in pairs]
     )
@@ -306,7 +316,7 @@ def revoke_rows(batch: Batch) -> None:
     before this moment still shows it active); an already revoked one is ``unchanged``; an
     unknown ``source_id`` is a rejected row.
     """
-    source_ids = {row: _revoke_source_id(values) for row, values in enumerate(batch.raw, 1)}
+    source_ids = {row: _revoke_source_id(values) for row, values in batch.raw.items()}
     existing = _existing_records(batch, [value for value in source_ids.values() if value])
     revoked: list[CreditRecord] = []
     for row, source_id in source_ids.items():
@@ -358,7 +368,7 @@ def _write_revoked(batch: Batch, records: list[CreditRecord]) -> None:
         for version in RecordVersion.objects.filter(record__in=records, superseded_at__isnull=True)
     }
     _supersede(batch, records)
-    CreditRecord.objects.bulk_update(records, _CHANGED_FIELDS)
+    bulk_update_rows(records, _CHANGED_FIELDS)
     RecordVersion.objects.bulk_create(
         [
             _version(batch, record, current[record.pk].values, current[record.pk].content_hash)
@@ -373,7 +383,7 @@ def quarantine_rows(batch: Batch) -> None:
 
 
 def _quarantine_entry(batch: Batch, row: int, errors: list[RowError]) -> QuarantineEntry:
-    original = batch.raw[row - 1]
+    original = batch.raw[row]
     sealed = crypto.encrypt(dumps(original), purpose=QUARANTINE_PURPOSE)
     return QuarantineEntry(
         submission=batch.submission,
@@ -400,7 +410,7 @@ def error_dict(error: RowError) -> dict[str, Any]:
 
 def quarantine_clear(batch: Batch) -> None:
     """A row accepted now clears the open quarantine entries of its (provider, item, source_id)."""
-    accepted = {batch.raw[result.row - 1].get(SOURCE_ID_FIELD) for result in batch.results}
+    accepted = {batch.raw[result.row].get(SOURCE_ID_FIELD) for result in batch.results}
     source_ids = [str(value).strip() for value in accepted if value]
     QuarantineEntry.objects.filter(
         department=batch.submission.department,

@@ -28,6 +28,7 @@ class SubmissionStatus(models.TextChoices):
     RUNNING = "running", _("处理中")
     COMPLETED = "completed", _("已完成")
     FAILED = "failed", _("失败")
+    REFUSED = "refused", _("文件被拒收")
 
 
 class SubmissionChannel(models.TextChoices):

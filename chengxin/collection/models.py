@@ -19,6 +19,7 @@ from chengxin.collection.choices import (
     SubmissionChannel,
     SubmissionStatus,
 )
+from chengxin.core import rotation
 
 QUARANTINE_PURPOSE = "collection.quarantine.values"
 
@@ -47,7 +48,21 @@ class Submission(models.Model):
     received = models.PositiveIntegerField(_("接收行数"), default=0)
     accepted = models.PositiveIntegerField(_("接受行数"), default=0)
     rejected = models.PositiveIntegerField(_("拒收行数"), default=0)
+    unchanged = models.PositiveIntegerField(_("未变化行数"), default=0)
+    outcomes = models.JSONField(_("各结果行数"), default=dict, blank=True)
     response = models.JSONField(_("应答"), null=True, blank=True)
+    # A file submission: its name, size and SHA-256 (duplicate detection), the last row number
+    # committed (``position``, for resuming after a crash), an estimate of its data rows for the
+    # progress bar, and the problems of the file as a whole.
+    file_name = models.CharField(_("文件名"), max_length=255, blank=True)
+    file_size = models.BigIntegerField(_("文件大小"), null=True, blank=True)
+    content_hash = models.CharField(_("文件摘要"), max_length=64, blank=True)
+    position = models.PositiveIntegerField(_("已处理至行号"), default=0)
+    total_rows = models.PositiveIntegerField(_("预计行数"), null=True, blank=True)
+    file_errors = models.JSONField(_("文件错误"), default=list, blank=True)
+    file_warnings = models.JSONField(_("文件提示"), default=list, blank=True)
+    started_at = models.DateTimeField(_("开始处理时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近进度时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -64,10 +79,37 @@ class Submission(models.Model):
                 name="collection_submission_unique_key",
             )
         ]
-        indexes = [models.Index(fields=["department", "-created_at"])]
+        indexes = [
+            models.Index(fields=["department", "-created_at"]),
+            models.Index(fields=["department", "item", "content_hash"]),
+        ]
 
     def __str__(self) -> str:
         return f"submission {self.pk}"
+
+
+class SubmissionFile(models.Model):
+    """An uploaded file waiting for the worker, encrypted (it holds ID numbers).
+
+    The content is emptied (``purged_at``) as soon as the import has finished: a file is kept only
+    as long as it is needed to (re)start its import.
+    """
+
+    submission = models.OneToOneField(
+        Submission, on_delete=models.CASCADE, related_name="stored_file"
+    )
+    ciphertext = models.BinaryField(_("文件密文"))
+    key_id = models.CharField(_("密钥编号"), max_length=32)
+    algorithm = models.CharField(_("加密算法"), max_length=32)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    purged_at = models.DateTimeField(_("清除时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("待处理文件")
+        verbose_name_plural = _("待处理文件")
+
+    def __str__(self) -> str:
+        return f"file of submission {self.submission_id}"
 
 
 class CreditRecord(models.Model):
@@ -195,3 +237,12 @@ class QuarantineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"quarantine {self.pk}"
+
+
+rotation.register(
+    QuarantineEntry,
+    ciphertext_field="values_ciphertext",
+    key_id_field="values_key_id",
+    algorithm_field="values_algorithm",
+    purpose=QUARANTINE_PURPOSE,
+)

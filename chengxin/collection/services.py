@@ -237,7 +237,7 @@ def _submission_process(
         actor=actor,
         now=timezone.now(),
         today=today or timezone.localdate(),
-        raw=records,
+        raw=dict(enumerate(records, 1)),
     )
     with transaction.atomic():
         batch.periods = policy_periods()

@@ -112,3 +112,27 @@ def blind_index(normalised: str, *, purpose: str = "id_number") -> str:
     """Deterministic keyed hash of a normalised value, as 64 hex characters."""
     message = f"{purpose}|{normalised}".encode()
     return hmac.new(_blind_index_key(), message, hashlib.sha256).hexdigest()
+
+
+def encrypt_bytes(plaintext: bytes, *, purpose: str) -> Sealed:
+    """Like :func:`encrypt` for bytes (an uploaded file), under the active key."""
+    key_id = active_key_id()
+    nonce = os.urandom(NONCE_BYTES)
+    aad = _associated_data(algorithm=ALGORITHM_AES_256_GCM, key_id=key_id, purpose=purpose)
+    ciphertext = AESGCM(_keyring()[key_id]).encrypt(nonce, plaintext, aad)
+    return Sealed(ciphertext=nonce + ciphertext, key_id=key_id, algorithm=ALGORITHM_AES_256_GCM)
+
+
+def decrypt_bytes(sealed: Sealed, *, purpose: str) -> bytes:
+    """Open a ciphertext written by :func:`encrypt_bytes`."""
+    key = _keyring().get(sealed.key_id)
+    if sealed.algorithm != ALGORITHM_AES_256_GCM or key is None:
+        raise DecryptionError(
+            f"Cannot open a {sealed.algorithm!r} ciphertext of {sealed.key_id!r}."
+        )
+    data = bytes(sealed.ciphertext)
+    aad = _associated_data(algorithm=sealed.algorithm, key_id=sealed.key_id, purpose=purpose)
+    try:
+        return AESGCM(key).decrypt(data[:NONCE_BYTES], data[NONCE_BYTES:], aad)
+    except Exception as error:  # noqa: BLE001 - InvalidTag and friends all mean "cannot open"
+        raise DecryptionError("Ciphertext failed authentication.") from error
