@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/admin/", admin.site.urls),
     path("staff/accounts/", include("chengxin.accounts.urls")),
     path("staff/catalog/", include("chengxin.catalog.urls")),
+    path("staff/collection/", include("chengxin.collection.urls")),
     path("staff/audit/", include("chengxin.core.audit.urls")),
     path("staff/", include("chengxin.backoffice.urls")),
     path("", include("chengxin.portal.urls")),
