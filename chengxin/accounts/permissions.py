@@ -134,3 +134,29 @@ def can_query_credit_files(user) -> bool:
 
 def can_screen_due_process(user) -> bool:
     return has_capability(user, Capability.SCREEN_DUE_PROCESS)
+
+
+def can_view_all_data_quality(user) -> bool:
+    """The credit office sees every department's data-quality scoreboard (SPEC §4): its reviewers
+    and system administrators, and the providers and officers of the credit office department."""
+    if not is_staff_member(user):
+        return False
+    if user.role in (Role.REVIEWER, Role.ADMIN):
+        return True
+    return (
+        user.role in DEPARTMENT_ROLES
+        and user.department_id is not None
+        and user.department.is_credit_office
+    )
+
+
+def can_view_data_quality(user, department) -> bool:
+    """Whether ``user`` may see ``department``'s data quality: the credit office sees every
+    department, a provider or officer its own; the security admin and the auditor see none."""
+    if can_view_all_data_quality(user):
+        return True
+    return (
+        department is not None
+        and getattr(user, "role", "") in DEPARTMENT_ROLES
+        and acts_for_department(user, department)
+    )

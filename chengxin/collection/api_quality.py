@@ -39,6 +39,7 @@ class QualityRowOut(Schema):
     last_submission_at: datetime.datetime | None
     due_on: datetime.date | None
     late: bool
+    overdue_days: int | None
 
 
 class QualityOut(Schema):
@@ -76,6 +77,7 @@ def quality_get(request: HttpRequest, department: str = ""):
                 "last_submission_at": row.last_submission_at,
                 "due_on": row.due_on,
                 "late": row.late,
+                "overdue_days": row.overdue_days,
             }
             for row in rows
         ],

@@ -31,9 +31,12 @@ from django.db.models import Count, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chengxin.accounts.choices import DEPARTMENT_ROLES, Role
 from chengxin.accounts.models import Department
-from chengxin.accounts.permissions import is_staff_member
+from chengxin.accounts.permissions import (
+    can_view_all_data_quality,
+    can_view_data_quality,
+    is_staff_member,
+)
 from chengxin.catalog.choices import UpdateFrequency
 from chengxin.catalog.models import CatalogItem
 from chengxin.collection.choices import SubmissionStatus
@@ -73,6 +76,7 @@ class QualityRow:
     last_submission_at: datetime.datetime | None
     due_on: datetime.date | None
     late: bool
+    overdue_days: int | None = None
     rejected_by_code: list[ErrorCodeCount] = field(default_factory=list)
 
 
@@ -85,19 +89,14 @@ class QualityScope:
 
 
 def quality_scope_of(user) -> QualityScope:
-    """The part of the scoreboard ``user`` may see.
+    """The part of the scoreboard ``user`` may see (``chengxin.accounts.permissions``).
 
-    The credit office sees every department: its reviewers and system administrators, and the
-    providers and officers of the credit office department. A provider or officer of another
-    department sees its own department. Everyone else is refused.
+    The credit office sees every department; a provider or officer of another department sees
+    its own department. Everyone else is refused.
     """
-    if not is_staff_member(user):
-        raise _role_required()
-    if user.role in (Role.REVIEWER, Role.ADMIN):
+    if can_view_all_data_quality(user):
         return QualityScope(all_departments=True)
-    if user.role in DEPARTMENT_ROLES and user.department_id is not None:
-        if user.department.is_credit_office:
-            return QualityScope(all_departments=True)
+    if can_view_data_quality(user, user.department if is_staff_member(user) else None):
         return QualityScope(all_departments=False, department_id=user.department_id)
     raise _role_required()
 
@@ -155,6 +154,7 @@ def quality_scoreboard(
         last = total.get("last")
         is_expected = (department_pk, item_pk) in expected
         due_on = due_date(frequency=item.update_frequency, last_submission_at=last)
+        late = is_expected and (due_on is None or today > due_on)
         rows.append(
             QualityRow(
                 department_code=dept.code,
@@ -170,7 +170,8 @@ def quality_scoreboard(
                 rejected=total.get("rejected") or 0,
                 last_submission_at=last,
                 due_on=due_on,
-                late=is_expected and (due_on is None or today > due_on),
+                late=late,
+                overdue_days=(today - due_on).days if late and due_on is not None else None,
                 rejected_by_code=codes.get((department_pk, item_pk), []),
             )
         )

@@ -6,13 +6,17 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from chengxin.accounts.choices import Role
+from chengxin.accounts.permissions import can_view_all_data_quality, can_view_data_quality
 from chengxin.accounts.tests.factories import (
+    MATRIX_CASES,
     credit_office,
+    matrix_user,
     sign_in_verified,
     staff_user,
 )
@@ -249,6 +253,7 @@ def test_lateness_follows_the_update_frequency(frequency, today, late):
     # then
     assert tax_row.late is late
     assert (tax_row.due_on < today) is late
+    assert tax_row.overdue_days == (1 if late else None)
 
 
 def test_a_daily_item_sent_before_the_spring_festival_is_due_after_the_holiday():
@@ -302,6 +307,34 @@ def test_an_item_no_longer_provided_keeps_its_history_but_is_never_late():
 
 
 # Who sees what: API
+
+SEES_TAX = {"provider_same_department", "reviewer", "admin"}
+SEES_ALL = {"reviewer", "admin"}
+
+
+@pytest.mark.parametrize("case", MATRIX_CASES)
+def test_permission_matrix_of_data_quality(case):
+    # given
+    user = matrix_user(case) or AnonymousUser()
+    tax = tax_department()
+
+    # when
+    sees = (can_view_data_quality(user, tax), can_view_all_data_quality(user))
+
+    # then
+    assert sees == (case in SEES_TAX, case in SEES_ALL)
+
+
+def test_department_roles_of_the_credit_office_see_every_department():
+    # given
+    office = credit_office()
+    users = [staff_user(role, department=office) for role in (Role.PROVIDER, Role.OFFICER)]
+
+    # when
+    sees = [can_view_all_data_quality(user) for user in users]
+
+    # then
+    assert sees == [True, True]
 
 
 def _scoreboard_with_two_departments():
