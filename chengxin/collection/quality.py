@@ -129,6 +129,11 @@ def quality_department_for(*, user, code: str = "") -> Department | None:
     return department
 
 
+def quality_department_choices() -> list[Department]:
+    """The departments a credit-office viewer may pick: active ones, by code."""
+    return list(Department.objects.filter(is_active=True).order_by("code"))
+
+
 def quality_scoreboard(
     *, department: Department | None = None, today: datetime.date | None = None
 ) -> list[QualityRow]:
@@ -255,8 +260,3 @@ def _role_required() -> PermissionDeniedError:
         _("数据质量只对信用办和各报送部门开放。"),
         "Data quality is open to the credit office and to each providing department.",
     )
-
-
-def quality_department_choices() -> list[Department]:
-    """The departments a credit-office viewer may pick: active ones, by code."""
-    return list(Department.objects.filter(is_active=True).order_by("code"))
