@@ -1,16 +1,8 @@
-"""Synthetic people and the ``demo-data`` command."""
+"""Synthetic people (the ``demo-data`` command is tested in the collection app)."""
 
-import io
 from datetime import date
 
-import pytest
-from django.core.management import call_command
-
-from chengxin.core.audit.choices import AuditAction
-from chengxin.core.audit.models import AuditEvent
 from chengxin.identity.masking import COMPOUND_SURNAMES
-from chengxin.identity.models import Subject
-from chengxin.identity.selectors import subject_find
 from chengxin.identity.synthetic import demo_people, synthetic_id_number
 from chengxin.identity.validation import validate_id_number
 
@@ -67,20 +59,3 @@ def test_synthetic_id_number_from_parts():
 
     # then
     assert number == "11010519491231002X"
-
-
-@pytest.mark.django_db
-def test_demo_data_command_registers_subjects_and_can_run_again():
-    # given
-    output = io.StringIO()
-    people = demo_people(count=12, seed=9)
-
-    # when
-    call_command("demo_data", persons=12, seed=9, stdout=output)
-    call_command("demo_data", persons=12, seed=9, stdout=io.StringIO())
-
-    # then
-    assert Subject.objects.count() == 12
-    assert AuditEvent.objects.filter(action=AuditAction.CREATE).count() == 12
-    assert all(subject_find(id_number=person.id_number) for person in people)
-    assert output.getvalue() == "已登记 12 名合成人员。Registered 12 synthetic people.\n"

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand
 from chengxin.accounts.demo import demo_accounts_ensure
 from chengxin.identity.models import Subject
 
-DEMO_PERSONS = 200
+DEMO_PERSONS = 500
 
 
 class Command(BaseCommand):
