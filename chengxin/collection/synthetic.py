@@ -22,8 +22,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from stdnum.cn import uscc
-
 from chengxin.catalog.fields import IDENTITY_NUMBER_PATTERN, USCC_PATTERN
 from chengxin.identity.synthetic import SyntheticPerson
 
@@ -35,6 +33,7 @@ MAX_YEARS_BACK = 6
 PATTERN_ATTEMPTS = 20
 REPEAT_CAP = 8
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+BODY_USCC_FIELDS = frozenset({"authority_uscc", "data_source_uscc"})
 ALWAYS_FILLED = frozenset({"data_source", "party_category", "id_type"})
 
 
@@ -124,6 +123,10 @@ def _field_draw(descriptor: dict[str, Any], *, authority: str, document_prefix: 
         return _number_draw(descriptor)
     if field_type == "boolean":
         return lambda rng, row: "是" if rng.random() < 0.3 else "否"
+    if name in BODY_USCC_FIELDS and constraints.get("pattern") == USCC_PATTERN:
+        # The deciding body's code is the same on every row: one per authority.
+        code = _uscc(random.Random(authority))  # noqa: S311 - demo data, not a secret
+        return lambda rng, row: code
     if "pattern" in constraints:
         return _pattern_draw(constraints["pattern"], constraints.get("maxLength"))
     draw = _text_draw(descriptor, authority=authority, document_prefix=document_prefix)
@@ -303,9 +306,21 @@ def _pattern_draw(pattern: str, max_length: int | None) -> _Draw:
 
 
 def _uscc(rng: random.Random) -> str:
-    """A unified social credit code of an enterprise registered in the city (91 230200 …)."""
-    body = "91230200" + "".join(rng.choice(USCC_ALPHABET) for _ in range(9))
-    return body + uscc.calc_check_digit(body)
+    """A unified social credit code of an enterprise registered in the city (91 230200 …), with
+    its GB 32100 check character."""
+    tail = rng.choices(USCC_ALPHABET, k=9)
+    total = _USCC_PREFIX_SUM + sum(
+        _USCC_VALUES[c] * w for c, w in zip(tail, _USCC_WEIGHTS[8:], strict=False)
+    )
+    return _USCC_PREFIX + "".join(tail) + USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+_USCC_PREFIX = "91230200"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC_VALUES = {character: value for value, character in enumerate(USCC_ALPHABET)}
+_USCC_PREFIX_SUM = sum(
+    _USCC_VALUES[c] * w for c, w in zip(_USCC_PREFIX, _USCC_WEIGHTS, strict=False)
+)
 
 
 _CATEGORY_CHARACTERS = {
@@ -423,6 +438,12 @@ _LAWS = (
     "《中华人民共和国药品管理法》第一百一十七条",
 )
 _PENALTY_CATEGORIES = ("警告", "罚款", "罚款；没收违法所得", "通报批评", "警告；罚款")
+_PENALTY_TEXTS = {
+    "警告": "给予警告",
+    "罚款": "罚款人民币{amount}元",
+    "没收违法所得": "没收违法所得",
+    "通报批评": "予以通报批评",
+}
 _OBLIGATIONS = (
     "偿还借款本金{amount}元及相应利息",
     "支付货款{amount}元及逾期付款利息",
@@ -430,9 +451,7 @@ _OBLIGATIONS = (
     "赔偿经济损失{amount}元",
 )
 _TEXT_BY_NAME: dict[str, tuple[str, ...]] = {
-    "penalty_category": _PENALTY_CATEGORIES,
     "penalty_basis": _LAWS,
-    "violation_type": _VIOLATIONS,
     "licence_document_name": ("准予行政许可决定书", "行政许可决定书"),
     "certificate_name": ("执业证书", "资格证书", "注册证书", "从业资格证"),
     "licence_content": ("准予执业注册", "准予变更执业注册", "准予延续注册", "准予首次注册"),
@@ -501,12 +520,17 @@ def _special_text(name: str, title: str, *, authority: str, document_prefix: str
         return rng.choice(_FACTS).format(
             year=row.decided_on.year,
             month=row.decided_on.month,
-            violation=rng.choice(_VIOLATIONS),
+            violation=_violation(row),
             amount=row.amount,
         )
 
+    def penalty_category(rng: random.Random, row: _Row) -> str:
+        return _PENALTY_CATEGORIES[row.serial % len(_PENALTY_CATEGORIES)]
+
     def penalty_content(rng: random.Random, row: _Row) -> str:
-        return f"罚款人民币{row.amount}元"
+        category = _PENALTY_CATEGORIES[row.serial % len(_PENALTY_CATEGORIES)]
+        parts = [_PENALTY_TEXTS[kind].format(amount=row.amount) for kind in category.split("；")]
+        return "；".join(parts)
 
     def obligation(rng: random.Random, row: _Row) -> str:
         return rng.choice(_OBLIGATIONS).format(amount=row.amount)
@@ -540,6 +564,8 @@ def _special_text(name: str, title: str, *, authority: str, document_prefix: str
         "violation_facts": facts,
         "main_facts": facts,
         "case_summary": facts,
+        "penalty_category": penalty_category,
+        "violation_type": lambda rng, row: _violation(row),
         "penalty_content": penalty_content,
         "penalty": penalty_content,
         "obligation": obligation,
@@ -558,6 +584,11 @@ def _special_text(name: str, title: str, *, authority: str, document_prefix: str
     if name.endswith("_no") or "编号" in title or "证号" in title:
         return number_code
     return None
+
+
+def _violation(row: _Row) -> str:
+    """The row's violation, the same in its type and its facts."""
+    return _VIOLATIONS[row.serial // 5 % len(_VIOLATIONS)]
 
 
 def _company(rng: random.Random) -> str:
