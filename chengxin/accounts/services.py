@@ -372,6 +372,33 @@ def _check_password(password: str | None, *, user: User) -> None:
         ) from error
 
 
+def service_account_get_or_create(*, department: Department, kind: str, display_name: str) -> User:
+    """The department's provider account for work started on the server (``kind`` e.g.
+    ``import``): username ``<kind>-<department code>``, no usable password, so it can act in the
+    platform's name but nobody can sign in with it. Created (and audited) on first use."""
+    username = f"{kind}-{department.code}"
+    existing = User.objects.filter(username=username).first()
+    if existing is not None:
+        return existing
+    account = User(
+        username=username,
+        role=Role.PROVIDER,
+        department=department,
+        display_name=display_name,
+    )
+    account.set_unusable_password()
+    with transaction.atomic():
+        _save_new_user(account)
+        audit_events.change_event(
+            actor=None,
+            action=AuditAction.CREATE,
+            object_type="user",
+            object_id=str(account.pk),
+            detail={**_user_detail(account), "service_account": kind},
+        )
+    return account
+
+
 def _save_new_user(user: User) -> None:
     try:
         with transaction.atomic():

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Header, Router, Schema
+from ninja import File, Form, Header, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from chengxin.api.auth import bearer_auth
 from chengxin.catalog.selectors import (
@@ -18,6 +19,11 @@ from chengxin.catalog.selectors import (
 from chengxin.collection import error_codes
 from chengxin.collection.choices import Operation, SubmissionChannel
 from chengxin.collection.exports import rejected_rows_csv, rejected_rows_xlsx
+from chengxin.collection.imports import (
+    file_import_progress,
+    file_upload_create,
+    upload_refused_for_size,
+)
 from chengxin.collection.models import Submission
 from chengxin.collection.selectors import submission_get_visible_to, submission_rejected_rows
 from chengxin.collection.services import submission_create
@@ -64,6 +70,12 @@ class SubmissionAnswerOut(Schema):
     results: list[RowResultOut]
 
 
+class FileProblemOut(Schema):
+    code: str
+    message: str
+    message_en: str
+
+
 class SubmissionStatusOut(Schema):
     submission_id: int
     catalog_item: str
@@ -73,6 +85,14 @@ class SubmissionStatusOut(Schema):
     received: int
     accepted: int
     rejected: int
+    unchanged: int
+    outcomes: dict[str, int]
+    file_name: str
+    position: int
+    total_rows: int | None
+    progress: int | None
+    file_errors: list[FileProblemOut]
+    file_warnings: list[FileProblemOut]
     created_at: datetime.datetime
     finished_at: datetime.datetime | None
 
@@ -117,6 +137,31 @@ def submission_post(
     return answer.as_dict()
 
 
+@router.post("/upload", response={202: SubmissionStatusOut})
+def submission_upload(
+    request: HttpRequest,
+    catalog_item: Form[str],
+    file: File[UploadedFile],  # noqa: A002 - the form field's name in the API contract
+    operation: Form[str] = Operation.UPSERT.value,
+):
+    """Upload a CSV or XLSX file of one catalog item; it is imported in the background.
+
+    The answer (202) names the submission; follow its progress with ``GET /submissions/{id}``.
+    A file that cannot be imported at all is refused at once (422 ``file_refused``), the same
+    content already imported is 409 ``file_duplicate``.
+    """
+    upload_refused_for_size(file.size)
+    submission = file_upload_create(
+        actor=request.user,
+        department=request.user.department,
+        item_code=catalog_item,
+        data=file.read(),
+        file_name=file.name or "",
+        operation=operation,
+    )
+    return Status(202, _status(submission))
+
+
 @router.get("/{int:submission_id}", response=SubmissionStatusOut)
 def submission_get(request: HttpRequest, submission_id: int):
     """Status and counts of a submission of the caller's department."""
@@ -148,6 +193,14 @@ def _status(submission: Submission) -> dict[str, Any]:
         "received": submission.received,
         "accepted": submission.accepted,
         "rejected": submission.rejected,
+        "unchanged": submission.unchanged,
+        "outcomes": submission.outcomes or {},
+        "file_name": submission.file_name,
+        "position": submission.position,
+        "total_rows": submission.total_rows,
+        "progress": file_import_progress(submission),
+        "file_errors": submission.file_errors or [],
+        "file_warnings": submission.file_warnings or [],
         "created_at": submission.created_at,
         "finished_at": submission.finished_at,
     }

@@ -9,6 +9,10 @@ IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
 IDEMPOTENCY_KEY_REQUIRED = "idempotency_key_required"
 SUBMISSION_IN_PROGRESS = "submission_in_progress"
 OPERATION_UNKNOWN = "operation_unknown"
+FILE_REFUSED = "file_refused"
+FILE_DUPLICATE = "file_duplicate"
+FILE_CHANGED = "file_changed"
+FILE_REQUIRED = "file_required"
 
 # Row errors of the collection app itself (the field errors are in ``row_error_codes``).
 SOURCE_ID_DUPLICATE = "source_id_duplicate"

@@ -100,7 +100,7 @@ def submission_create(
     result; the same key with another body is 422 ``idempotency_key_reused``; a first request
     still running is 409 ``submission_in_progress``.
     """
-    item = _checked_request(actor=actor, department=department, item_code=item_code)
+    item = checked_request(actor=actor, department=department, item_code=item_code)
     _check_rows(operation=operation, records=records)
     request_hash = _request_hash(item_code=item_code, operation=operation, records=records)
     submission, replay = _submission_claim(
@@ -123,7 +123,8 @@ def submission_create(
         raise
 
 
-def _checked_request(*, actor, department, item_code: str) -> CatalogItem:
+def checked_request(*, actor, department, item_code: str) -> CatalogItem:
+    """The item ``actor`` may submit for ``department``; 403 with a machine code otherwise."""
     if getattr(actor, "role", "") != Role.PROVIDER or not can_submit_records(actor, department):
         raise PermissionDeniedError(
             code=error_codes.SUBMISSION_ROLE_REQUIRED,
@@ -269,7 +270,12 @@ def _submission_finish(batch: Batch) -> SubmissionAnswer:
         results=results,
     )
     _submission_save(submission, answer=answer, now=batch.now)
-    _audit_submission(batch, answer)
+    audit_submission(
+        actor=batch.actor,
+        submission=submission,
+        catalog_version=batch.version.number,
+        outcomes=Counter(result.outcome for result in answer.results),
+    )
     return answer
 
 
@@ -285,21 +291,24 @@ def _submission_save(submission: Submission, *, answer: SubmissionAnswer, now) -
     )
 
 
-def _audit_submission(batch: Batch, answer: SubmissionAnswer) -> None:
-    outcomes = Counter(result.outcome for result in answer.results)
+def audit_submission(*, actor, submission: Submission, catalog_version: int, outcomes) -> None:
+    """One audit event per submission with its counts per outcome (no personal data)."""
+    detail = {
+        "item": submission.item.code,
+        "operation": submission.operation,
+        "channel": submission.channel,
+        "catalog_version": catalog_version,
+        "received": submission.received,
+        "accepted": submission.accepted,
+        "rejected": submission.rejected,
+        "outcomes": {outcome: outcomes[outcome] for outcome in sorted(outcomes)},
+    }
+    if submission.file_name:
+        detail["file"] = submission.file_name
     audit_events.change_event(
-        actor=batch.actor,
+        actor=actor,
         action=AuditAction.CREATE,
         object_type=SUBMISSION_OBJECT_TYPE,
-        object_id=str(batch.submission.pk),
-        detail={
-            "item": batch.item.code,
-            "operation": batch.submission.operation,
-            "channel": batch.submission.channel,
-            "catalog_version": batch.version.number,
-            "received": answer.received,
-            "accepted": answer.accepted,
-            "rejected": answer.rejected,
-            "outcomes": {outcome: outcomes[outcome] for outcome in sorted(outcomes)},
-        },
+        object_id=str(submission.pk),
+        detail=detail,
     )

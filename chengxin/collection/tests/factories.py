@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from typing import Any
 
@@ -65,3 +66,23 @@ def row(source_id: str = "S-1", *, sequence: int = 1, **overrides: Any) -> dict[
 def bearer(user) -> dict[str, str]:
     _token, plaintext = api_token_create(user=user, name="报送系统", expires_in_days=30, actor=None)
     return {"HTTP_AUTHORIZATION": f"Bearer {plaintext}"}
+
+
+UPLOAD = "/api/v1/submissions/upload"
+COLUMNS = ("source_id", "id_number", "name", "decided_on", "authority", "document_no", "case_no")
+
+
+def csv_bytes(rows: list[dict], *, encoding: str = "utf-8", header=COLUMNS) -> bytes:
+    lines = [",".join(header)]
+    lines += [",".join(str(values.get(name, "")) for name in COLUMNS) for values in rows]
+    return ("\r\n".join(lines) + "\r\n").encode(encoding)
+
+
+def valid_rows(count: int, *, start: int = 1, **overrides) -> list[dict]:
+    return [row(f"S-{n}", sequence=n, **overrides) for n in range(start, start + count)]
+
+
+def upload(client, headers, content: bytes, *, name="处罚.csv", item=ITEM_CODE):
+    upload = io.BytesIO(content)
+    upload.name = name
+    return client.post(UPLOAD, {"catalog_item": item, "file": upload}, **headers)

@@ -48,13 +48,6 @@ def _post(client, headers, records, *, key="key-1", operation="upsert", item=ITE
     )
 
 
-@pytest.fixture
-def tax_provider():
-    penalty_item()
-    user = provider()
-    return user, bearer(user)
-
-
 def test_good_and_bad_rows_together_keep_every_good_row_and_report_every_bad_one(
     client, tax_provider
 ):

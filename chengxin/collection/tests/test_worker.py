@@ -1,0 +1,87 @@
+"""Uploads run by ``chengxin worker`` (real commits: the worker reads what the request wrote)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from chengxin.collection import error_codes
+from chengxin.collection.choices import Outcome, RecordStatus, SubmissionChannel, SubmissionStatus
+from chengxin.collection.models import CreditRecord, QuarantineEntry, Submission, SubmissionFile
+from chengxin.collection.tests.factories import csv_bytes, row, upload, valid_rows
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _run_worker() -> None:
+    call_command("worker", batch=True, stdout=io.StringIO())
+
+
+def test_uploaded_file_is_imported_by_the_worker_with_progress_and_counts(client, tax_provider):
+    # given: a GB18030 file with three good rows and a bad one between them
+    user, headers = tax_provider
+    rows = valid_rows(3)
+    rows.insert(1, row("S-bad", sequence=9, decided_on="2026-13-45"))
+
+    # when
+    answer = upload(client, headers, csv_bytes(rows, encoding="gb18030"))
+    queued = client.get(f"/api/v1/submissions/{answer.json()['submission_id']}", **headers)
+    _run_worker()
+    done = client.get(f"/api/v1/submissions/{answer.json()['submission_id']}", **headers)
+
+    # then
+    assert answer.status_code == 202, answer.content
+    assert queued.json()["status"] == SubmissionStatus.RECEIVED
+    assert queued.json()["total_rows"] == 4
+    assert queued.json()["progress"] == 0
+    body = done.json()
+    assert body["status"] == SubmissionStatus.COMPLETED
+    assert (body["received"], body["accepted"], body["rejected"]) == (4, 3, 1)
+    assert body["outcomes"] == {Outcome.CREATED: 3}
+    assert body["progress"] == 100
+    assert body["channel"] == SubmissionChannel.FILE
+    assert body["file_name"] == "处罚.csv"
+    assert CreditRecord.objects.filter(status=RecordStatus.ACTIVE).count() == 3
+    entry = QuarantineEntry.objects.get()
+    assert entry.row_number == 3  # the header is row 1, the bad row is the file's row 3
+    assert [error["field"] for error in entry.errors] == ["decided_on"]
+    errors = client.get(f"/api/v1/submissions/{body['submission_id']}/errors", **headers).json()
+    assert [bad["row"] for bad in errors["rows"]] == [3]
+    stored = SubmissionFile.objects.get()
+    assert stored.purged_at is not None
+    assert bytes(stored.ciphertext) == b""
+
+
+def test_same_file_uploaded_again_is_a_duplicate(client, tax_provider):
+    # given
+    user, headers = tax_provider
+    content = csv_bytes(valid_rows(2))
+    first = upload(client, headers, content)
+    _run_worker()
+
+    # when
+    again = upload(client, headers, content, name="另一个名字.csv")
+
+    # then
+    assert again.status_code == 409
+    assert again.json()["code"] == error_codes.FILE_DUPLICATE
+    assert again.json()["submission_id"] == first.json()["submission_id"]
+    assert Submission.objects.count() == 1
+
+
+def test_worker_start_requeues_an_upload_left_running(client, tax_provider):
+    # given: an upload whose worker was killed mid-way (status running, nothing holds it)
+    user, headers = tax_provider
+    answer = upload(client, headers, csv_bytes(valid_rows(3)))
+    Submission.objects.filter(pk=answer.json()["submission_id"]).update(
+        status=SubmissionStatus.RUNNING
+    )
+
+    # when
+    _run_worker()
+
+    # then
+    submission = Submission.objects.get()
+    assert (submission.status, submission.accepted) == (SubmissionStatus.COMPLETED, 3)
