@@ -24,8 +24,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from chengxin.accounts.choices import Role
 from chengxin.accounts.models import Department, User
+from chengxin.accounts.services import service_account_get_or_create
 from chengxin.catalog.choices import Category, FieldSet, Severity
 from chengxin.catalog.models import CatalogItem
 from chengxin.catalog.selectors import catalog_item_current_version, catalog_version_table_schema
@@ -33,8 +33,6 @@ from chengxin.collection.choices import Operation, RecordStatus, SubmissionChann
 from chengxin.collection.models import CreditRecord, Submission
 from chengxin.collection.services import submission_create
 from chengxin.collection.synthetic import synthetic_rows
-from chengxin.core.audit import events as audit_events
-from chengxin.core.audit.choices import AuditAction
 from chengxin.identity.services import subject_get_or_create
 from chengxin.identity.synthetic import SyntheticPerson, demo_people
 
@@ -123,35 +121,13 @@ def demo_data_load(*, persons: int, seed: int, today=None) -> DemoSummary:
 
 
 def demo_provider(department: Department) -> User:
-    """The department's demo provider account, created on first use with an unusable password:
-    it submits for the demo set-up and cannot sign in.
-
-    Created like ``accounts.services.user_create`` does (same role rules, same audit event) but
-    without hashing a password that would be thrown away at once: hashing takes about half a
-    second per account, most of the time of a small demo run.
-    """
-    username = f"{PROVIDER_PREFIX}{department.code}"
-    user = User.objects.filter(username=username).first()
-    if user is not None:
-        return user
-    user = User(
-        username=username,
-        role=Role.PROVIDER,
+    """The department's demo provider account (no usable password): it submits for the demo
+    set-up and nobody can sign in with it."""
+    return service_account_get_or_create(
         department=department,
+        kind=PROVIDER_PREFIX.rstrip("-"),
         display_name=f"演示报送接口（{department.short_name or department.name}）",
     )
-    User.username_validator(username)
-    user.set_unusable_password()
-    with transaction.atomic():
-        user.save(force_insert=True)
-        audit_events.change_event(
-            actor=None,
-            action=AuditAction.CREATE,
-            object_type="user",
-            object_id=str(user.pk),
-            detail={"role": user.role, "department": department.code},
-        )
-    return user
 
 
 def _assign(
