@@ -38,7 +38,8 @@ CARD_DEFINITIONS = (
     CardDefinition(
         Capability.SUBMIT_RECORDS,
         _("报送信用信息"),
-        _("通过接口或文件上传报送本部门的信用信息，修正被退回的数据行。报送页面即将开放。"),
+        _("通过接口或文件上传报送本部门的信用信息，查看导入进度，下载并修正被拒收的数据行。"),
+        "collection:submission_list",
     ),
     CardDefinition(
         Capability.ANSWER_OBJECTIONS,

@@ -6,19 +6,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Header, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from chengxin.api.auth import bearer_auth
-from chengxin.catalog.selectors import (
-    catalog_item_current_version,
-    catalog_version_table_schema,
-)
 from chengxin.collection import error_codes
 from chengxin.collection.choices import Operation, SubmissionChannel
-from chengxin.collection.exports import rejected_rows_csv, rejected_rows_xlsx
+from chengxin.collection.downloads import rejected_rows_response
 from chengxin.collection.imports import (
     file_import_progress,
     file_upload_create,
@@ -35,8 +31,6 @@ JSON_FORMAT = "json"
 CSV_FORMAT = "csv"
 XLSX_FORMAT = "xlsx"
 FILE_FORMATS = (CSV_FORMAT, XLSX_FORMAT)
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class SubmissionIn(Schema):
@@ -179,7 +173,7 @@ def submission_errors(request: HttpRequest, submission_id: int, format: str = ""
         user=request.user, submission=submission, export_format=export_format, request=request
     )
     if export_format in FILE_FORMATS:
-        return _file_response(submission, rows, export_format=export_format)
+        return rejected_rows_response(submission, rows, export_format=export_format)
     return {"submission_id": submission.pk, "rows": rows}
 
 
@@ -204,18 +198,3 @@ def _status(submission: Submission) -> dict[str, Any]:
         "created_at": submission.created_at,
         "finished_at": submission.finished_at,
     }
-
-
-def _file_response(
-    submission: Submission, rows: list[dict[str, Any]], *, export_format: str
-) -> HttpResponse:
-    version = catalog_item_current_version(submission.item)
-    columns = catalog_version_table_schema(version)["fields"]
-    if export_format == CSV_FORMAT:
-        content, content_type = rejected_rows_csv(rows, columns=columns), CSV_CONTENT_TYPE
-    else:
-        content, content_type = rejected_rows_xlsx(rows, columns=columns), XLSX_CONTENT_TYPE
-    response = HttpResponse(content, content_type=content_type)
-    filename = f"submission-{submission.pk}-errors.{export_format}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

@@ -158,3 +158,27 @@ def _rejected_row(entry: QuarantineEntry) -> dict[str, Any]:
         "errors": entry.errors,
         "cleared": entry.cleared_at is not None,
     }
+
+
+def submission_list_visible_to(*, user, limit: int = 50) -> list[Submission]:
+    """The newest submissions ``user`` may see (their department's), newest first."""
+    submissions = _visible(
+        Submission.objects.select_related("item", "created_by", "department"), user=user
+    )
+    return list(submissions.order_by("-created_at", "-pk")[:limit])
+
+
+def submission_row_errors(*, user, submission: Submission, limit: int = 500) -> list[dict]:
+    """The errors of a submission's rejected rows (row, field, code, messages), without the
+    rejected values: what a page may show without reading personal data."""
+    filters = QuarantineFilters(submission_id=submission.pk, open_only=False)
+    entries = quarantine_list_visible_to(user=user, filters=filters).only(
+        "row_number", "errors", "cleared_at", "item"
+    )
+    errors = []
+    for entry in entries[:limit]:
+        for error in entry.errors:
+            errors.append(
+                {**error, "row": entry.row_number, "cleared": entry.cleared_at is not None}
+            )
+    return errors
