@@ -35,8 +35,7 @@ from chengxin.core import crypto
 from chengxin.core.bulk import bulk_update_rows
 from chengxin.core.json import canonical, dumps
 from chengxin.identity.models import Subject
-from chengxin.identity.selectors import subjects_by_indexes
-from chengxin.identity.services import subject_get_or_create
+from chengxin.identity.services import subjects_get_or_create_many
 
 NAME_HASH_PURPOSE = "collection.record.name"
 PERSONAL_FIELDS = ("id_number", "name")
@@ -138,20 +137,19 @@ def upsert_rows(batch: Batch) -> None:
 
 
 def _attach_subjects(batch: Batch) -> None:
-    """Each good row's subject: known ones in one query, new ones through the identity service."""
-    indexes = {good.row: crypto.blind_index(good.cleaned["id_number"]) for good in batch.good}
-    known = subjects_by_indexes(set(indexes.values()))
+    """Each good row's subject, registering new people (and missing names) in bulk."""
+    subjects = subjects_get_or_create_many(
+        people=[
+            (good.cleaned["id_number"], str(good.cleaned.get("name") or "")) for good in batch.good
+        ],
+        actor=batch.actor,
+        detail={"submission": batch.submission.pk},
+    )
     for good in batch.good:
         name = str(good.cleaned.get("name") or "")
-        subject = known.get(indexes[good.row])
-        if subject is None or (name and not subject.has_name):
-            subject = subject_get_or_create(
-                id_number=good.cleaned["id_number"], name=name, actor=batch.actor
-            )
-            known[subject.blind_index] = subject
-        good.subject = subject
+        good.subject = subjects[crypto.blind_index(good.cleaned["id_number"])]
         good.values = _stored_values(good.cleaned)
-        good.content_hash = _content_hash(good.values, subject=subject, name=name)
+        good.content_hash = _content_hash(good.values, subject=good.subject, name=name)
 
 
 def _stored_values(cleaned: Mapping[str, Any]) -> dict[str, Any]:

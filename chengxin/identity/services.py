@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from django.db import IntegrityError, transaction
 
 from chengxin.core import crypto
 from chengxin.core.audit import events as audit_events
 from chengxin.core.audit.choices import AuditAction
+from chengxin.core.bulk import bulk_update_rows
 from chengxin.core.errors import DomainError
 from chengxin.identity.choices import MaskContext
 from chengxin.identity.masking import mask_id_number, mask_name
 from chengxin.identity.models import Subject, id_number_purpose, name_purpose
-from chengxin.identity.selectors import subject_by_index
+from chengxin.identity.selectors import subject_by_index, subjects_by_indexes
 from chengxin.identity.validation import IdValidation, validate_id_number
 
 SUBJECT_OBJECT_TYPE = "subject"
+NAME_FIELDS = ["name_ciphertext", "name_key_id", "name_algorithm", "name_masked"]
+BULK_BATCH_SIZE = 1_000
 
 
 def valid_id_number(id_number: str) -> IdValidation:
@@ -57,6 +63,74 @@ def subject_get_or_create(*, id_number: str, name: str = "", actor) -> Subject:
     return subject
 
 
+def subjects_get_or_create_many(
+    *, people: Iterable[tuple[str, str]], actor, detail: Mapping[str, Any] | None = None
+) -> dict[str, Subject]:
+    """The subjects of many (ID number, name) pairs, by blind index: bulk ingestion.
+
+    Like ``subject_get_or_create`` for each pair, set-based: known subjects are read in one
+    query, new ones inserted in one statement (a concurrent insert of the same person is ignored
+    and its row read back), missing names set in one statement. Audit: one ``create`` event for
+    the new subjects and one ``update`` event for the names added, each with its count and
+    ``detail`` (say which submission), instead of one event per person. Raises ``DomainError``
+    for an invalid number (callers validate rows first).
+    """
+    wanted: dict[str, tuple[IdValidation, str]] = {}
+    for number, name in people:
+        validation = valid_id_number(number)
+        index = crypto.blind_index(validation.normalised)
+        name = (name or "").strip()
+        if index not in wanted or (name and not wanted[index][1]):
+            wanted[index] = (validation, name)
+    known = subjects_by_indexes(set(wanted))
+    with transaction.atomic():
+        _subjects_insert_many(wanted, known=known, actor=actor, detail=detail)
+        _subject_names_set_many(wanted, known=known, actor=actor, detail=detail)
+    return known
+
+
+def _subjects_insert_many(wanted, *, known: dict[str, Subject], actor, detail) -> None:
+    new = []
+    for index, (validation, name) in wanted.items():
+        if index in known:
+            continue
+        subject = Subject(blind_index=index, kind=validation.kind)
+        _seal_id_number(subject, validation.normalised)
+        if name:
+            _seal_name(subject, name)
+        new.append(subject)
+    if not new:
+        return
+    Subject.objects.bulk_create(new, ignore_conflicts=True, batch_size=BULK_BATCH_SIZE)
+    known.update(subjects_by_indexes({subject.blind_index for subject in new}))
+    audit_events.change_event(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type=SUBJECT_OBJECT_TYPE,
+        object_id="",
+        detail={"subjects": len(new), **(detail or {})},
+    )
+
+
+def _subject_names_set_many(wanted, *, known: dict[str, Subject], actor, detail) -> None:
+    unnamed = []
+    for index, (_validation, name) in wanted.items():
+        subject = known[index]
+        if name and not subject.has_name:
+            _seal_name(subject, name)
+            unnamed.append(subject)
+    if not unnamed:
+        return
+    bulk_update_rows(unnamed, NAME_FIELDS)
+    audit_events.change_event(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type=SUBJECT_OBJECT_TYPE,
+        object_id="",
+        detail={"subjects": len(unnamed), "fields": ["name"], **(detail or {})},
+    )
+
+
 def _subject_insert(validation: IdValidation, *, index: str, name: str) -> tuple[Subject, bool]:
     """Insert the subject, or read the row a concurrent caller inserted first."""
     subject = Subject(blind_index=index, kind=validation.kind)
@@ -73,7 +147,7 @@ def _subject_insert(validation: IdValidation, *, index: str, name: str) -> tuple
 
 def _subject_name_set(subject: Subject, *, name: str, actor) -> None:
     _seal_name(subject, name)
-    subject.save(update_fields=["name_ciphertext", "name_key_id", "name_algorithm", "name_masked"])
+    subject.save(update_fields=NAME_FIELDS)
     _audit_subject(subject, actor=actor, action=AuditAction.UPDATE, detail={"fields": ["name"]})
 
 

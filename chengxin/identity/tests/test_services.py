@@ -226,3 +226,60 @@ def _viewer(kind: str):
     if role in department_roles:
         return UserFactory(role=role)
     return UserFactory(role=role, department=None)
+
+
+@pytest.mark.django_db
+def test_many_subjects_are_registered_in_bulk_with_one_event_per_kind_of_change(
+    officer, django_assert_max_num_queries
+):
+    # given: one person known without a name, one known with a name
+    from chengxin.identity.synthetic import demo_people
+
+    people = demo_people(count=5, seed=3)
+    unnamed = subject_get_or_create(id_number=people[0].id_number, actor=None)
+    named = subject_get_or_create(id_number=people[1].id_number, name="张三", actor=None)
+    pairs = [(person.id_number, person.name) for person in people]
+    pairs.append((people[2].id_number.lower(), ""))  # the same person again, without a name
+
+    # when
+    with django_assert_max_num_queries(12):
+        subjects = services.subjects_get_or_create_many(
+            people=pairs, actor=officer, detail={"submission": 7}
+        )
+
+    # then
+    assert len(subjects) == 5
+    assert Subject.objects.count() == 5
+    assert subjects[unnamed.blind_index].pk == unnamed.pk
+    assert subject_name(
+        subject=subjects[unnamed.blind_index], viewer=officer, purpose="核验", case_no="C-1"
+    ) == (people[0].name)
+    assert (
+        subject_name(
+            subject=subjects[named.blind_index], viewer=officer, purpose="核验", case_no="C-1"
+        )
+        == "张三"
+    )
+    for person in people:
+        subject = subjects[crypto.blind_index(person.id_number)]
+        assert (
+            subject_id_number(subject=subject, viewer=officer, purpose="核验", case_no="C-1")
+            == person.id_number
+        )
+    events = AuditEvent.objects.filter(object_type="subject", object_id="").order_by("pk")
+    assert [(event.action, event.detail) for event in events] == [
+        (AuditAction.CREATE, {"subjects": 3, "submission": 7}),
+        (AuditAction.UPDATE, {"subjects": 1, "fields": ["name"], "submission": 7}),
+    ]
+
+
+@pytest.mark.django_db
+def test_bulk_registration_refuses_an_invalid_number_before_writing(officer):
+    # when
+    with pytest.raises(DomainError):
+        services.subjects_get_or_create_many(
+            people=[(NUMBER, "甲"), ("230202199001011237", "乙")], actor=officer
+        )
+
+    # then
+    assert Subject.objects.count() == 0

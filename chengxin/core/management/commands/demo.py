@@ -1,11 +1,14 @@
 """``chengxin demo``: set up the embedded default and serve it.
 
 Migrates, loads the reference data, creates a small synthetic demo set and one demo account per role
-(their passwords are printed once, when they are created), then serves on 127.0.0.1:8000. Running it
-again reuses what exists.
+(their passwords are printed once, when they are created), then serves on 127.0.0.1:8000 with a
+background worker (``chengxin worker``) for uploaded files. Running it again reuses what exists.
 """
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -33,5 +36,16 @@ class Command(BaseCommand):
         demo_accounts_ensure(stdout=self.stdout)
         if options["no_serve"]:
             return
+        worker = self._start_worker()
         self.stdout.write(f"服务地址 Serving on http://{options['addrport']}/")
-        call_command("serve", options["addrport"])
+        try:
+            call_command("serve", options["addrport"])
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
+
+    def _start_worker(self) -> subprocess.Popen:
+        """``chengxin worker`` beside the server, for uploaded files; stopped with the server."""
+        worker = subprocess.Popen([sys.executable, "-m", "chengxin.cli", "worker"])
+        self.stdout.write(f"后台任务进程已启动。Worker started (pid {worker.pid}).")
+        return worker
