@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "chengxin.identity",
     "chengxin.catalog",
     "chengxin.collection",
+    "chengxin.measures",
     "chengxin.api",
     "chengxin.backoffice",
     "chengxin.portal",
