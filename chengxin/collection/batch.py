@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from chengxin.catalog.models import CatalogItem, CatalogVersion
 from chengxin.catalog.selectors import catalog_version_table_schema
 from chengxin.collection import error_codes, row_error_codes
-from chengxin.collection.choices import Outcome, RecordStatus
+from chengxin.collection.choices import Operation, Outcome, RecordStatus
 from chengxin.collection.lifecycle import record_dates
 from chengxin.collection.models import (
     QUARANTINE_PURPOSE,
@@ -85,6 +85,18 @@ class Batch:
     bad: dict[int, list[RowError]] = field(default_factory=dict)
     raw: dict[int, Mapping[str, Any]] = field(default_factory=dict)
     results: list[SubmissionRowResult] = field(default_factory=list)
+
+
+def apply_rows(batch: Batch) -> None:
+    """Apply the batch's rows: revoke, or validate and upsert; then quarantine the bad rows and
+    clear the quarantine of the rows now accepted. Runs in the caller's transaction."""
+    if batch.submission.operation == Operation.REVOKE:
+        revoke_rows(batch)
+    else:
+        validate_rows(batch)
+        upsert_rows(batch)
+    quarantine_rows(batch)
+    quarantine_clear(batch)
 
 
 def validate_rows(batch: Batch) -> None:

@@ -37,11 +37,7 @@ from chengxin.catalog.selectors import catalog_item_current_version, catalog_ver
 from chengxin.collection import error_codes
 from chengxin.collection.batch import (
     Batch,
-    quarantine_clear,
-    quarantine_rows,
-    revoke_rows,
-    upsert_rows,
-    validate_rows,
+    apply_rows,
 )
 from chengxin.collection.choices import Operation, SubmissionChannel, SubmissionStatus
 from chengxin.collection.files import (
@@ -332,12 +328,7 @@ def _apply_chunk(submission: Submission, chunk: list[SourceRow], context: _RunCo
     with transaction.atomic():
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
         if locked.position != submission.position:
-            raise ImportBusy(
-                code=error_codes.SUBMISSION_IN_PROGRESS,
-                message=_("该文件正由另一个进程导入。"),
-                message_en="Another process is importing this file.",
-                status=409,
-            )
+            raise _busy()
         batch = Batch(
             submission=locked,
             item=submission.item,
@@ -348,13 +339,7 @@ def _apply_chunk(submission: Submission, chunk: list[SourceRow], context: _RunCo
             raw={row.row_number: row.values for row in chunk},
             periods=context.periods,
         )
-        if locked.operation == Operation.REVOKE:
-            revoke_rows(batch)
-        else:
-            validate_rows(batch)
-            upsert_rows(batch)
-        quarantine_rows(batch)
-        quarantine_clear(batch)
+        apply_rows(batch)
         _advance(locked, batch, last_row=chunk[-1].row_number)
     locked.item = submission.item
     locked.department = submission.department

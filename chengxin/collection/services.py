@@ -30,12 +30,8 @@ from chengxin.collection.batch import (
     Batch,
     SubmissionRowError,
     SubmissionRowResult,
+    apply_rows,
     error_dict,
-    quarantine_clear,
-    quarantine_rows,
-    revoke_rows,
-    upsert_rows,
-    validate_rows,
 )
 from chengxin.collection.choices import Operation, SubmissionChannel, SubmissionStatus
 from chengxin.collection.lifecycle import policy_periods
@@ -242,13 +238,7 @@ def _submission_process(
     )
     with transaction.atomic():
         batch.periods = policy_periods()
-        if submission.operation == Operation.REVOKE:
-            revoke_rows(batch)
-        else:
-            validate_rows(batch)
-            upsert_rows(batch)
-        quarantine_rows(batch)
-        quarantine_clear(batch)
+        apply_rows(batch)
         return _submission_finish(batch)
 
 

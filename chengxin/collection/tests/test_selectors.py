@@ -112,7 +112,7 @@ def test_a_failed_first_attempt_runs_again_with_the_same_key(monkeypatch):
     def broken(batch):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("chengxin.collection.services.upsert_rows", broken)
+    monkeypatch.setattr("chengxin.collection.batch.upsert_rows", broken)
     with pytest.raises(RuntimeError):
         _submit(user, [row("S-1")])
     failed = Submission.objects.get()
