@@ -14,6 +14,7 @@ urlpatterns = [
     path("staff/accounts/", include("chengxin.accounts.urls")),
     path("staff/catalog/", include("chengxin.catalog.urls")),
     path("staff/collection/", include("chengxin.collection.urls")),
+    path("staff/measures/", include("chengxin.measures.urls")),
     path("staff/audit/", include("chengxin.core.audit.urls")),
     path("staff/", include("chengxin.backoffice.urls")),
     path("", include("chengxin.portal.urls")),
