@@ -50,6 +50,14 @@ CHENGXIN_SIGNING_KEYS = (
 CHENGXIN_SIGNING_ACTIVE_KEY = env_str("CHENGXIN_SIGNING_ACTIVE_KEY") or str(
     _LOCAL.get("signing_active_key", "")
 )
+# Ed25519 keys that sign check receipts (key id → base64 of the 32-byte private key).
+CHENGXIN_RECEIPT_KEYS = (
+    parse_key_map(env_str("CHENGXIN_RECEIPT_KEYS", "") or "")
+    or dict(_LOCAL.get("receipt_keys", {}))  # type: ignore[arg-type]
+)
+CHENGXIN_RECEIPT_ACTIVE_KEY = env_str("CHENGXIN_RECEIPT_ACTIVE_KEY") or str(
+    _LOCAL.get("receipt_active_key", "")
+)
 # Seals between two automatic signed checkpoints of the audit log (docs/audit.md).
 CHENGXIN_AUDIT_CHECKPOINT_INTERVAL = int(
     env_str("CHENGXIN_AUDIT_CHECKPOINT_INTERVAL", "1000") or 1000
@@ -77,6 +85,7 @@ INSTALLED_APPS = [
     "chengxin.catalog",
     "chengxin.collection",
     "chengxin.measures",
+    "chengxin.measures.checks",
     "chengxin.api",
     "chengxin.backoffice",
     "chengxin.portal",

@@ -1,0 +1,127 @@
+"""The answer of a check as JSON: lists, measures with their triggering records and legal basis,
+the green-channel answer, disputed flags; and the catalog fingerprint named in receipts."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from chengxin.catalog.choices import ListKind
+from chengxin.catalog.models import CatalogVersion
+from chengxin.core.json import canonical
+from chengxin.measures.choices import Matter, MeasureKind
+from chengxin.measures.selectors import ApplicableMeasure, GreenChannelAnswer, ListMembership
+
+
+def catalog_fingerprint() -> str:
+    """SHA-256 over (item code, current version number) of every active catalog item: which
+    catalog definitions decided the lists at the time of the check. One query."""
+    rows = (
+        CatalogVersion.objects.filter(item__is_active=True)
+        .values("item__code")
+        .annotate(number=Max("number"))
+        .order_by("item__code")
+        .values_list("item__code", "number")
+    )
+    return "sha256:" + hashlib.sha256(canonical([list(row) for row in rows])).hexdigest()
+
+
+def membership_json(membership: ListMembership) -> dict[str, Any]:
+    return {
+        "kind": membership.kind,
+        "kind_name": str(ListKind(membership.kind).label),
+        "domain": membership.domain,
+        "key_field": membership.key_field,
+        "records": [
+            {
+                "record_id": record.record_id,
+                "item_code": record.item_code,
+                "item_name": record.item_name,
+                "department_code": record.department_code,
+                "decided_on": record.decided_on.isoformat(),
+                "disputed": record.disputed,
+            }
+            for record in membership.records
+        ],
+    }
+
+
+def measure_json(measure: ApplicableMeasure) -> dict[str, Any]:
+    return {
+        "code": measure.code,
+        "name": measure.name,
+        "kind": measure.kind,
+        "kind_name": str(MeasureKind(measure.kind).label),
+        "measure_type": measure.measure_type,
+        "effect": measure.effect,
+        "legal_basis": measure.legal_basis,
+        "departments": list(measure.departments),
+        "version": measure.version,
+        "triggered_by": [
+            {
+                "kind": membership.kind,
+                "domain": membership.domain,
+                "key_field": membership.key_field,
+                "record_ids": [record.record_id for record in membership.records],
+            }
+            for membership in measure.triggered_by
+        ],
+    }
+
+
+def disputed_record_ids(memberships: Iterable[ListMembership]) -> list[int]:
+    return sorted(
+        {
+            record.record_id
+            for membership in memberships
+            for record in membership.records
+            if record.disputed
+        }
+    )
+
+
+def answer_build(
+    *,
+    check_id: str,
+    matter: str,
+    checked_on: datetime.date,
+    known: bool,
+    memberships: list[ListMembership],
+    applicable: list[ApplicableMeasure],
+    green: GreenChannelAnswer,
+) -> dict[str, Any]:
+    """The JSON answer of one check (what the receipt's ``answer_hash`` covers)."""
+    disputed = disputed_record_ids(memberships)
+    if not known:
+        summary = _("平台没有该人的信用记录。")
+    elif not memberships:
+        summary = _("该人不在红名单、严重失信主体名单或重点监管对象名单上。")
+    else:
+        summary = _("该人在%(count)d个名单上，适用%(measures)d项措施。") % {
+            "count": len(memberships),
+            "measures": len(applicable),
+        }
+    return {
+        "check_id": check_id,
+        "matter": matter,
+        "matter_name": str(Matter(matter).label),
+        "checked_on": checked_on.isoformat(),
+        "known": known,
+        "summary": summary,
+        "lists": [membership_json(membership) for membership in memberships],
+        "measures": [measure_json(measure) for measure in applicable],
+        "green_channel": {
+            "eligible": green.eligible,
+            "known": green.known,
+            "reason": green.reason,
+            "reason_en": green.reason_en,
+            "facts": green.facts,
+        },
+        "disputed": bool(disputed),
+        "disputed_record_ids": disputed,
+    }
