@@ -16,6 +16,7 @@ urlpatterns = [
     path("staff/collection/", include("chengxin.collection.urls")),
     path("staff/measures/", include("chengxin.measures.urls")),
     path("staff/audit/", include("chengxin.core.audit.urls")),
+    path("staff/inquiry/", include("chengxin.inquiry.urls")),
     path("staff/", include("chengxin.backoffice.urls")),
     path("", include("chengxin.portal.urls")),
 ]

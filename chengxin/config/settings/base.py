@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "chengxin.identity",
     "chengxin.catalog",
     "chengxin.collection",
+    "chengxin.inquiry",
     "chengxin.measures",
     "chengxin.measures.checks",
     "chengxin.api",

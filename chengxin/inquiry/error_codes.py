@@ -1,0 +1,13 @@
+"""Machine codes of the inquiry app's refusals (docs/inquiry.md)."""
+
+QUERY_ROLE_REQUIRED = "query_role_required"
+PURPOSE_REQUIRED = "purpose_required"
+PURPOSE_NOT_ALLOWED = "purpose_not_allowed"
+CASE_NO_REQUIRED = "case_no_required"
+ID_NUMBER_INVALID = "id_number_invalid"
+REPORT_ROLE_REQUIRED = "report_role_required"
+SELF_SERVICE_IDENTITY_NOT_VERIFIED = "self_service_identity_not_verified"
+REPORT_NOT_FOUND = "report_not_found"
+VERIFICATION_CODE_UNKNOWN = "verification_code_unknown"
+CONSENT_ROLE_REQUIRED = "consent_role_required"
+CONSENT_PERIOD_INVALID = "consent_period_invalid"

@@ -1,0 +1,33 @@
+"""Forms of the inquiry pages. The ID number is posted, never put in a URL."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chengxin.inquiry.selectors import purposes_for
+
+
+class ProfileQueryForm(forms.Form):
+    """An officer's query: the person's ID number, a purpose from the allowed list, a case
+    number."""
+
+    id_number = forms.CharField(
+        label=_("身份证号码"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    purpose = forms.ChoiceField(label=_("查询事由"))
+    case_no = forms.CharField(label=_("案件编号"), max_length=100)
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].choices = [
+            (purpose.code, purpose.name) for purpose in purposes_for(user=user)
+        ]
+
+
+class VerificationForm(forms.Form):
+    """The public verification of a report by its code."""
+
+    code = forms.CharField(label=_("验证码"), max_length=20)

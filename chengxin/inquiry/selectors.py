@@ -1,0 +1,240 @@
+"""Reads of the inquiry app: purposes, what a query may return, query history, issued reports.
+
+What a department may see of a person's file (SPEC §3, §7): active records of items disclosed
+``public`` or ``shared``, and of ``consent`` items only while the person's recorded consent for that
+department and purpose is valid. The person themself sees every active record of their file.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chengxin.catalog.choices import Category, Disclosure, Severity
+from chengxin.collection.choices import RecordStatus
+from chengxin.collection.selectors import subject_records_as_of
+from chengxin.core.errors import NotFoundError
+from chengxin.inquiry import error_codes
+from chengxin.inquiry.models import Consent, CreditReport, ProfileQuery, QueryPurpose
+
+SHARED_DISCLOSURES = (Disclosure.PUBLIC, Disclosure.SHARED)
+CATEGORY_ORDER = (Category.BASIC, Category.POSITIVE, Category.NEGATIVE, Category.OTHER)
+VERIFICATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """One record as a query or a report shows it: what it is, why it is there, its dates."""
+
+    record_id: int
+    item_code: str
+    item_name: str
+    category: str
+    severity: str
+    disclosure: str
+    legal_basis: str
+    provider_code: str
+    provider_name: str
+    authority: str
+    document_no: str
+    decided_on: datetime.date
+    status: str
+    disputed: bool
+    repairable_from: datetime.date | None
+    disclosure_ends_on: datetime.date | None
+    valid_until: datetime.date | None
+
+    @property
+    def severity_label(self) -> str:
+        return str(Severity(self.severity).label) if self.severity else ""
+
+
+@dataclass(frozen=True)
+class QueryHistoryEntry:
+    """One look at a person's file by a department (the officer is withheld, SPEC §7)."""
+
+    at: datetime.datetime
+    department_code: str
+    department_name: str
+    purpose_code: str
+    purpose_name: str
+    case_no: str
+    kind: str  # "query" or "report"
+
+
+def purposes_for(*, user) -> list[QueryPurpose]:
+    """The active purposes ``user``'s role may state, ordered by code."""
+    role = getattr(user, "role", "")
+    return [
+        purpose for purpose in QueryPurpose.objects.filter(is_active=True) if role in purpose.roles
+    ]
+
+
+def purpose_by_code(code: str) -> QueryPurpose | None:
+    """The active purpose with ``code``, or ``None``."""
+    return QueryPurpose.objects.filter(code=code, is_active=True).first()
+
+
+def consent_is_valid(
+    *, subject_index: str, department_id: int, purpose: QueryPurpose, on: datetime.date
+) -> bool:
+    """Whether the person has consented to ``department`` reading their consent items for
+    ``purpose``, valid on ``on``."""
+    return Consent.objects.filter(
+        subject_index=subject_index,
+        department_id=department_id,
+        purpose=purpose,
+        valid_until__gte=on,
+    ).exists()
+
+
+def records_visible(
+    *, subject_index: str, include_consent_items: bool, moment: datetime.datetime | None = None
+) -> list[RecordView]:
+    """The person's active records a reader may see: items disclosed public or shared, and
+    consent items when ``include_consent_items``. Ordered by category, decision date (newest
+    first) and record id. Two queries whatever the number of records."""
+    moment = moment or timezone.now()
+    disclosures = list(SHARED_DISCLOSURES)
+    if include_consent_items:
+        disclosures.append(Disclosure.CONSENT)
+    versions = (
+        subject_records_as_of(subject_index=subject_index, moment=moment)
+        .filter(record__status=RecordStatus.ACTIVE, record__item__disclosure__in=disclosures)
+        .select_related("record__item", "record__department")
+    )
+    views = [_record_view(version) for version in versions]
+    order = {category: position for position, category in enumerate(CATEGORY_ORDER)}
+    views.sort(key=lambda view: (order.get(view.category, 99), -view.decided_on.toordinal()))
+    return views
+
+
+def _record_view(version) -> RecordView:
+    record = version.record
+    values = version.values or {}
+    return RecordView(
+        record_id=record.pk,
+        item_code=record.item.code,
+        item_name=record.item.name,
+        category=record.category,
+        severity=record.severity,
+        disclosure=record.item.disclosure,
+        legal_basis=record.item.legal_basis,
+        provider_code=record.department.code,
+        provider_name=record.department.name,
+        authority=str(values.get("authority", "")),
+        document_no=str(values.get("document_no", "")),
+        decided_on=record.decided_on,
+        status=record.status,
+        disputed=record.disputed,
+        repairable_from=record.repairable_from,
+        disclosure_ends_on=record.disclosure_ends_on,
+        valid_until=record.valid_until,
+    )
+
+
+def category_counts(records: list[RecordView]) -> dict[str, int]:
+    """How many records of each category (every category named, zeros included)."""
+    return {
+        category: sum(record.category == category for record in records)
+        for category in CATEGORY_ORDER
+    }
+
+
+def query_history(
+    *, subject_index: str, since: datetime.datetime, exclude_report_id: int | None = None
+) -> list[QueryHistoryEntry]:
+    """Every officer query of the person's file and every report an officer had issued about the
+    person since ``since``, newest first. Self-service reports are not queries by others."""
+    queries = ProfileQuery.objects.filter(
+        subject_index=subject_index, created_at__gte=since
+    ).select_related("department", "purpose")
+    reports = (
+        CreditReport.objects.filter(subject_index=subject_index, issued_at__gte=since)
+        .filter(self_service=False)
+        .exclude(Q(pk=exclude_report_id) if exclude_report_id else Q(pk__in=[]))
+        .select_related("department", "purpose")
+    )
+    entries = [_history_entry(query, at=query.created_at, kind="query") for query in queries]
+    entries += [_history_entry(report, at=report.issued_at, kind="report") for report in reports]
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries
+
+
+def _history_entry(row, *, at: datetime.datetime, kind: str) -> QueryHistoryEntry:
+    department = row.department
+    return QueryHistoryEntry(
+        at=at,
+        department_code=department.code if department is not None else "",
+        department_name=department.name if department is not None else "",
+        purpose_code=row.purpose.code,
+        purpose_name=row.purpose.name,
+        case_no=row.case_no,
+        kind=kind,
+    )
+
+
+def normalised_verification_code(code: str) -> str:
+    """A verification code as typed (lower case, spaces, dashes) in its stored form."""
+    return "".join(character for character in (code or "").upper() if character.isalnum())
+
+
+def report_by_verification_code(code: str) -> CreditReport:
+    """The report with verification ``code``; ``NotFoundError`` otherwise. For anyone: callers
+    show only the masked summary (``verification_summary``)."""
+    normalised = normalised_verification_code(code)
+    report = (
+        CreditReport.objects.filter(verification_code=normalised)
+        .select_related("purpose", "department")
+        .first()
+        if normalised
+        else None
+    )
+    if report is None:
+        raise NotFoundError(
+            error_codes.VERIFICATION_CODE_UNKNOWN,
+            _("没有与该验证码对应的信用报告。"),
+            "No credit report has this verification code.",
+        )
+    return report
+
+
+def report_get_for_requester(*, user, number: str) -> CreditReport:
+    """The report numbered ``number`` if ``user`` requested it; ``NotFoundError`` otherwise (the
+    existence of another person's report is not revealed)."""
+    report = None
+    if user is not None and getattr(user, "is_authenticated", False) and user.is_active:
+        report = (
+            CreditReport.objects.filter(number=number, requested_by=user)
+            .select_related("purpose", "department")
+            .first()
+        )
+    if report is None:
+        raise NotFoundError(
+            error_codes.REPORT_NOT_FOUND,
+            _("未找到该信用报告。"),
+            "The credit report was not found.",
+        )
+    return report
+
+
+def verification_summary(report: CreditReport) -> dict:
+    """What anyone holding the verification code may see: number, time, hashes and a masked
+    summary as issued (name and number masked for the public, counts per category)."""
+    content = report.content
+    return {
+        "number": report.number,
+        "issued_at": report.issued_at,
+        "content_hash": report.content_hash,
+        "pdf_hash": report.pdf_hash,
+        "hash_algorithm": report.hash_algorithm,
+        "self_service": report.self_service,
+        "purpose": content["purpose"]["name"],
+        "name_masked": content["identity"]["name_masked"],
+        "id_masked": content["identity"]["id_masked"],
+        "counts": content["counts"],
+    }

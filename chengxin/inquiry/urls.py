@@ -1,0 +1,10 @@
+from django.urls import path
+
+from chengxin.inquiry import views
+
+app_name = "inquiry"
+urlpatterns = [
+    path("", views.query, name="query"),
+    path("reports/<str:number>/", views.report_detail, name="report_detail"),
+    path("reports/<str:number>.pdf", views.report_pdf, name="report_pdf"),
+]
