@@ -11,6 +11,7 @@ from chengxin.catalog.choices import Domain, KeyField, ListKind
 from chengxin.collection.lifecycle import records_expire
 from chengxin.collection.models import RecordVersion
 from chengxin.core.services import policy_value_set
+from chengxin.measures.models import MeasureVersion
 from chengxin.measures.selectors import (
     applicable_measures,
     green_channel,
@@ -19,6 +20,7 @@ from chengxin.measures.selectors import (
     serious_dishonesty_list,
     subject_lists,
 )
+from chengxin.measures.services import measure_retire
 from chengxin.measures.tests.factories import (
     MORAL_MODEL,
     TAX_GENERAL,
@@ -200,3 +202,38 @@ def test_disputed_flag_is_carried_on_the_list_record(items):
     lists = subject_lists(subject_index=record.subject_index)
     # then
     assert all(m.records[0].disputed for m in lists)
+
+
+def test_repaired_records_count_unless_the_policy_says_otherwise(items):
+    # given
+    submit(TAX_GENERAL, source_id="G-1", decided_on=years_ago(5))
+    record = submit(TAX_GENERAL, source_id="G-2", decided_on=years_ago(2))
+    type(record).objects.filter(pk=record.pk).update(status="repaired")
+    # when
+    counted = green_channel(subject_index=record.subject_index, on=today())
+    policy_value_set(
+        name="green_channel.counts_repaired", value=False, actor=None, reason="地方规定"
+    )
+    not_counted = green_channel(subject_index=record.subject_index, on=today())
+    # then
+    assert counted.eligible is False
+    assert (not_counted.eligible, not_counted.facts["counts_repaired"]) == (True, False)
+
+
+def test_measures_as_of_a_past_day_use_the_versions_then_in_force(items):
+    # given a measure active ten days ago and retired now
+    measure = tax_measure()
+    MeasureVersion.objects.filter(measure=measure).update(
+        created_at=timezone.now() - datetime.timedelta(days=10)
+    )
+    measure_retire(measure=measure, actor=None)
+    record = submit(TAX_SERIOUS, source_id="T-1", decided_on=today() - datetime.timedelta(30))
+    lists = subject_lists(subject_index=record.subject_index)
+    # when
+    past = applicable_measures(
+        memberships=lists, matter="public_procurement", on=today() - datetime.timedelta(5)
+    )
+    now = applicable_measures(memberships=lists, matter="public_procurement", on=today())
+    # then
+    assert [(m.code, m.version) for m in past] == [(measure.code, 2)]
+    assert now == []
