@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/catalog/", include("chengxin.catalog.urls")),
     path("staff/collection/", include("chengxin.collection.urls")),
     path("staff/measures/", include("chengxin.measures.urls")),
+    path("staff/checks/", include("chengxin.measures.checks.urls")),
     path("staff/audit/", include("chengxin.core.audit.urls")),
     path("staff/inquiry/", include("chengxin.inquiry.urls")),
     path("staff/", include("chengxin.backoffice.urls")),

@@ -1,0 +1,35 @@
+"""Forms of the checks staff pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chengxin.measures.choices import Matter
+
+
+class CheckForm(forms.Form):
+    """A check of one person; the ID number is sent by POST only and never kept in a URL."""
+
+    id_number = forms.CharField(
+        label=_("身份证号码"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    matter = forms.ChoiceField(label=_("核查事项"), choices=Matter.choices)
+    purpose = forms.CharField(label=_("核查事由"), max_length=200)
+    case_no = forms.CharField(label=_("案件编号"), max_length=100)
+
+
+class FeedbackForm(forms.Form):
+    """Whether one measure of a check was applied, why, and when."""
+
+    measure_code = forms.CharField(widget=forms.HiddenInput)
+    applied = forms.TypedChoiceField(
+        label=_("是否实施"),
+        choices=[("1", _("已实施")), ("0", _("未实施"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
