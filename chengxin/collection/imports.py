@@ -21,6 +21,7 @@ import datetime
 import fcntl
 import hashlib
 import itertools
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -477,10 +478,15 @@ def _advisory_lock(submission_id: int) -> Iterator[None]:
 
 @contextmanager
 def _file_lock(submission_id: int) -> Iterator[None]:
-    database = Path(str(connection.settings_dict["NAME"]))
     directory = Path(settings.SQLITE_PATH).parent / "locks"
     directory.mkdir(parents=True, exist_ok=True)
-    tag = hashlib.sha256(str(database.resolve()).encode()).hexdigest()[:12]
+    if connection.is_in_memory_db():
+        # An in-memory database lives in one process only: no other process can import into it,
+        # so the lock is scoped to this process.
+        database = f"memory:{os.getpid()}:{connection.settings_dict['NAME']}"
+    else:
+        database = str(Path(str(connection.settings_dict["NAME"])).resolve())
+    tag = hashlib.sha256(database.encode()).hexdigest()[:12]
     with (directory / f"import-{tag}-{submission_id}.lock").open("a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

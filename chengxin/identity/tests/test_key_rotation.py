@@ -21,7 +21,6 @@ from chengxin.identity.tests.conftest import BLIND_INDEX_KEY, NEW_KEY, OLD_KEY
 from chengxin.identity.tests.factories import UserFactory
 
 ID_COLUMN = "identity.subject.id_ciphertext"
-QUARANTINE_COLUMN = "collection.quarantineentry.values_ciphertext"
 NAME_COLUMN = "identity.subject.name_ciphertext"
 BOTH_KEYS = {
     "CHENGXIN_ID_KEYS": {"k-old": OLD_KEY, "k-new": NEW_KEY},
@@ -109,11 +108,12 @@ def test_rotation_command_re_encrypts_every_row_and_audits_each_run(new_key_acti
         expected_name = person.name if person in people[:5] else ""
         assert subject_name(subject=subject, viewer=reviewer, purpose="核验") == expected_name
     events = AuditEvent.objects.filter(action=AuditAction.KEY_ROTATION).order_by("pk")
+    untouched = {column.label: 0 for column in rotation.registered_columns()}
     assert [(event.object_id, event.detail) for event in events] == [
         (
             "k-new",
             {
-                "rotated": {QUARANTINE_COLUMN: 0, ID_COLUMN: 2, NAME_COLUMN: 0},
+                "rotated": {**untouched, ID_COLUMN: 2},
                 "total": 2,
                 "batches": 1,
                 "batch_size": 2,
@@ -122,7 +122,7 @@ def test_rotation_command_re_encrypts_every_row_and_audits_each_run(new_key_acti
         (
             "k-new",
             {
-                "rotated": {QUARANTINE_COLUMN: 0, ID_COLUMN: 4, NAME_COLUMN: 5},
+                "rotated": {**untouched, ID_COLUMN: 4, NAME_COLUMN: 5},
                 "total": 9,
                 "batches": 5,
                 "batch_size": 2,
