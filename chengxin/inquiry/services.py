@@ -477,8 +477,10 @@ def _new_verification_code() -> str:
 
 
 def verification_url(code: str, *, base_url: str = "") -> str:
-    """The public address that verifies a report by its code (printed as the QR code)."""
-    base = (base_url or getattr(settings, "CHENGXIN_PUBLIC_URL", "") or "").rstrip("/")
+    """The public address that verifies a report by its code (printed as the QR code): on the
+    public website (``CHENGXIN_PUBLIC_URL``) when it is set, otherwise on the address the request
+    came to."""
+    base = (settings.CHENGXIN_PUBLIC_URL or base_url or "").rstrip("/")
     return f"{base}{reverse('portal:verify')}?code={code}"
 
 

@@ -24,6 +24,8 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "CHENGXIN_BLIND_INDEX_KEY": _key(),
         "CHENGXIN_SIGNING_KEYS": f"s1:{_key()}",
         "CHENGXIN_SIGNING_ACTIVE_KEY": "s1",
+        "CHENGXIN_RECEIPT_KEYS": f"r1:{_key()}",
+        "CHENGXIN_RECEIPT_ACTIVE_KEY": "r1",
         "CHENGXIN_ALLOWED_HOSTS": "credit.example.gov.cn",
         "CHENGXIN_VAR_DIR": str(tmp_path),
     }

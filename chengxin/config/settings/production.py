@@ -2,7 +2,9 @@
 
 ``chengxin check --deploy`` passes with these settings once the environment provides
 CHENGXIN_SECRET_KEY, CHENGXIN_ID_KEYS, CHENGXIN_ID_ACTIVE_KEY, CHENGXIN_BLIND_INDEX_KEY,
-CHENGXIN_SIGNING_KEYS, CHENGXIN_SIGNING_ACTIVE_KEY, CHENGXIN_ALLOWED_HOSTS and DATABASE_URL.
+CHENGXIN_SIGNING_KEYS, CHENGXIN_SIGNING_ACTIVE_KEY, CHENGXIN_RECEIPT_KEYS,
+CHENGXIN_RECEIPT_ACTIVE_KEY, CHENGXIN_ALLOWED_HOSTS and DATABASE_URL (CHENGXIN_PUBLIC_URL is
+recommended: the address printed in report QR codes).
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -17,6 +19,8 @@ for _name in (
     "CHENGXIN_BLIND_INDEX_KEY",
     "CHENGXIN_SIGNING_KEYS",
     "CHENGXIN_SIGNING_ACTIVE_KEY",
+    "CHENGXIN_RECEIPT_KEYS",
+    "CHENGXIN_RECEIPT_ACTIVE_KEY",
 ):
     if not env_str(_name):
         raise ImproperlyConfigured(f"{_name} must be set in the environment for production.")

@@ -231,3 +231,23 @@ def test_report_numbers_run_per_year(client, file_of_person):
     numbers = [_issue(client, headers, id_number(1)).json()["number"] for _ in range(3)]
     # then
     assert [number[-6:] for number in numbers] == ["000001", "000002", "000003"]
+
+
+@pytest.mark.parametrize(
+    ("public_url", "expected_prefix"),
+    [
+        ("", "http://testserver/verify/"),
+        ("https://credit.example.gov.cn/", "https://credit.example.gov.cn/verify/"),
+    ],
+)
+def test_the_qr_code_points_at_the_public_site_when_one_is_configured(
+    client, file_of_person, settings, public_url, expected_prefix
+):
+    # given
+    settings.CHENGXIN_PUBLIC_URL = public_url
+    headers = bearer(health_officer())
+    # when
+    report = _issue(client, headers, file_of_person.id_number).json()
+    # then
+    url = report["content"]["verification_url"]
+    assert url == f"{expected_prefix}?code={report['verification_code']}"
