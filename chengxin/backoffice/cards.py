@@ -49,12 +49,14 @@ CARD_DEFINITIONS = (
     CardDefinition(
         Capability.QUERY_CREDIT_FILES,
         _("查询信用档案"),
-        _("为办理事项查询个人信用档案，须注明用途和案号。查询页面即将开放。"),
+        _("为办理事项查询个人信用档案并出具信用报告，须注明用途和案号；只显示本角色可见的信息。"),
+        "inquiry:query",
     ),
     CardDefinition(
         Capability.RUN_CHECKS,
         _("联合奖惩核查"),
-        _("在行政审批中核查守信激励和失信惩戒对象，并反馈措施落实情况。核查页面即将开放。"),
+        _("在行政审批中核查守信激励和失信惩戒对象，取得可验证的核查回执，并反馈措施落实情况。"),
+        "checks:form",
     ),
     CardDefinition(
         Capability.SCREEN_DUE_PROCESS,
@@ -64,7 +66,8 @@ CARD_DEFINITIONS = (
     CardDefinition(
         Capability.MANAGE_LISTS,
         _("名单与奖惩措施"),
-        _("管理红黑名单和联合奖惩措施清单。管理页面即将开放。"),
+        _("查阅红黑名单的认定依据和联合奖惩措施清单，导入全国基础清单，维护措施版本。"),
+        "measures:index",
     ),
     CardDefinition(
         Capability.MANAGE_CONTENT,

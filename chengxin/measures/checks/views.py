@@ -23,6 +23,7 @@ from chengxin.measures.checks.selectors import (
     feedback_rates_visible_to,
 )
 from chengxin.measures.checks.services import check_run, feedback_give
+from chengxin.measures.presentation import answer_trigger_label, department_names, list_heading
 
 JUST_RAN = "checks.just_ran"
 
@@ -74,14 +75,42 @@ def check_detail(request: HttpRequest, check_id) -> HttpResponse:
 def _detail(request, check, *, forms=None, status=200) -> HttpResponse:
     given = check_feedback(check)
     today = timezone.localdate()
+    answer = check.answer
+    names = department_names(
+        [code for measure in answer["measures"] for code in measure["departments"]]
+        + [record["department_code"] for entry in answer["lists"] for record in entry["records"]]
+    )
+    lists = [
+        {
+            "heading": list_heading(
+                entry["kind_name"], domain=entry["domain"], key_field=entry["key_field"]
+            ),
+            "records": [
+                {**record, "department_name": names[record["department_code"]]}
+                for record in entry["records"]
+            ],
+        }
+        for entry in answer["lists"]
+    ]
     measures = []
-    for measure in check.answer["measures"]:
+    for measure in answer["measures"]:
         code = measure["code"]
         form = (forms or {}).get(code) or FeedbackForm(
             initial={"measure_code": code, "date": today}, prefix=code
         )
-        measures.append({"measure": measure, "feedback": given.get(code), "form": form})
-    context = {"check": check, "answer": check.answer, "measures": measures}
+        measures.append(
+            {
+                "measure": measure,
+                "department_names": [names[code] for code in measure["departments"]],
+                "triggers": [
+                    (answer_trigger_label(trigger), trigger["record_ids"])
+                    for trigger in measure["triggered_by"]
+                ],
+                "feedback": given.get(code),
+                "form": form,
+            }
+        )
+    context = {"check": check, "answer": answer, "lists": lists, "measures": measures}
     return render(request, "checks/detail.html", context, status=status)
 
 

@@ -1,0 +1,97 @@
+"""An officer of the tax bureau checks a person before a procurement award, then queries the
+person's file and issues a credit report: the pages as the officer sees them."""
+
+import random
+from datetime import timedelta
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from chengxin.accounts.services import user_create
+from chengxin.catalog.selectors import catalog_item_get, catalog_item_table_schema
+from chengxin.collection.services import submission_create
+from chengxin.collection.synthetic import synthetic_rows
+from chengxin.identity.synthetic import demo_people
+from tests.e2e.test_staff import PASSWORD, sign_in_enrolling
+
+ITEM = "major-tax-violation"
+
+
+def _person_with_a_serious_tax_record():
+    """One synthetic person with an active record of the shipped serious tax item."""
+    person = demo_people(count=1, seed=11)[0]
+    provider = user_create(
+        username="sun.li", department_code="tax", role="provider", password=PASSWORD, actor=None
+    ).user
+    today = timezone.localdate()
+    (row,) = synthetic_rows(
+        item_schema=catalog_item_table_schema(catalog_item_get(code=ITEM)),
+        people=[person],
+        rng=random.Random(5),
+        today=today,
+        source_prefix="E2E-",
+    )
+    row["decided_on"] = (today - timedelta(days=40)).isoformat()
+    answer = submission_create(
+        actor=provider,
+        department=provider.department,
+        item_code=ITEM,
+        operation="upsert",
+        records=[row],
+        idempotency_key="e2e-serious-tax",
+    )
+    assert answer.rejected == 0, answer.errors
+    return person
+
+
+def test_an_officer_checks_a_person_queries_the_file_and_issues_a_report(page, screenshot, db):
+    # given: the shipped catalog, measures and purposes; one person on the key supervision list
+    call_command("seed", verbosity=0)
+    person = _person_with_a_serious_tax_record()
+    user_create(
+        username="qian.wei", department_code="tax", role="officer", password=PASSWORD, actor=None
+    )
+    sign_in_enrolling(page, "qian.wei")
+
+    # when: the officer checks the person for a public procurement award
+    page.get_by_role("link", name="奖惩核查").first.click()
+    page.fill("#id_id_number", person.id_number)
+    page.select_option("#id_matter", "public_procurement")
+    page.fill("#id_purpose", "政府采购供应商资格审查")
+    page.fill("#id_case_no", "齐采〔2026〕17号")
+    screenshot("staff-check-form")
+    page.get_by_role("button", name="核查", exact=True).click()
+
+    # then: the answer names the list and the measures, and the number is masked
+    page.wait_for_url("**/staff/checks/*/")
+    answer = page.locator("main").inner_text()
+    assert "重点监管对象名单" in answer
+    assert "法律依据" in answer or "依据" in answer
+    assert person.id_number not in answer
+    assert person.id_number not in page.url
+    screenshot("staff-check-answer")
+
+    # when: the officer queries the person's file for a stated purpose
+    page.get_by_role("link", name="信用查询").first.click()
+    page.fill("#id_id_number", person.id_number)
+    page.select_option("#id_purpose", "administrative_licensing")
+    page.fill("#id_case_no", "齐许〔2026〕88号")
+    page.get_by_role("button", name="查询", exact=True).click()
+
+    # then: the record is listed with the deciding authority
+    page.wait_for_load_state()
+    assert "重大税收违法失信" in page.locator("main").inner_text()
+    screenshot("staff-profile-query")
+
+    # when: the officer issues a credit report
+    page.fill("#id_id_number", person.id_number)
+    page.select_option("#id_purpose", "administrative_licensing")
+    page.fill("#id_case_no", "齐许〔2026〕88号")
+    page.get_by_role("button", name="出具信用报告").click()
+
+    # then: the report page shows its number and verification code; the PDF downloads
+    page.wait_for_url("**/staff/inquiry/reports/*/")
+    report = page.locator("main").inner_text()
+    assert "QQHR-" in report
+    assert person.id_number not in report
+    screenshot("staff-credit-report")
