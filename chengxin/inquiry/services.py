@@ -466,7 +466,7 @@ def _next_report_number(issued_at: datetime.datetime) -> str:
     ReportCounter.objects.get_or_create(year=year)
     ReportCounter.objects.filter(year=year).update(last_number=F("last_number") + 1)
     counter = ReportCounter.objects.select_for_update().get(year=year)
-    prefix = getattr(settings, "CHENGXIN_REPORT_PREFIX", "") or REPORT_NUMBER_PREFIX_DEFAULT
+    prefix = settings.CHENGXIN_REPORT_PREFIX or REPORT_NUMBER_PREFIX_DEFAULT
     return f"{prefix}-{year}-{counter.last_number:06d}"
 
 

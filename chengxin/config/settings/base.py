@@ -61,6 +61,8 @@ CHENGXIN_RECEIPT_ACTIVE_KEY = env_str("CHENGXIN_RECEIPT_ACTIVE_KEY") or str(
 # The public website's address (scheme and host, e.g. https://credit.qqhr.gov.cn); printed in the
 # QR code of credit reports. Empty: the address the request came to.
 CHENGXIN_PUBLIC_URL = env_str("CHENGXIN_PUBLIC_URL", "") or ""
+# The prefix of credit report numbers (QQHR-2026-000123).
+CHENGXIN_REPORT_PREFIX = env_str("CHENGXIN_REPORT_PREFIX", "QQHR") or "QQHR"
 # Seals between two automatic signed checkpoints of the audit log (docs/audit.md).
 CHENGXIN_AUDIT_CHECKPOINT_INTERVAL = int(
     env_str("CHENGXIN_AUDIT_CHECKPOINT_INTERVAL", "1000") or 1000
