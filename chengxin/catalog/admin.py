@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from chengxin.accounts.permissions import can_manage_catalog
 from chengxin.catalog.forms import CatalogItemAdminForm
 from chengxin.catalog.models import CatalogItem, CatalogVersion
 from chengxin.catalog.services import EDITABLE_ATTRIBUTES, catalog_item_create, catalog_item_update
+from chengxin.core.admin import VersionHistoryInline
 
 
-class CatalogVersionInline(admin.TabularInline):
+class CatalogVersionInline(VersionHistoryInline):
     model = CatalogVersion
-    fields = ["number", "content_hash", "created_at", "created_by"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    ordering = ["-number"]
-    verbose_name = _("版本")
-    verbose_name_plural = _("版本（只读）")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(CatalogItem)

@@ -7,7 +7,6 @@ the item, write a new ``CatalogVersion`` and the audit event in one transaction.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +21,7 @@ from chengxin.catalog.choices import (
     Severity,
     UpdateFrequency,
 )
+from chengxin.core.models import VersionSnapshot
 
 
 class CatalogItem(models.Model):
@@ -133,7 +133,7 @@ class CatalogItem(models.Model):
         return f"{self.name}（{self.code}）"
 
 
-class CatalogVersion(models.Model):
+class CatalogVersion(VersionSnapshot):
     """A frozen snapshot of a whole catalog item, written by every change of the item.
 
     ``snapshot`` holds every attribute of the item and its full Table Schema (common fields
@@ -143,18 +143,6 @@ class CatalogVersion(models.Model):
 
     item = models.ForeignKey(
         CatalogItem, verbose_name=_("目录项"), on_delete=models.PROTECT, related_name="versions"
-    )
-    number = models.PositiveIntegerField(_("版本号"))
-    snapshot = models.JSONField(_("版本内容"))
-    content_hash = models.CharField(_("内容摘要"), max_length=64)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("创建人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
     )
 
     class Meta:

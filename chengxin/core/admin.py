@@ -35,6 +35,25 @@ def _is_system_admin(request) -> bool:
     return user.is_active and (user.is_superuser or getattr(user, "role", "") == Role.ADMIN)
 
 
+class VersionHistoryInline(admin.TabularInline):
+    """The read-only version history of a versioned row (catalog items, measures): number, hash,
+    when and by whom. Versions are written by the services only."""
+
+    fields = ["number", "content_hash", "created_at", "created_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-number"]
+    verbose_name = _("版本")
+    verbose_name_plural = _("版本（只读）")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class SystemAdminOnly:
     """Admin permissions for the system administrator role (and superusers) only."""
 

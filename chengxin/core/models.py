@@ -11,6 +11,27 @@ from chengxin.core.choices import CalendarDayKind
 from chengxin.core.policies import NAME_MAX_LENGTH
 
 
+class VersionSnapshot(models.Model):
+    """One numbered, immutable version of a versioned row: its content as JSON, the SHA-256 of the
+    canonical JSON, when and by whom. Concrete versions add the foreign key to their row."""
+
+    number = models.PositiveIntegerField(_("版本号"))
+    snapshot = models.JSONField(_("版本内容"))
+    content_hash = models.CharField(_("内容摘要"), max_length=64)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        abstract = True
+
+
 class PolicyValue(models.Model):
     """The value in force of one policy definition (``chengxin.core.policies``).
 

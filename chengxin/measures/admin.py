@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from chengxin.accounts.permissions import can_manage_catalog
+from chengxin.core.admin import VersionHistoryInline
 from chengxin.core.errors import DomainError
 from chengxin.measures.models import Measure, MeasureVersion
 from chengxin.measures.services import (
@@ -18,21 +19,8 @@ from chengxin.measures.services import (
 )
 
 
-class MeasureVersionInline(admin.TabularInline):
+class MeasureVersionInline(VersionHistoryInline):
     model = MeasureVersion
-    fields = ["number", "content_hash", "created_at", "created_by"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    ordering = ["-number"]
-    verbose_name = _("版本")
-    verbose_name_plural = _("版本（只读）")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Measure)

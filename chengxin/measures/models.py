@@ -13,10 +13,10 @@ vocabularies live in code and are read whole with the measure, as ``CatalogItem.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from chengxin.core.models import VersionSnapshot
 from chengxin.measures.choices import MeasureKind, MeasureStatus, MeasureType
 
 
@@ -61,7 +61,7 @@ class Measure(models.Model):
         return f"{self.name}（{self.code}）"
 
 
-class MeasureVersion(models.Model):
+class MeasureVersion(VersionSnapshot):
     """A frozen snapshot of a measure, written by every change of it.
 
     ``content_hash`` is the SHA-256 of the snapshot's canonical JSON; check receipts name the
@@ -70,18 +70,6 @@ class MeasureVersion(models.Model):
 
     measure = models.ForeignKey(
         Measure, verbose_name=_("措施"), on_delete=models.PROTECT, related_name="versions"
-    )
-    number = models.PositiveIntegerField(_("版本号"))
-    snapshot = models.JSONField(_("版本内容"))
-    content_hash = models.CharField(_("内容摘要"), max_length=64)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("创建人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
     )
 
     class Meta:
