@@ -12,6 +12,7 @@ from chengxin.catalog.selectors import catalog_item_get, catalog_item_table_sche
 from chengxin.collection.services import submission_create
 from chengxin.collection.synthetic import synthetic_rows
 from chengxin.identity.synthetic import demo_people
+from chengxin.inquiry.models import CreditReport
 from tests.e2e.test_staff import PASSWORD, sign_in_enrolling
 
 ITEM = "major-tax-violation"
@@ -44,7 +45,9 @@ def _person_with_a_serious_tax_record():
     return person
 
 
-def test_an_officer_checks_a_person_queries_the_file_and_issues_a_report(page, screenshot, db):
+def test_an_officer_checks_a_person_queries_the_file_and_issues_a_report(
+    page, screenshot, db, tmp_path
+):
     # given: the shipped catalog, measures and purposes; one person on the key supervision list
     call_command("seed", verbosity=0)
     person = _person_with_a_serious_tax_record()
@@ -95,3 +98,28 @@ def test_an_officer_checks_a_person_queries_the_file_and_issues_a_report(page, s
     assert "QQHR-" in report
     assert person.id_number not in report
     screenshot("staff-credit-report")
+
+    # when: anyone holding the report opens the public verification page with its code
+    issued = CreditReport.objects.get()
+    pdf = page.request.get(f"/staff/inquiry/reports/{issued.number}.pdf").body()
+    (tmp_path / "report.pdf").write_bytes(pdf)
+    (tmp_path / "changed.pdf").write_bytes(pdf + b"%% appended\n")
+    page.goto("/verify/")
+    page.fill("#id_code", issued.verification_code.lower())
+    page.get_by_role("button", name="核验").click()
+
+    # then: the page confirms the number and shows only the masked identity
+    verified = page.locator("main").inner_text()
+    assert "报告真实有效" in verified and issued.number in verified
+    assert person.id_number not in verified and person.name not in verified
+
+    # when: the reader checks the PDF they were given, then a changed copy
+    page.set_input_files("#pdf-file", str(tmp_path / "report.pdf"))
+
+    # then: the file is recognised as the one issued; the changed copy is not
+    answer = page.locator("#pdf-check [data-answer]")
+    answer.filter(has_text="一致").wait_for()
+    assert answer.inner_text() == "该文件与出具的报告一致。"
+    screenshot("portal-verify-report")
+    page.set_input_files("#pdf-file", str(tmp_path / "changed.pdf"))
+    answer.filter(has_text="不一致").wait_for()
