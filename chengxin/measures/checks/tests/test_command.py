@@ -47,6 +47,25 @@ def test_check_prints_the_answer_with_a_masked_number(items, tax_officer):
     assert Check.objects.count() == 1
 
 
+def test_the_id_number_may_come_from_standard_input(items, tax_officer, monkeypatch):
+    # given
+    tax_measure()
+    submit(TAX_SERIOUS, source_id="T-1", decided_on=today() - datetime.timedelta(30))
+    monkeypatch.setattr("sys.stdin", io.StringIO(id_number(1) + "\n"))
+    # when
+    output = _run(
+        "-",
+        matter=PROCUREMENT,
+        purpose="政府采购供应商资格审查",
+        case_no="采购-1",
+        username="officer-tax",
+    )
+    # then
+    assert "230202********" + id_number(1)[-4:] in output
+    assert id_number(1) not in output
+    assert Check.objects.get().subject_index
+
+
 def test_json_output_verifies_and_a_changed_file_does_not(items, tax_officer, tmp_path):
     # given
     document = json.loads(_check(as_json=True))

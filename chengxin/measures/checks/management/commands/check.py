@@ -1,7 +1,11 @@
 """``chengxin check``: a reward/punishment check from the command line, or verify a receipt.
 
     chengxin check ID_NUMBER --matter M --purpose P --case-no C --user USERNAME [--json]
+    chengxin check - --matter M …        # the ID number from standard input
     chengxin check verify RECEIPT.json
+
+With ``-`` the ID number is read from the first line of standard input, so that it stays out of
+the shell history and the process list.
 
 ``RECEIPT.json`` is a receipt, or a whole check answer (``{"receipt", "answer", "request"}``) as
 the API and the staff page give it; then the answer and request are checked against the receipt.
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -26,6 +31,7 @@ from chengxin.measures.checks.receipts import receipt_verify
 from chengxin.measures.checks.services import check_run
 
 VERIFY = "verify"
+FROM_STDIN = "-"
 _ID_SHAPE = re.compile(r"[0-9]{15}|[0-9]{17}[0-9X]")
 EXIT_INVALID = 1
 
@@ -36,7 +42,7 @@ def _looks_like_id_number(value: str) -> bool:
 
 class Command(SystemCheckCommand):
     help = (
-        "联合奖惩核查：chengxin check 身份证号码 --matter 事项 --purpose 事由 --case-no 案件编号 "
+        "联合奖惩核查：chengxin check 身份证号码（或 - 从标准输入读取） --matter 事项 --purpose 事由 --case-no 案件编号 "
         "--user 用户名 [--json]；校验回执：chengxin check verify 回执.json；"
         "不带这些参数时为 Django 系统检查。"
     )
@@ -52,6 +58,8 @@ class Command(SystemCheckCommand):
     def handle(self, *app_labels, **options):
         if app_labels and app_labels[0] == VERIFY:
             return self._verify(app_labels[1:])
+        if app_labels == (FROM_STDIN,):
+            return self._check(sys.stdin.readline().strip(), options)
         if len(app_labels) == 1 and _looks_like_id_number(app_labels[0]):
             return self._check(app_labels[0], options)
         return super().handle(*app_labels, **options)
