@@ -74,6 +74,25 @@ def test_an_officer_checks_a_person_queries_the_file_and_issues_a_report(
     assert person.id_number not in page.url
     screenshot("staff-check-answer")
 
+    # when: the officer checks a list of bidders from a file
+    bidders = tmp_path / "投标人名单.csv"
+    bidders.write_bytes(
+        f"姓名,身份证号码\r\n{person.name},{person.id_number}\r\n某某,12345\r\n".encode("gb18030")
+    )
+    page.get_by_role("link", name="奖惩核查").first.click()
+    page.get_by_role("link", name="批量核查（上传文件）").click()
+    page.set_input_files("#id_file", str(bidders))
+    page.select_option("#id_matter", "public_procurement")
+    page.fill("#id_purpose", "政府采购投标人资格审查")
+    page.fill("#id_case_no", "齐采〔2026〕18号")
+    page.get_by_role("button", name="上传并核查").click()
+
+    # then: the batch page counts one person checked and one invalid number
+    page.wait_for_url("**/staff/checks/batch/*/")
+    batch = page.locator("main").inner_text()
+    assert "已完成" in batch and "下载结果" in batch
+    screenshot("staff-batch-check")
+
     # when: the officer queries the person's file for a stated purpose
     page.get_by_role("link", name="信用查询").first.click()
     page.fill("#id_id_number", person.id_number)

@@ -33,3 +33,18 @@ class FeedbackForm(forms.Form):
     )
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}))
     date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class BatchCheckForm(forms.Form):
+    """A batch check: a CSV or XLSX file with a column of ID numbers, for one matter."""
+
+    file = forms.FileField(
+        label=_("身份证号码文件"),
+        help_text=_(
+            "CSV（UTF-8 或 GB18030）或 XLSX，含“身份证号码”列或只有一列号码；最多 100,000 个。"
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+    matter = forms.ChoiceField(label=_("核查事项"), choices=Matter.choices)
+    purpose = forms.CharField(label=_("核查事由"), max_length=200)
+    case_no = forms.CharField(label=_("案件编号"), max_length=100)
