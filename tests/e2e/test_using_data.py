@@ -74,6 +74,13 @@ def test_an_officer_checks_a_person_queries_the_file_and_issues_a_report(
     assert person.id_number not in page.url
     screenshot("staff-check-answer")
 
+    # when: the officer looks up why the measure applies
+    page.get_by_role("link", name="奖惩措施").first.click()
+
+    # then: the catalog lists the shipped measures with their legal basis
+    assert "限制参加政府采购活动" in page.locator("main").inner_text()
+    screenshot("staff-measures")
+
     # when: the officer checks a list of bidders from a file
     bidders = tmp_path / "投标人名单.csv"
     bidders.write_bytes(
