@@ -12,7 +12,6 @@ key field are those of the catalog version the record version was validated agai
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,10 +25,10 @@ from chengxin.catalog.models import CatalogItem
 from chengxin.collection.choices import RecordStatus
 from chengxin.collection.models import CreditRecord, RecordVersion
 from chengxin.core.calendar import add_months
-from chengxin.core.json import canonical
 from chengxin.core.selectors import policy_value
 from chengxin.measures.choices import Matter, MeasureStatus
 from chengxin.measures.models import Measure, MeasureVersion
+from chengxin.measures.snapshot import rules_snapshot
 
 LOOKBACK_POLICY = "green_channel.lookback_years"
 COUNTS_REPAIRED_POLICY = "green_channel.counts_repaired"
@@ -105,8 +104,7 @@ def _is_past(on: datetime.date | None) -> bool:
 
 def _items_on_lists() -> dict[int, CatalogItem]:
     """Catalog items (current definition) that put a person on any list."""
-    items = CatalogItem.objects.only("pk", "code", "name", "lists", "domain", "key_field")
-    return {item.pk: item for item in items if item.lists}
+    return rules_snapshot().items_on_lists
 
 
 def _active_records_now(*, subject_index: str = "", item_ids=None) -> list[_ActiveRecord]:
@@ -124,28 +122,26 @@ def _active_records_now(*, subject_index: str = "", item_ids=None) -> list[_Acti
         "disputed",
         "department__code",
     )
-    result = []
-    for record in records.order_by("pk"):
-        item = items[record.item_id]
-        result.append(
-            _ActiveRecord(
-                record=ListRecord(
-                    record_id=record.pk,
-                    item_code=item.code,
-                    item_name=item.name,
-                    department_code=record.department.code,
-                    decided_on=record.decided_on,
-                    disputed=record.disputed,
-                ),
-                subject_index=record.subject_index,
-                category=record.category,
-                severity=record.severity,
-                lists=tuple(item.lists),
-                domain=item.domain,
-                key_field=item.key_field,
-            )
-        )
-    return result
+    return [_active_record(record, items[record.item_id]) for record in records.order_by("pk")]
+
+
+def _active_record(record: CreditRecord, item: CatalogItem) -> _ActiveRecord:
+    return _ActiveRecord(
+        record=ListRecord(
+            record_id=record.pk,
+            item_code=item.code,
+            item_name=item.name,
+            department_code=record.department.code,
+            decided_on=record.decided_on,
+            disputed=record.disputed,
+        ),
+        subject_index=record.subject_index,
+        category=record.category,
+        severity=record.severity,
+        lists=tuple(item.lists),
+        domain=item.domain,
+        key_field=item.key_field,
+    )
 
 
 def _active_records_as_of(*, on: datetime.date, subject_index: str = "") -> list[_ActiveRecord]:
@@ -288,18 +284,7 @@ def _measure_snapshots(on: datetime.date) -> list[tuple[dict, int]]:
     """(snapshot, version number) of every measure active at ``on``: current measures for today
     or later, the versions in force at the end of a past day otherwise."""
     if not _is_past(on):
-        measures = Measure.objects.filter(status=MeasureStatus.ACTIVE).prefetch_related(
-            "departments"
-        )
-        return [
-            (
-                measure_snapshot_attributes(
-                    measure, department_codes=[d.code for d in measure.departments.all()]
-                ),
-                measure.current_version,
-            )
-            for measure in measures
-        ]
+        return list(rules_snapshot().measures)
     latest: dict[int, MeasureVersion] = {}
     for version in MeasureVersion.objects.filter(created_at__lte=end_of_day(on)).order_by(
         "measure_id", "number"
@@ -357,23 +342,10 @@ def applicable_measures(
 
 def rules_version() -> dict:
     """A JSON-ready fingerprint of the rules in force, for receipts."""
-    active = Measure.objects.filter(status=MeasureStatus.ACTIVE).values_list(
-        "code", "current_version"
-    )
-    wanted = dict(active)
-    hashes = []
-    if wanted:
-        versions = MeasureVersion.objects.filter(measure__code__in=list(wanted)).values_list(
-            "measure__code", "number", "content_hash"
-        )
-        hashes = sorted(
-            [code, number, digest]
-            for code, number, digest in versions
-            if wanted.get(code) == number
-        )
+    snapshot = rules_snapshot()
     return {
-        "measures": hashlib.sha256(canonical(hashes)).hexdigest(),
-        "measure_count": len(hashes),
+        "measures": snapshot.measures_hash,
+        "measure_count": snapshot.measure_count,
         "policies": {
             LOOKBACK_POLICY: policy_value(LOOKBACK_POLICY),
             COUNTS_REPAIRED_POLICY: policy_value(COUNTS_REPAIRED_POLICY),
@@ -398,9 +370,6 @@ def green_channel(*, subject_index: str, on: datetime.date) -> GreenChannelAnswe
     person (revoked ones excepted) is on or before ``window_start``. An active serious record
     always excludes. ``N`` is the policy ``green_channel.lookback_years``.
     """
-    lookback = int(policy_value(LOOKBACK_POLICY))
-    counts_repaired = bool(policy_value(COUNTS_REPAIRED_POLICY))
-    window_start = years_before(on, lookback)
     history = list(
         CreditRecord.objects.filter(subject_index=subject_index, decided_on__lte=on)
         .exclude(status=RecordStatus.REVOKED)
@@ -408,6 +377,19 @@ def green_channel(*, subject_index: str, on: datetime.date) -> GreenChannelAnswe
         if subject_index
         else []
     )
+    actives = _active_records(subject_index=subject_index, on=on) if subject_index else []
+    serious_ids = _active_serious_ids(subject_index=subject_index, on=on)
+    return _green_channel_answer(on=on, history=history, actives=actives, serious_ids=serious_ids)
+
+
+def _green_channel_answer(
+    *, on: datetime.date, history: list[dict], actives: list[_ActiveRecord], serious_ids
+) -> GreenChannelAnswer:
+    """The rule applied to the person's records: ``history`` (not revoked, decided on or
+    before ``on``), ``actives`` (active records of items on lists) and ``serious_ids``."""
+    lookback = int(policy_value(LOOKBACK_POLICY))
+    counts_repaired = bool(policy_value(COUNTS_REPAIRED_POLICY))
+    window_start = years_before(on, lookback)
     excluded_statuses = set() if counts_repaired else {RecordStatus.REPAIRED.value}
     negatives = sorted(
         (
@@ -420,13 +402,11 @@ def green_channel(*, subject_index: str, on: datetime.date) -> GreenChannelAnswe
         key=lambda row: (row["decided_on"], row["pk"]),
     )
     earliest = min((row["decided_on"] for row in history), default=None)
-    actives = _active_records(subject_index=subject_index, on=on) if subject_index else []
     red_ids = sorted(
         active.record.record_id
         for active in actives
         if active.category == Category.POSITIVE and ListKind.RED_LIST in active.lists
     )
-    serious_ids = _active_serious_ids(subject_index=subject_index, on=on)
     facts: dict[str, Any] = {
         "lookback_years": lookback,
         "counts_repaired": counts_repaired,
@@ -450,6 +430,71 @@ def green_channel(*, subject_index: str, on: datetime.date) -> GreenChannelAnswe
     )
     return GreenChannelAnswer(
         eligible=eligible, known=known, reason=reason, reason_en=reason_en, facts=facts
+    )
+
+
+@dataclass(frozen=True)
+class CheckFacts:
+    """What a check of one person reads: the lists and the green-channel answer."""
+
+    memberships: list[ListMembership]
+    green_channel: GreenChannelAnswer
+
+
+def subject_check_facts(*, subject_index: str, on: datetime.date) -> CheckFacts:
+    """``subject_lists`` (now, or as of ``on`` when it is past) and ``green_channel`` on ``on``
+    of one person, with the same answers; for today or a later day from one query of the
+    person's records instead of five."""
+    if not subject_index or _is_past(on):
+        return CheckFacts(
+            memberships=subject_lists(subject_index=subject_index, on=on if _is_past(on) else None),
+            green_channel=green_channel(subject_index=subject_index, on=on),
+        )
+    items = _items_on_lists()
+    records = list(
+        CreditRecord.objects.filter(subject_index=subject_index)
+        .exclude(status=RecordStatus.REVOKED)
+        .select_related("department")
+        .only(
+            "pk",
+            "item_id",
+            "subject_index",
+            "status",
+            "category",
+            "severity",
+            "decided_on",
+            "disputed",
+            "department__code",
+        )
+        .order_by("pk")
+    )
+    active = [record for record in records if record.status == RecordStatus.ACTIVE]
+    actives = [
+        _active_record(record, items[record.item_id])
+        for record in active
+        if record.item_id in items
+    ]
+    serious_ids = sorted(
+        record.pk
+        for record in active
+        if record.category == Category.NEGATIVE and record.severity == Severity.SERIOUS
+    )
+    history = [
+        {
+            "pk": record.pk,
+            "category": record.category,
+            "severity": record.severity,
+            "status": record.status,
+            "decided_on": record.decided_on,
+        }
+        for record in records
+        if record.decided_on <= on
+    ]
+    return CheckFacts(
+        memberships=_memberships(actives),
+        green_channel=_green_channel_answer(
+            on=on, history=history, actives=actives, serious_ids=serious_ids
+        ),
     )
 
 

@@ -4,31 +4,21 @@ the green-channel answer, disputed flags; and the catalog fingerprint named in r
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from chengxin.catalog.choices import ListKind
-from chengxin.catalog.models import CatalogVersion
-from chengxin.core.json import canonical
 from chengxin.measures.choices import Matter, MeasureKind
 from chengxin.measures.selectors import ApplicableMeasure, GreenChannelAnswer, ListMembership
+from chengxin.measures.snapshot import rules_snapshot
 
 
 def catalog_fingerprint() -> str:
     """SHA-256 over (item code, current version number) of every active catalog item: which
-    catalog definitions decided the lists at the time of the check. One query."""
-    rows = (
-        CatalogVersion.objects.filter(item__is_active=True)
-        .values("item__code")
-        .annotate(number=Max("number"))
-        .order_by("item__code")
-        .values_list("item__code", "number")
-    )
-    return "sha256:" + hashlib.sha256(canonical([list(row) for row in rows])).hexdigest()
+    catalog definitions decided the lists at the time of the check (``measures.snapshot``)."""
+    return rules_snapshot().catalog_fingerprint
 
 
 def membership_json(membership: ListMembership) -> dict[str, Any]:

@@ -125,14 +125,16 @@ class BatchOut(Schema):
     rows: list[dict[str, Any]] | None = None
 
 
-def check_json(check: Check) -> dict[str, Any]:
+def check_json(check: Check, *, is_new: bool = False) -> dict[str, Any]:
+    """A check as the API shows it; a check just made has no feedback yet (no query for it)."""
+    feedback = [] if is_new else check_feedback(check).values()
     return {
         "check_id": str(check.pk),
         "created_at": check.created_at,
         "request": check.request,
         "answer": check.answer,
         "receipt": check.receipt,
-        "feedback": [_feedback_json(feedback) for feedback in check_feedback(check).values()],
+        "feedback": [_feedback_json(item) for item in feedback],
     }
 
 
@@ -160,7 +162,7 @@ def check_post(request: HttpRequest, payload: CheckIn):
         purpose=payload.purpose,
         request=request,
     )
-    return check_json(check)
+    return check_json(check, is_new=True)
 
 
 @router.get("/keys", response=KeysOut, auth=None)

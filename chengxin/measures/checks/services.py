@@ -123,12 +123,10 @@ def check_run(
     normalised = id_number_checked(id_number)
     subject_index = crypto.blind_index(normalised)
     subject = subject_by_index(subject_index)
-    today = timezone.localdate()
-    checked_on = on or today
-    history_on = checked_on if checked_on < today else None
-    memberships = measures.subject_lists(subject_index=subject_index, on=history_on)
+    checked_on = on or timezone.localdate()
+    facts = measures.subject_check_facts(subject_index=subject_index, on=checked_on)
+    memberships, green = facts.memberships, facts.green_channel
     applicable = measures.applicable_measures(memberships=memberships, matter=matter, on=checked_on)
-    green = measures.green_channel(subject_index=subject_index, on=checked_on)
     check_id = uuid.uuid4()
     now = timezone.now()
     masked = subject.id_masked if subject else mask_id_number(normalised, context=MaskContext.STAFF)
