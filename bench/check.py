@@ -113,10 +113,16 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--people", type=int, default=0, help="people (default: records / 5)")
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL, help="PostgreSQL database to create")
     parser.add_argument("--levels", default=DEFAULT_LEVELS, help="concurrency levels, e.g. 1,4,16")
-    parser.add_argument("--duration", type=float, default=15.0, help="seconds measured per run")
-    parser.add_argument("--warmup", type=float, default=3.0, help="seconds not measured per run")
+    parser.add_argument(
+        "--duration", type=float, default=30.0, help="seconds measured per endpoint and level"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="turns the endpoints take")
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds not measured per turn")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--worker-class", default="gthread", help="gunicorn worker class (gthread or sync)"
+    )
     parser.add_argument("--batch", type=int, default=DEFAULT_BATCH, help="IDs in the batch check")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--skip-http", action="store_true", help="no HTTP runs")
@@ -216,7 +222,7 @@ def _serve_and_load(args, env, work: Path) -> list[dict]:
             "--workers",
             str(args.workers),
             "--worker-class",
-            "gthread",
+            args.worker_class,
             "--threads",
             str(args.threads),
             "--keep-alive",
@@ -250,6 +256,8 @@ def _serve_and_load(args, env, work: Path) -> list[dict]:
             str(args.duration),
             "--warmup",
             str(args.warmup),
+            "--rounds",
+            str(args.rounds),
         ]
         subprocess.run(command, env=env, cwd=PROJECT_DIR, check=True)
     finally:
@@ -780,19 +788,26 @@ def _role_load(args) -> int:
         ("check", CHECK_PATH, _check_body),
     )
     for level in [int(value) for value in args.levels.split(",")]:
-        for name, path, body in endpoints:
-            run = _drive(
-                host=target.hostname,
-                port=target.port,
-                path=path,
-                token=token,
-                body=body,
-                ids=ids,
-                concurrency=level,
-                warmup=args.warmup,
-                duration=args.duration,
-                name=name,
-            )
+        # The endpoints take turns, in short rounds, so that a change in the machine's other
+        # load touches all of them alike.
+        samples: dict[str, list[tuple[list[float], int]]] = {name: [] for name, *_ in endpoints}
+        for _round in range(args.rounds):
+            for name, path, body in endpoints:
+                samples[name].append(
+                    _drive(
+                        host=target.hostname,
+                        port=target.port,
+                        path=path,
+                        token=token,
+                        body=body,
+                        ids=ids,
+                        concurrency=level,
+                        warmup=args.warmup,
+                        duration=args.duration / args.rounds,
+                    )
+                )
+        for name, *_ in endpoints:
+            run = _load_run(name, level, samples[name], seconds=args.duration)
             print(
                 f"  {name:<13} c={level:<3} {run.throughput:8.1f} req/s  p50 {run.p50_ms:7.1f} ms"
                 f"  p99 {run.p99_ms:7.1f} ms  ({run.requests} requests, {run.errors} errors)",
@@ -816,7 +831,9 @@ def _check_body(rng: random.Random, ids: list[str]) -> dict:
     }
 
 
-def _drive(*, host, port, path, token, body, ids, concurrency, warmup, duration, name) -> LoadRun:
+def _drive(
+    *, host, port, path, token, body, ids, concurrency, warmup, duration
+) -> tuple[list[float], int]:
     """``concurrency`` threads, each sending requests back to back on its own keep-alive
     connection; latencies of the requests that start after the warm-up and end before the
     deadline."""
@@ -862,15 +879,19 @@ def _drive(*, host, port, path, token, body, ids, concurrency, warmup, duration,
         thread.start()
     for thread in threads:
         thread.join()
-    every = sorted(value for values in latencies for value in values)
+    return [value for values in latencies for value in values], sum(errors)
+
+
+def _load_run(name: str, level: int, samples, *, seconds: float) -> LoadRun:
+    every = sorted(value for values, _errors in samples for value in values)
     count = len(every)
     return LoadRun(
         endpoint=name,
-        concurrency=concurrency,
+        concurrency=level,
         requests=count,
-        errors=sum(errors),
-        seconds=duration,
-        throughput=count / duration,
+        errors=sum(errors for _values, errors in samples),
+        seconds=seconds,
+        throughput=count / seconds,
         p50_ms=_percentile(every, 0.50) * 1000,
         p99_ms=_percentile(every, 0.99) * 1000,
         mean_ms=(statistics.fmean(every) * 1000) if every else 0.0,
@@ -1037,7 +1058,8 @@ def _summary(*, args, fill, load, batch) -> None:
     if load:
         lines.append(
             f"server    gunicorn, {args.workers} workers x {args.threads} threads; "
-            f"{args.duration:.0f} s per run after {args.warmup:.0f} s warm-up"
+            f"{args.duration:.0f} s measured per endpoint and level, in {args.rounds} turns "
+            f"(each after {args.warmup:.0f} s warm-up)"
         )
         lines.append("endpoint       conc   req/s     p50 ms   p99 ms   errors   check/lookup")
         by_level: dict[int, dict[str, dict]] = {}
