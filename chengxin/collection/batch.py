@@ -2,16 +2,16 @@
 quarantine. Internal to the collection app: ``services.submission_create`` is the entry point.
 
 Set-based: the existing records of the submitted ``source_id`` values, their current versions and
-the known subjects are each fetched in one query; records, versions and quarantine entries are
-written with ``bulk_create`` / ``bulk_update``. What remains per row: validation (in Python), and
-``subject_get_or_create`` for a person the platform does not know yet (or whose name it lacks).
+the known subjects are each fetched in one query; new subjects, records and versions are written
+as plain rows (``COPY`` on PostgreSQL, see ``writer``), changed records with one ``UPDATE … FROM``,
+quarantine entries with ``bulk_create``. What remains per row is Python work: validation (each ID
+number once), the JSON text and content hash of the values, the blind indexes.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +22,7 @@ from chengxin.catalog.models import CatalogItem, CatalogVersion
 from chengxin.catalog.selectors import catalog_version_table_schema
 from chengxin.collection import error_codes, row_error_codes
 from chengxin.collection.choices import Operation, Outcome, RecordStatus
-from chengxin.collection.lifecycle import record_dates
+from chengxin.collection.lifecycle import RecordDates, record_dates
 from chengxin.collection.models import (
     QUARANTINE_PURPOSE,
     CreditRecord,
@@ -30,15 +30,23 @@ from chengxin.collection.models import (
     RecordVersion,
     Submission,
 )
-from chengxin.collection.rows import RowError, validate_row
+from chengxin.collection.rows import RowError, RowValidator
+from chengxin.collection.writer import (
+    NewRecord,
+    VersionRow,
+    WriteContext,
+    records_insert,
+    versions_insert,
+)
 from chengxin.core import crypto
 from chengxin.core.bulk import bulk_update_rows
 from chengxin.core.json import canonical, dumps
-from chengxin.identity.models import Subject
-from chengxin.identity.services import subjects_get_or_create_many
+from chengxin.identity.services import subject_ids_get_or_create
 
 NAME_HASH_PURPOSE = "collection.record.name"
-PERSONAL_FIELDS = ("id_number", "name")
+ID_NUMBER_FIELD = "id_number"
+NAME_FIELD = "name"
+PERSONAL_FIELDS = (ID_NUMBER_FIELD, NAME_FIELD)
 SOURCE_ID_FIELD = "source_id"
 DECIDED_ON_FIELD = "decided_on"
 
@@ -62,10 +70,14 @@ class SubmissionRowResult:
 
 @dataclass
 class _GoodRow:
+    """A valid row: its cleaned values, then its subject, the JSON text of its stored values
+    (``stored_values_text``) and their content hash."""
+
     row: int
     cleaned: dict[str, Any]
-    values: dict[str, Any] = field(default_factory=dict)
-    subject: Subject | None = None
+    subject_id: int = 0
+    subject_index: str = ""
+    values_text: str = ""
     content_hash: str = ""
 
 
@@ -85,6 +97,19 @@ class Batch:
     bad: dict[int, list[RowError]] = field(default_factory=dict)
     raw: dict[int, Mapping[str, Any]] = field(default_factory=dict)
     results: list[SubmissionRowResult] = field(default_factory=list)
+    dates: dict[datetime.date, tuple[RecordDates, str]] = field(default_factory=dict)
+
+    def write_context(self) -> WriteContext:
+        return WriteContext(
+            department_id=self.submission.department_id,
+            item_id=self.item.pk,
+            category=self.item.category,
+            severity=self.item.severity,
+            catalog_version_id=self.version.pk,
+            submission_id=self.submission.pk,
+            actor_id=getattr(self.actor, "pk", None),
+            now=self.now,
+        )
 
 
 def apply_rows(batch: Batch) -> None:
@@ -100,10 +125,10 @@ def apply_rows(batch: Batch) -> None:
 
 
 def validate_rows(batch: Batch) -> None:
-    schema = catalog_version_table_schema(batch.version)
+    validator = RowValidator(catalog_version_table_schema(batch.version), today=batch.today)
     seen: set[str] = set()
     for row, values in batch.raw.items():
-        result = validate_row(schema=schema, values=values, row_number=row, today=batch.today)
+        result = validator.validate(values, row_number=row)
         errors = list(result.errors)
         source_id = result.cleaned.get(SOURCE_ID_FIELD)
         if source_id is not None and source_id in seen:
@@ -130,52 +155,75 @@ def upsert_rows(batch: Batch) -> None:
     _attach_subjects(batch)
     existing = _existing_records(batch, [good.cleaned[SOURCE_ID_FIELD] for good in batch.good])
     current = _current_versions(existing.values())
-    new_records: list[tuple[_GoodRow, CreditRecord]] = []
+    new_rows: list[_GoodRow] = []
     changed: list[tuple[_GoodRow, CreditRecord]] = []
-    for good in list(batch.good):
+    duplicates: set[int] = set()
+    for good in batch.good:
         record = existing.get(good.cleaned[SOURCE_ID_FIELD])
         if record is not None and current[record.pk][1] == batch.submission.pk:
             # An earlier chunk of the same file already wrote this source_id.
-            batch.good.remove(good)
+            duplicates.add(good.row)
             batch.bad[good.row] = [_duplicate_error(good.row)]
         elif record is None:
-            new_records.append((good, _record_new(batch, good)))
+            new_rows.append(good)
         elif _is_unchanged(record, good, current):
             batch.results.append(_result(good.row, record, Outcome.UNCHANGED))
         else:
             changed.append((good, _record_change(batch, record, good)))
-    _write_new(batch, new_records)
+    if duplicates:
+        batch.good = [good for good in batch.good if good.row not in duplicates]
+    _write_new(batch, new_rows)
     _write_changed(batch, changed)
 
 
 def _attach_subjects(batch: Batch) -> None:
-    """Each good row's subject, registering new people (and missing names) in bulk."""
-    subjects = subjects_get_or_create_many(
-        people=[
-            (good.cleaned["id_number"], str(good.cleaned.get("name") or "")) for good in batch.good
-        ],
+    """Each good row's subject, registering new people (and missing names) in bulk; then the
+    row's stored values and content hash, which name the subject."""
+    people: dict[str, tuple[str, str]] = {}
+    indexes: dict[str, str] = {}
+    for good in batch.good:
+        number = good.cleaned[ID_NUMBER_FIELD]
+        index = indexes.get(number)
+        if index is None:
+            index = indexes[number] = crypto.blind_index(number)
+        good.subject_index = index
+        name = str(good.cleaned.get(NAME_FIELD) or "").strip()
+        if index not in people or (name and not people[index][1]):
+            people[index] = (number, name)
+    subject_ids = subject_ids_get_or_create(
+        people=people,
         actor=batch.actor,
         detail={"submission": batch.submission.pk},
+        now=batch.now,
     )
     for good in batch.good:
-        name = str(good.cleaned.get("name") or "")
-        good.subject = subjects[crypto.blind_index(good.cleaned["id_number"])]
-        good.values = _stored_values(good.cleaned)
-        good.content_hash = _content_hash(good.values, subject=good.subject, name=name)
+        good.subject_id = subject_ids[good.subject_index]
+        good.values_text = stored_values_text(good.cleaned)
+        good.content_hash = content_hash(
+            good.values_text,
+            subject_index=good.subject_index,
+            name=str(good.cleaned.get(NAME_FIELD) or ""),
+        )
 
 
-def _stored_values(cleaned: Mapping[str, Any]) -> dict[str, Any]:
-    """The cleaned values without the personal fields, as JSON values (dates as ISO text)."""
+def stored_values_text(cleaned: Mapping[str, Any]) -> str:
+    """The JSON text of a version's values: the cleaned values without the personal fields,
+    dates as ISO text, keys sorted (the canonical form, also hashed by ``content_hash``)."""
     kept = {name: value for name, value in cleaned.items() if name not in PERSONAL_FIELDS}
-    return json.loads(dumps(kept))
+    return canonical(kept).decode("utf-8")
 
 
-def _content_hash(values: Mapping[str, Any], *, subject: Subject, name: str) -> str:
+def content_hash(values_text: str, *, subject_index: str, name: str) -> str:
     """SHA-256 of the version's content: values, subject index and a keyed hash of the name
-    (never the name or number themselves, which a plain hash would let anyone guess)."""
+    (never the name or number themselves, which a plain hash would let anyone guess).
+
+    The hashed text is ``canonical({"name": …, "subject": …, "values": …})``, assembled from the
+    values' canonical text (the keys in sorted order; both indexes are hexadecimal, so they need
+    no escaping) instead of serialising the values a second time.
+    """
     name_index = crypto.blind_index(name, purpose=NAME_HASH_PURPOSE) if name else ""
-    content = {"values": values, "subject": subject.blind_index, "name": name_index}
-    return hashlib.sha256(canonical(content)).hexdigest()
+    text = f'{{"name":"{name_index}","subject":"{subject_index}","values":{values_text}}}'
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _existing_records(batch: Batch, source_ids: list[str]) -> dict[str, CreditRecord]:
@@ -201,73 +249,86 @@ def _is_unchanged(
     return record.status != RecordStatus.REVOKED and current[record.pk][0] == good.content_hash
 
 
-def _record_new(batch: Batch, good: _GoodRow) -> CreditRecord:
-    record = CreditRecord(
-        department=batch.submission.department,
-        item=batch.item,
-        source_id=good.cleaned[SOURCE_ID_FIELD],
-        category=batch.item.category,
-        severity=batch.item.severity,
-        current_version=1,
-        status_changed_at=batch.now,
-    )
-    _apply_row(batch, record, good)
-    return record
+def _dates(batch: Batch, decided_on: datetime.date) -> tuple[RecordDates, str]:
+    """The computed dates and the status of a record decided on ``decided_on`` (computed once
+    per date in a batch: many rows share a decision date)."""
+    found = batch.dates.get(decided_on)
+    if found is None:
+        dates = record_dates(item=batch.item, decided_on=decided_on, periods=batch.periods)
+        end = dates.disclosure_ends_on or dates.valid_until
+        expired = end is not None and end <= batch.today
+        found = (dates, RecordStatus.EXPIRED if expired else RecordStatus.ACTIVE)
+        batch.dates[decided_on] = found
+    return found
 
 
 def _record_change(batch: Batch, record: CreditRecord, good: _GoodRow) -> CreditRecord:
+    """``record`` at its next version, from ``good``: subject, dates and status."""
+    dates, status = _dates(batch, good.cleaned[DECIDED_ON_FIELD])
     record.current_version += 1
     record.category = batch.item.category
     record.severity = batch.item.severity
     record.status_changed_at = batch.now
-    _apply_row(batch, record, good)
-    return record
-
-
-def _apply_row(batch: Batch, record: CreditRecord, good: _GoodRow) -> None:
-    """Subject, decision date, computed dates and status of ``record`` from ``good``."""
-    record.subject = good.subject
-    record.subject_index = good.subject.blind_index
+    record.subject_id = good.subject_id
+    record.subject_index = good.subject_index
     record.decided_on = good.cleaned[DECIDED_ON_FIELD]
-    dates = record_dates(item=batch.item, decided_on=record.decided_on, periods=batch.periods)
     record.disclosure_ends_on = dates.disclosure_ends_on
     record.repairable_from = dates.repairable_from
     record.valid_until = dates.valid_until
-    end = dates.disclosure_ends_on or dates.valid_until
-    record.status = (
-        RecordStatus.EXPIRED if end is not None and end <= batch.today else RecordStatus.ACTIVE
+    record.status = status
+    return record
+
+
+def _write_new(batch: Batch, goods: list[_GoodRow]) -> None:
+    if not goods:
+        return
+    context = batch.write_context()
+    records = [_new_record(batch, good) for good in goods]
+    ids = records_insert(context, records)
+    versions_insert(
+        context,
+        [
+            VersionRow(
+                record_id=record_id,
+                subject_index=good.subject_index,
+                number=1,
+                values_text=good.values_text,
+                status=record.status,
+                content_hash=good.content_hash,
+                valid_from=record.decided_on,
+                valid_to=record.dates.disclosure_ends_on or record.dates.valid_until,
+            )
+            for good, record, record_id in zip(goods, records, ids, strict=True)
+        ],
+    )
+    batch.results.extend(
+        SubmissionRowResult(row=good.row, record_id=record_id, version=1, outcome=Outcome.CREATED)
+        for good, record_id in zip(goods, ids, strict=True)
     )
 
 
-def _write_new(batch: Batch, pairs: list[tuple[_GoodRow, CreditRecord]]) -> None:
-    CreditRecord.objects.bulk_create([record for _good, record in pairs])
-    if len(pairs) and pairs[0][1].pk is None:
-        _reload_ids(batch, [record for _good, record in pairs])
-    RecordVersion.objects.bulk_create(
-        [_version(batch, record, good.values, good.content_hash) for good, record in pairs]
+def _new_record(batch: Batch, good: _GoodRow) -> NewRecord:
+    decided_on = good.cleaned[DECIDED_ON_FIELD]
+    dates, status = _dates(batch, decided_on)
+    return NewRecord(
+        source_id=good.cleaned[SOURCE_ID_FIELD],
+        subject_id=good.subject_id,
+        subject_index=good.subject_index,
+        decided_on=decided_on,
+        dates=dates,
+        status=status,
     )
-    batch.results.extend(_result(good.row, record, Outcome.CREATED) for good, record in pairs)
-
-
-def _reload_ids(batch: Batch, records: list[CreditRecord]) -> None:
-    """Primary keys of just-inserted records on backends whose bulk insert returns none."""
-    ids = dict(
-        CreditRecord.objects.filter(
-            department=batch.submission.department,
-            item=batch.item,
-            source_id__in=[record.source_id for record in records],
-        ).values_list("source_id", "pk")
-    )
-    for record in records:
-        record.pk = ids[record.source_id]
 
 
 def _write_changed(batch: Batch, pairs: list[tuple[_GoodRow, CreditRecord]]) -> None:
+    if not pairs:
+        return
     records = [record for _good, record in pairs]
     _supersede(batch, records)
     bulk_update_rows(records, _CHANGED_FIELDS)
-    RecordVersion.objects.bulk_create(
-        [_version(batch, record, good.values, good.content_hash) for good, record in pairs]
+    versions_insert(
+        batch.write_context(),
+        [_version_of(record, good.values_text, good.content_hash) for good, record in pairs],
     )
     batch.results.extend(_result(good.row, record, Outcome.UPDATED) for good, record in pairs)
 
@@ -296,20 +357,17 @@ def _supersede(batch: Batch, records: list[CreditRecord]) -> None:
         record.updated_at = batch.now
 
 
-def _version(batch: Batch, record: CreditRecord, values, content_hash: str) -> RecordVersion:
-    return RecordVersion(
-        record=record,
+def _version_of(record: CreditRecord, values_text: str, content_hash: str) -> VersionRow:
+    """The version that ``record``'s current state (number, status, dates) makes."""
+    return VersionRow(
+        record_id=record.pk,
         subject_index=record.subject_index,
         number=record.current_version,
-        values=values,
+        values_text=values_text,
         status=record.status,
-        catalog_version=batch.version,
         content_hash=content_hash,
         valid_from=record.decided_on,
         valid_to=record.disclosure_ends_on or record.valid_until,
-        recorded_at=batch.now,
-        recorded_by=batch.actor,
-        submission=batch.submission,
     )
 
 
@@ -379,11 +437,16 @@ def _write_revoked(batch: Batch, records: list[CreditRecord]) -> None:
     }
     _supersede(batch, records)
     bulk_update_rows(records, _CHANGED_FIELDS)
-    RecordVersion.objects.bulk_create(
+    versions_insert(
+        batch.write_context(),
         [
-            _version(batch, record, current[record.pk].values, current[record.pk].content_hash)
+            _version_of(
+                record,
+                canonical(current[record.pk].values).decode("utf-8"),
+                current[record.pk].content_hash,
+            )
             for record in records
-        ]
+        ],
     )
 
 

@@ -71,46 +71,99 @@ def validate_row(
     *, schema: dict[str, Any], values: Mapping[str, Any], row_number: int, today: date
 ) -> RowResult:
     """Check ``values`` (field → raw value) against ``schema``; ``today`` bounds future dates."""
-    descriptors = {descriptor["name"]: descriptor for descriptor in schema["fields"]}
-    missing_values = set(schema.get("missingValues", [""]))
-    cleaned: dict[str, Any] = {}
-    errors: list[RowError] = []
-    warnings: list[RowError] = []
-    for name in values:
-        if name not in descriptors:
-            errors.append(_unknown_field_error(row_number, name))
-    for name, descriptor in descriptors.items():
-        raw = values.get(name)
-        if _is_missing(raw, missing_values):
-            if descriptor.get("constraints", {}).get("required"):
-                errors.append(_error(row_number, descriptor, _required_problem()))
-            continue
-        value, problems, remarks = _check_value(descriptor, raw, today=today)
-        errors.extend(_error(row_number, descriptor, problem) for problem in problems)
-        warnings.extend(_error(row_number, descriptor, remark) for remark in remarks)
-        if not problems:
-            cleaned[name] = value
-    return RowResult(cleaned=cleaned, errors=errors, warnings=warnings)
+    return RowValidator(schema, today=today).validate(values, row_number=row_number)
 
 
-def _is_missing(raw: Any, missing_values: set[str]) -> bool:
-    return raw is None or (isinstance(raw, str) and raw.strip() in missing_values)
+class RowValidator:
+    """``validate_row`` for the many rows of one schema: the schema is read once, not per row.
+
+    Each field's checks (type, pattern, enum, bounds, length) are prepared up front in the order
+    ``validate_row`` applies them, so the outcome for a row is the same. ID numbers seen before
+    by this validator are not checked again (a file names a person in several rows); the cache
+    lives as long as the validator, one chunk of an import.
+    """
+
+    def __init__(self, schema: dict[str, Any], *, today: date) -> None:
+        self.today = today
+        self.missing_values = frozenset(schema.get("missingValues", [""]))
+        self.fields = [_FieldCheck(descriptor) for descriptor in schema["fields"]]
+        self.names = frozenset(check.name for check in self.fields)
+        self._id_numbers: dict[str, tuple[Any, list[_Problem], list[_Problem]]] = {}
+
+    def validate(self, values: Mapping[str, Any], *, row_number: int) -> RowResult:
+        cleaned: dict[str, Any] = {}
+        errors = [
+            _unknown_field_error(row_number, name) for name in values if name not in self.names
+        ]
+        warnings: list[RowError] = []
+        for check in self.fields:
+            raw = values.get(check.name)
+            if raw is None or (isinstance(raw, str) and raw.strip() in self.missing_values):
+                if check.required:
+                    errors.append(_error(row_number, check.descriptor, _required_problem()))
+                continue
+            value, problems, remarks = self._check(check, raw)
+            if problems:
+                errors.extend(_error(row_number, check.descriptor, problem) for problem in problems)
+            else:
+                cleaned[check.name] = value
+            if remarks:
+                warnings.extend(_error(row_number, check.descriptor, remark) for remark in remarks)
+        return RowResult(cleaned=cleaned, errors=errors, warnings=warnings)
+
+    def _check(self, check: _FieldCheck, raw: Any) -> tuple[Any, list[_Problem], list[_Problem]]:
+        if check.name == ID_NUMBER_FIELD:
+            text = str(raw)
+            found = self._id_numbers.get(text)
+            if found is None:
+                found = self._id_numbers[text] = _check_id_number(text, today=self.today)
+            return found
+        try:
+            value = check.convert(raw)
+        except _TypeProblem as error:
+            return None, [error.problem], []
+        problems = check.problems(value) if check.constrained else []
+        if check.name == DECIDED_ON_FIELD and isinstance(value, date) and value > self.today:
+            problems.append(_future_problem())
+        return value, problems, []
 
 
-def _check_value(
-    descriptor: dict[str, Any], raw: Any, *, today: date
-) -> tuple[Any, list[_Problem], list[_Problem]]:
-    """The typed value, its problems and its remarks (warnings)."""
-    if descriptor["name"] == ID_NUMBER_FIELD:
-        return _check_id_number(raw, today=today)
-    try:
-        value = _CONVERTERS[descriptor.get("type", "string")](raw)
-    except _TypeProblem as error:
-        return None, [error.problem], []
-    problems = _constraint_problems(descriptor, value)
-    if descriptor["name"] == DECIDED_ON_FIELD and isinstance(value, date) and value > today:
-        problems.append(_future_problem())
-    return value, problems, []
+class _FieldCheck:
+    """One field's descriptor with its converter and constraint bounds prepared."""
+
+    def __init__(self, descriptor: dict[str, Any]) -> None:
+        self.descriptor = descriptor
+        self.name = descriptor["name"]
+        field_type = descriptor.get("type", "string")
+        constraints = descriptor.get("constraints", {})
+        self.required = bool(constraints.get("required"))
+        self.convert = _CONVERTERS[field_type]
+        self.pattern = re.compile(constraints["pattern"]) if "pattern" in constraints else None
+        self.enum = constraints.get("enum")
+        self.typed_enum = _typed_enum(field_type, self.enum) if self.enum is not None else None
+        self.minimum = constraints.get("minimum")
+        self.typed_minimum = _typed(field_type, self.minimum) if "minimum" in constraints else None
+        self.maximum = constraints.get("maximum")
+        self.typed_maximum = _typed(field_type, self.maximum) if "maximum" in constraints else None
+        self.max_length = constraints.get("maxLength")
+        self.constrained = any(
+            key in constraints for key in ("pattern", "enum", "minimum", "maximum", "maxLength")
+        )
+
+    def problems(self, value: Any) -> list[_Problem]:
+        """The constraint problems of a typed value: pattern, enum, bounds, length, in that order."""
+        problems = []
+        if self.pattern is not None and not self.pattern.fullmatch(str(value)):
+            problems.append(_pattern_problem())
+        if self.typed_enum is not None and value not in self.typed_enum:
+            problems.append(_enum_problem(self.enum))
+        if self.typed_minimum is not None and value < self.typed_minimum:
+            problems.append(_minimum_problem(self.minimum))
+        if self.typed_maximum is not None and value > self.typed_maximum:
+            problems.append(_maximum_problem(self.maximum))
+        if self.max_length is not None and len(value) > self.max_length:
+            problems.append(_max_length_problem(self.max_length, len(value)))
+        return problems
 
 
 def _check_id_number(raw: Any, *, today: date) -> tuple[Any, list[_Problem], list[_Problem]]:
@@ -175,23 +228,6 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "boolean": _to_boolean,
     "date": _to_date,
 }
-
-
-def _constraint_problems(descriptor: dict[str, Any], value: Any) -> list[_Problem]:
-    constraints = descriptor.get("constraints", {})
-    field_type = descriptor.get("type", "string")
-    problems = []
-    if "pattern" in constraints and not re.fullmatch(constraints["pattern"], str(value)):
-        problems.append(_pattern_problem())
-    if "enum" in constraints and value not in _typed_enum(field_type, constraints["enum"]):
-        problems.append(_enum_problem(constraints["enum"]))
-    if "minimum" in constraints and value < _typed(field_type, constraints["minimum"]):
-        problems.append(_minimum_problem(constraints["minimum"]))
-    if "maximum" in constraints and value > _typed(field_type, constraints["maximum"]):
-        problems.append(_maximum_problem(constraints["maximum"]))
-    if "maxLength" in constraints and len(value) > constraints["maxLength"]:
-        problems.append(_max_length_problem(constraints["maxLength"], len(value)))
-    return problems
 
 
 def _typed(field_type: str, bound: Any) -> Any:

@@ -1,18 +1,141 @@
-"""Set-based updates of many rows with different values each.
+"""Set-based writes of many rows: bulk inserts from plain tuples, and updates with different
+values per row.
 
-Django's ``bulk_update`` writes one ``CASE WHEN pk = … THEN …`` per field, which the database
-evaluates row by row against every branch: quadratic in the batch size. ``bulk_update_rows``
-sends the new values as a ``VALUES`` list joined on the primary key instead (``UPDATE … FROM``,
-SQLite ≥ 3.33 and PostgreSQL), one statement per batch.
+Inserts (``insert_rows``): the ingest path writes thousands of rows per transaction, where
+building model instances and letting the driver quote every parameter cost more than the database
+does (docs/performance.md). On PostgreSQL the rows go through ``COPY … FROM STDIN`` (psycopg 3
+formats them in C); elsewhere one ``INSERT`` is run with ``executemany``. The caller supplies every
+column's value (no defaults, no ``auto_now``, no signals), JSON columns as JSON text. Primary keys
+for a COPY can be taken beforehand from the table's sequence (``allocate_ids``).
+
+Updates (``bulk_update_rows``): Django's ``bulk_update`` writes one ``CASE WHEN pk = … THEN …``
+per field, which the database evaluates row by row against every branch: quadratic in the batch
+size. ``bulk_update_rows`` sends the new values as a ``VALUES`` list joined on the primary key
+instead (``UPDATE … FROM``, SQLite ≥ 3.33 and PostgreSQL), one statement per batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from django.db import connections, models, router
 
 DEFAULT_BATCH_SIZE = 500
+_ADAPTED_TYPES = ("DateTimeField", "DateField", "TimeField", "DecimalField")
+
+
+def insert_rows(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    ignore_conflicts: bool = False,
+    use_copy: bool | None = None,
+) -> None:
+    """Insert ``rows`` (one tuple of values per row, in the order of ``fields``) into ``model``'s
+    table, in the caller's transaction.
+
+    ``fields`` are model field names (``subject`` for the foreign key ``subject_id``). Values are
+    what the column holds: ids for foreign keys, aware datetimes, JSON text for JSON fields.
+    ``ignore_conflicts`` skips a row that breaks a unique constraint (a concurrent writer was
+    first), as ``ON CONFLICT DO NOTHING``. ``use_copy`` chooses the writer: ``COPY`` (PostgreSQL
+    only; the default there) or ``executemany`` (any database; the default elsewhere).
+    """
+    connection = connections[router.db_for_write(model)]
+    if use_copy is None:
+        use_copy = connection.vendor == "postgresql"
+    concrete = [model._meta.get_field(name) for name in fields]
+    if use_copy and ignore_conflicts:
+        _copy_ignoring_conflicts(connection, model, concrete, rows)
+    elif use_copy:
+        _copy(connection, model._meta.db_table, concrete, rows)
+    else:
+        _executemany(connection, model, concrete, rows, ignore_conflicts=ignore_conflicts)
+
+
+def allocate_ids(model: type[models.Model], count: int) -> list[int]:
+    """``count`` new primary keys from the sequence of ``model``'s table (PostgreSQL), for rows
+    written with ``COPY``. Keys taken by a transaction that rolls back are skipped, as with any
+    insert."""
+    if count == 0:
+        return []
+    connection = connections[router.db_for_write(model)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _column_list(connection, concrete) -> str:
+    return ", ".join(connection.ops.quote_name(field.column) for field in concrete)
+
+
+def _copy(connection, table: str, concrete, rows: Iterable[Sequence[Any]]) -> None:
+    statement = (
+        f"COPY {connection.ops.quote_name(table)} ({_column_list(connection, concrete)}) FROM STDIN"
+    )
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _copy_ignoring_conflicts(connection, model, concrete, rows) -> None:
+    """COPY into a temporary table shaped like the columns, then one ``INSERT … SELECT … ON
+    CONFLICT DO NOTHING``: COPY itself cannot skip a conflicting row."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    staging = quote(f"staging_{model._meta.db_table}")
+    columns = _column_list(connection, concrete)
+    with connection.cursor() as cursor:
+        # Only quoted names of the model go into the text; the rows travel through COPY.
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+    _copy(connection, f"staging_{model._meta.db_table}", concrete, rows)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} "  # noqa: S608
+            "ON CONFLICT DO NOTHING"
+        )
+        cursor.execute(f"DROP TABLE {staging}")
+
+
+def _executemany(connection, model, concrete, rows, *, ignore_conflicts: bool) -> None:
+    table = connection.ops.quote_name(model._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(concrete))
+    conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+    # Only quoted names of the model and placeholders go into the text; values are bound.
+    sql = (
+        f"INSERT INTO {table} ({_column_list(connection, concrete)}) "  # noqa: S608
+        f"VALUES ({placeholders}){conflict}"
+    )
+    adapters = _adapters(connection, concrete)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [_adapted(row, adapters) for row in rows])
+
+
+def _adapters(connection, concrete) -> list[Callable[[Any], Any] | None]:
+    """Per column, how the backend wants a value bound (dates and datetimes as text on SQLite,
+    timezone handling included), or ``None`` where the value goes as it is."""
+    adapters: list[Callable[[Any], Any] | None] = []
+    for field in concrete:
+        kind = field.get_internal_type()
+        if kind in _ADAPTED_TYPES:
+            adapters.append(lambda value, field=field: field.get_db_prep_save(value, connection))
+        else:
+            adapters.append(None)
+    return adapters
+
+
+def _adapted(row: Sequence[Any], adapters) -> tuple:
+    return tuple(
+        value if adapter is None or value is None else adapter(value)
+        for value, adapter in zip(row, adapters, strict=True)
+    )
 
 
 def bulk_update_rows(

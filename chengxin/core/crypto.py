@@ -64,6 +64,12 @@ def _blind_index_key() -> bytes:
     return _decode_key(settings.CHENGXIN_BLIND_INDEX_KEY, name="CHENGXIN_BLIND_INDEX_KEY")
 
 
+@cache
+def _cipher(key_id: str) -> AESGCM:
+    """The AES-GCM cipher of a key, built once (it holds no per-message state)."""
+    return AESGCM(_keyring()[key_id])
+
+
 def active_key_id() -> str:
     """The key id new ciphertexts are written with."""
     key_id = settings.CHENGXIN_ID_ACTIVE_KEY
@@ -76,6 +82,7 @@ def reset_key_cache() -> None:
     """Forget cached keys (after settings change, e.g. in tests or a rotation)."""
     _keyring.cache_clear()
     _blind_index_key.cache_clear()
+    _cipher.cache_clear()
 
 
 def _associated_data(*, algorithm: str, key_id: str, purpose: str) -> bytes:
@@ -85,10 +92,9 @@ def _associated_data(*, algorithm: str, key_id: str, purpose: str) -> bytes:
 def encrypt(plaintext: str, *, purpose: str, key_id: str | None = None) -> Sealed:
     """Encrypt ``plaintext`` with the active key (or ``key_id``), bound to ``purpose``."""
     key_id = key_id or active_key_id()
-    key = _keyring()[key_id]
     nonce = os.urandom(NONCE_BYTES)
     aad = _associated_data(algorithm=ALGORITHM_AES_256_GCM, key_id=key_id, purpose=purpose)
-    ciphertext = AESGCM(key).encrypt(nonce, plaintext.encode("utf-8"), aad)
+    ciphertext = _cipher(key_id).encrypt(nonce, plaintext.encode("utf-8"), aad)
     return Sealed(ciphertext=nonce + ciphertext, key_id=key_id, algorithm=ALGORITHM_AES_256_GCM)
 
 

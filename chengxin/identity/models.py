@@ -15,12 +15,22 @@ NAME_PURPOSE = "identity.subject.name"
 def id_number_purpose(subject: Subject) -> str:
     """Encryption purpose of a subject's number, bound to its blind index: a ciphertext copied to
     another subject's row fails authentication instead of decrypting to the wrong person."""
-    return f"{ID_NUMBER_PURPOSE}|{subject.blind_index}"
+    return id_number_purpose_of(subject.blind_index)
 
 
 def name_purpose(subject: Subject) -> str:
     """Encryption purpose of a subject's name, bound to its blind index like the number."""
-    return f"{NAME_PURPOSE}|{subject.blind_index}"
+    return name_purpose_of(subject.blind_index)
+
+
+def id_number_purpose_of(blind_index: str) -> str:
+    """``id_number_purpose`` of the subject with ``blind_index`` (no instance needed)."""
+    return f"{ID_NUMBER_PURPOSE}|{blind_index}"
+
+
+def name_purpose_of(blind_index: str) -> str:
+    """``name_purpose`` of the subject with ``blind_index`` (no instance needed)."""
+    return f"{NAME_PURPOSE}|{blind_index}"
 
 
 class Subject(models.Model):

@@ -8,7 +8,7 @@ them stay legal for life (SPEC §2).
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from stdnum import numdb
 
@@ -36,8 +36,14 @@ def _county_table() -> numdb.NumDB:
     return numdb.get("cn/loc")
 
 
+# A few thousand codes are real; the bound keeps arbitrary input from growing the cache.
+@lru_cache(maxsize=16_384)
 def county_is_known(region_code: str) -> bool:
-    """Whether the six-digit code was ever a county-level (or higher) division in the table."""
+    """Whether the six-digit code was ever a county-level (or higher) division in the table.
+
+    Cached: the table is fixed for the life of the process and an import asks about the same few
+    thousand codes again and again.
+    """
     parts = _county_table().info(region_code)
     return len(parts) == 2 and "county" in parts[1][1]
 

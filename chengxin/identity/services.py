@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from chengxin.core import crypto
 from chengxin.core.audit import events as audit_events
 from chengxin.core.audit.choices import AuditAction
-from chengxin.core.bulk import bulk_update_rows
+from chengxin.core.bulk import bulk_update_rows, insert_rows
 from chengxin.core.errors import DomainError
 from chengxin.identity.choices import MaskContext
 from chengxin.identity.masking import mask_id_number, mask_name
-from chengxin.identity.models import Subject, id_number_purpose, name_purpose
+from chengxin.identity.models import (
+    Subject,
+    id_number_purpose,
+    id_number_purpose_of,
+    name_purpose,
+    name_purpose_of,
+)
 from chengxin.identity.selectors import subject_by_index, subjects_by_indexes
-from chengxin.identity.validation import IdValidation, validate_id_number
+from chengxin.identity.validation import IdValidation, id_kind, validate_id_number
 
 SUBJECT_OBJECT_TYPE = "subject"
 NAME_FIELDS = ["name_ciphertext", "name_key_id", "name_algorithm", "name_masked"]
@@ -87,6 +95,110 @@ def subjects_get_or_create_many(
         _subjects_insert_many(wanted, known=known, actor=actor, detail=detail)
         _subject_names_set_many(wanted, known=known, actor=actor, detail=detail)
     return known
+
+
+_SUBJECT_ROW_FIELDS = (
+    "blind_index",
+    "kind",
+    "id_ciphertext",
+    "id_key_id",
+    "id_algorithm",
+    "id_masked",
+    "name_ciphertext",
+    "name_key_id",
+    "name_algorithm",
+    "name_masked",
+    "created_at",
+    "updated_at",
+)
+
+
+def subject_ids_get_or_create(
+    *,
+    people: Mapping[str, tuple[str, str]],
+    actor,
+    detail: Mapping[str, Any] | None = None,
+    now: datetime.datetime | None = None,
+) -> dict[str, int]:
+    """Subject ids by blind index for many people whose numbers are already validated: the
+    ingest form of ``subjects_get_or_create_many``, without model instances.
+
+    ``people`` maps the blind index of each normalised, valid 18-character number (as
+    ``validate_id_number`` gives it; the caller has validated it) to (number, name). Same rules
+    and audit as ``subjects_get_or_create_many``: known subjects read in one query, new ones
+    inserted in one statement (COPY on PostgreSQL; a concurrent insert of the same person is
+    skipped and its row read back), missing names set; one ``create`` event with the number of
+    new subjects and one ``update`` event for the names added, each with ``detail``.
+    """
+    now = now or timezone.now()
+    known = _known_ids(people.keys())
+    with transaction.atomic():
+        new = [index for index in people if index not in known]
+        if new:
+            insert_rows(
+                Subject,
+                _SUBJECT_ROW_FIELDS,
+                _subject_rows(new, people, now=now),
+                ignore_conflicts=True,
+            )
+            known.update(_known_ids(new))
+            _audit_many(actor=actor, action=AuditAction.CREATE, count=len(new), detail=detail)
+        unnamed = [
+            index for index, (_number, name) in people.items() if name and not known[index][1]
+        ]
+        if unnamed:
+            _names_set_by_index(unnamed, people=people, known=known)
+            _audit_many(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                count=len(unnamed),
+                detail={"fields": ["name"], **(detail or {})},
+            )
+    return {index: known[index][0] for index in people}
+
+
+def _known_ids(indexes: Iterable[str]) -> dict[str, tuple[int, bool]]:
+    """Blind index → (subject id, whether a name is recorded), in one query."""
+    rows = Subject.objects.filter(blind_index__in=list(indexes)).values_list(
+        "blind_index", "pk", "name_key_id"
+    )
+    return {index: (pk, bool(name_key_id)) for index, pk, name_key_id in rows}
+
+
+def _subject_rows(indexes: list[str], people, *, now: datetime.datetime) -> Iterable[tuple]:
+    for index in indexes:
+        number, name = people[index]
+        sealed = crypto.encrypt(number, purpose=id_number_purpose_of(index))
+        masked = mask_id_number(number, context=MaskContext.PUBLIC)
+        head = (index, id_kind(number), sealed.ciphertext, sealed.key_id, sealed.algorithm, masked)
+        yield head + _sealed_name_columns(index, name) + (now, now)
+
+
+def _sealed_name_columns(index: str, name: str) -> tuple[bytes, str, str, str]:
+    if not name:
+        return (b"", "", "", "")
+    sealed = crypto.encrypt(name, purpose=name_purpose_of(index))
+    masked = mask_name(name, context=MaskContext.PUBLIC)
+    return (sealed.ciphertext, sealed.key_id, sealed.algorithm, masked)
+
+
+def _names_set_by_index(indexes: list[str], *, people, known) -> None:
+    subjects = []
+    for index in indexes:
+        subject = Subject(pk=known[index][0], blind_index=index)
+        _seal_name(subject, people[index][1])
+        subjects.append(subject)
+    bulk_update_rows(subjects, NAME_FIELDS)
+
+
+def _audit_many(*, actor, action: str, count: int, detail: Mapping[str, Any] | None) -> None:
+    audit_events.change_event(
+        actor=actor,
+        action=action,
+        object_type=SUBJECT_OBJECT_TYPE,
+        object_id="",
+        detail={"subjects": count, **(detail or {})},
+    )
 
 
 def _subjects_insert_many(wanted, *, known: dict[str, Subject], actor, detail) -> None:
