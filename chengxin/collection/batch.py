@@ -39,7 +39,7 @@ from chengxin.collection.writer import (
     versions_insert,
 )
 from chengxin.core import crypto
-from chengxin.core.bulk import bulk_update_rows
+from chengxin.core.bulk import any_of, bulk_update_rows
 from chengxin.core.json import canonical, dumps
 from chengxin.identity.services import subject_ids_get_or_create
 
@@ -69,16 +69,30 @@ class SubmissionRowResult:
 
 
 @dataclass
-class _GoodRow:
-    """A valid row: its cleaned values, then its subject, the JSON text of its stored values
-    (``stored_values_text``) and their content hash."""
+class GoodRow:
+    """A valid row, ready to write: its key, its person (number, name, blind index), its decision
+    date, the JSON text of its stored values (``stored_values_text``) and their content hash.
+    Computed without the database, so it can be prepared in another process; ``subject_id`` is
+    filled in when the subject is known."""
 
     row: int
-    cleaned: dict[str, Any]
+    source_id: str
+    id_number: str
+    name: str
+    decided_on: datetime.date
+    subject_index: str
+    values_text: str
+    content_hash: str
     subject_id: int = 0
-    subject_index: str = ""
-    values_text: str = ""
-    content_hash: str = ""
+
+
+@dataclass
+class PreparedRows:
+    """Rows validated and prepared (``prepare_rows``): the good ones in order, and the errors of
+    the bad ones by row number."""
+
+    good: list[GoodRow] = field(default_factory=list)
+    bad: dict[int, list[RowError]] = field(default_factory=dict)
 
 
 @dataclass
@@ -93,11 +107,12 @@ class Batch:
     now: datetime.datetime
     today: datetime.date
     periods: dict[str, int] = field(default_factory=dict)
-    good: list[_GoodRow] = field(default_factory=list)
+    good: list[GoodRow] = field(default_factory=list)
     bad: dict[int, list[RowError]] = field(default_factory=dict)
     raw: dict[int, Mapping[str, Any]] = field(default_factory=dict)
     results: list[SubmissionRowResult] = field(default_factory=list)
     dates: dict[datetime.date, tuple[RecordDates, str]] = field(default_factory=dict)
+    validator: RowValidator | None = None
 
     def write_context(self) -> WriteContext:
         return WriteContext(
@@ -112,32 +127,63 @@ class Batch:
         )
 
 
-def apply_rows(batch: Batch) -> None:
+def apply_rows(batch: Batch, prepared: PreparedRows | None = None) -> None:
     """Apply the batch's rows: revoke, or validate and upsert; then quarantine the bad rows and
-    clear the quarantine of the rows now accepted. Runs in the caller's transaction."""
+    clear the quarantine of the rows now accepted. Runs in the caller's transaction.
+
+    ``prepared``: the upsert rows already validated by ``prepare_rows`` (from ``batch.raw``,
+    possibly in another process); otherwise they are validated here.
+    """
     if batch.submission.operation == Operation.REVOKE:
         revoke_rows(batch)
     else:
-        validate_rows(batch)
+        if prepared is None:
+            validator = batch.validator or RowValidator(
+                catalog_version_table_schema(batch.version), today=batch.today
+            )
+            prepared = prepare_rows(batch.raw, validator=validator)
+        batch.good = list(prepared.good)
+        batch.bad.update(prepared.bad)
         upsert_rows(batch)
     quarantine_rows(batch)
     quarantine_clear(batch)
 
 
-def validate_rows(batch: Batch) -> None:
-    validator = RowValidator(catalog_version_table_schema(batch.version), today=batch.today)
+def prepare_rows(raw: Mapping[int, Mapping[str, Any]], *, validator: RowValidator) -> PreparedRows:
+    """Validate rows (row number → raw values) and prepare the good ones for writing: pure work,
+    no database (the blind indexes need only the key). A ``source_id`` repeated within the rows
+    makes the later rows bad."""
+    prepared = PreparedRows()
     seen: set[str] = set()
-    for row, values in batch.raw.items():
+    for row, values in raw.items():
         result = validator.validate(values, row_number=row)
         errors = list(result.errors)
         source_id = result.cleaned.get(SOURCE_ID_FIELD)
         if source_id is not None and source_id in seen:
             errors.append(_duplicate_error(row))
         if errors:
-            batch.bad[row] = errors
+            prepared.bad[row] = errors
             continue
         seen.add(source_id)
-        batch.good.append(_GoodRow(row=row, cleaned=result.cleaned))
+        prepared.good.append(_good_row(row, result.cleaned))
+    return prepared
+
+
+def _good_row(row: int, cleaned: Mapping[str, Any]) -> GoodRow:
+    number = cleaned[ID_NUMBER_FIELD]
+    subject_index = crypto.blind_index(number)
+    name = str(cleaned.get(NAME_FIELD) or "")
+    values_text = stored_values_text(cleaned)
+    return GoodRow(
+        row=row,
+        source_id=cleaned[SOURCE_ID_FIELD],
+        id_number=number,
+        name=name,
+        decided_on=cleaned[DECIDED_ON_FIELD],
+        subject_index=subject_index,
+        values_text=values_text,
+        content_hash=content_hash(values_text, subject_index=subject_index, name=name),
+    )
 
 
 def _duplicate_error(row: int) -> RowError:
@@ -153,13 +199,13 @@ def _duplicate_error(row: int) -> RowError:
 
 def upsert_rows(batch: Batch) -> None:
     _attach_subjects(batch)
-    existing = _existing_records(batch, [good.cleaned[SOURCE_ID_FIELD] for good in batch.good])
+    existing = _existing_records(batch, [good.source_id for good in batch.good])
     current = _current_versions(existing.values())
-    new_rows: list[_GoodRow] = []
-    changed: list[tuple[_GoodRow, CreditRecord]] = []
+    new_rows: list[GoodRow] = []
+    changed: list[tuple[GoodRow, CreditRecord]] = []
     duplicates: set[int] = set()
     for good in batch.good:
-        record = existing.get(good.cleaned[SOURCE_ID_FIELD])
+        record = existing.get(good.source_id)
         if record is not None and current[record.pk][1] == batch.submission.pk:
             # An earlier chunk of the same file already wrote this source_id.
             duplicates.add(good.row)
@@ -177,19 +223,13 @@ def upsert_rows(batch: Batch) -> None:
 
 
 def _attach_subjects(batch: Batch) -> None:
-    """Each good row's subject, registering new people (and missing names) in bulk; then the
-    row's stored values and content hash, which name the subject."""
+    """Each good row's subject, registering new people (and missing names) in bulk."""
     people: dict[str, tuple[str, str]] = {}
-    indexes: dict[str, str] = {}
     for good in batch.good:
-        number = good.cleaned[ID_NUMBER_FIELD]
-        index = indexes.get(number)
-        if index is None:
-            index = indexes[number] = crypto.blind_index(number)
-        good.subject_index = index
-        name = str(good.cleaned.get(NAME_FIELD) or "").strip()
+        index = good.subject_index
+        name = good.name.strip()
         if index not in people or (name and not people[index][1]):
-            people[index] = (number, name)
+            people[index] = (good.id_number, name)
     subject_ids = subject_ids_get_or_create(
         people=people,
         actor=batch.actor,
@@ -198,12 +238,6 @@ def _attach_subjects(batch: Batch) -> None:
     )
     for good in batch.good:
         good.subject_id = subject_ids[good.subject_index]
-        good.values_text = stored_values_text(good.cleaned)
-        good.content_hash = content_hash(
-            good.values_text,
-            subject_index=good.subject_index,
-            name=str(good.cleaned.get(NAME_FIELD) or ""),
-        )
 
 
 def stored_values_text(cleaned: Mapping[str, Any]) -> str:
@@ -228,7 +262,7 @@ def content_hash(values_text: str, *, subject_index: str, name: str) -> str:
 
 def _existing_records(batch: Batch, source_ids: list[str]) -> dict[str, CreditRecord]:
     records = CreditRecord.objects.select_for_update().filter(
-        department=batch.submission.department, item=batch.item, source_id__in=source_ids
+        any_of("source_id", source_ids), department=batch.submission.department, item=batch.item
     )
     return {record.source_id: record for record in records}
 
@@ -244,7 +278,7 @@ def _current_versions(records) -> dict[int, tuple[str, int | None]]:
 
 
 def _is_unchanged(
-    record: CreditRecord, good: _GoodRow, current: dict[int, tuple[str, int | None]]
+    record: CreditRecord, good: GoodRow, current: dict[int, tuple[str, int | None]]
 ) -> bool:
     return record.status != RecordStatus.REVOKED and current[record.pk][0] == good.content_hash
 
@@ -262,16 +296,16 @@ def _dates(batch: Batch, decided_on: datetime.date) -> tuple[RecordDates, str]:
     return found
 
 
-def _record_change(batch: Batch, record: CreditRecord, good: _GoodRow) -> CreditRecord:
+def _record_change(batch: Batch, record: CreditRecord, good: GoodRow) -> CreditRecord:
     """``record`` at its next version, from ``good``: subject, dates and status."""
-    dates, status = _dates(batch, good.cleaned[DECIDED_ON_FIELD])
+    dates, status = _dates(batch, good.decided_on)
     record.current_version += 1
     record.category = batch.item.category
     record.severity = batch.item.severity
     record.status_changed_at = batch.now
     record.subject_id = good.subject_id
     record.subject_index = good.subject_index
-    record.decided_on = good.cleaned[DECIDED_ON_FIELD]
+    record.decided_on = good.decided_on
     record.disclosure_ends_on = dates.disclosure_ends_on
     record.repairable_from = dates.repairable_from
     record.valid_until = dates.valid_until
@@ -279,7 +313,7 @@ def _record_change(batch: Batch, record: CreditRecord, good: _GoodRow) -> Credit
     return record
 
 
-def _write_new(batch: Batch, goods: list[_GoodRow]) -> None:
+def _write_new(batch: Batch, goods: list[GoodRow]) -> None:
     if not goods:
         return
     context = batch.write_context()
@@ -307,20 +341,19 @@ def _write_new(batch: Batch, goods: list[_GoodRow]) -> None:
     )
 
 
-def _new_record(batch: Batch, good: _GoodRow) -> NewRecord:
-    decided_on = good.cleaned[DECIDED_ON_FIELD]
-    dates, status = _dates(batch, decided_on)
+def _new_record(batch: Batch, good: GoodRow) -> NewRecord:
+    dates, status = _dates(batch, good.decided_on)
     return NewRecord(
-        source_id=good.cleaned[SOURCE_ID_FIELD],
+        source_id=good.source_id,
         subject_id=good.subject_id,
         subject_index=good.subject_index,
-        decided_on=decided_on,
+        decided_on=good.decided_on,
         dates=dates,
         status=status,
     )
 
 
-def _write_changed(batch: Batch, pairs: list[tuple[_GoodRow, CreditRecord]]) -> None:
+def _write_changed(batch: Batch, pairs: list[tuple[GoodRow, CreditRecord]]) -> None:
     if not pairs:
         return
     records = [record for _good, record in pairs]
@@ -483,13 +516,13 @@ def error_dict(error: RowError) -> dict[str, Any]:
 
 def quarantine_clear(batch: Batch) -> None:
     """A row accepted now clears the open quarantine entries of its (provider, item, source_id)."""
+    open_entries = QuarantineEntry.objects.filter(
+        department=batch.submission.department, item=batch.item, cleared_at__isnull=True
+    ).exclude(submission=batch.submission)
+    if not batch.results or not open_entries.exists():
+        return
     accepted = {batch.raw[result.row].get(SOURCE_ID_FIELD) for result in batch.results}
     source_ids = [str(value).strip() for value in accepted if value]
-    QuarantineEntry.objects.filter(
-        department=batch.submission.department,
-        item=batch.item,
-        source_id__in=source_ids,
-        cleared_at__isnull=True,
-    ).exclude(submission=batch.submission).update(
+    open_entries.filter(any_of("source_id", source_ids)).update(
         cleared_at=batch.now, cleared_by_submission=batch.submission
     )

@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime
 import fcntl
 import hashlib
-import itertools
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -31,7 +30,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chengxin.catalog.selectors import catalog_item_current_version, catalog_version_table_schema
@@ -43,7 +42,6 @@ from chengxin.collection.batch import (
 from chengxin.collection.choices import Operation, SubmissionChannel, SubmissionStatus
 from chengxin.collection.files import (
     FileError,
-    SourceRow,
     Table,
     open_table,
     size_error,
@@ -51,6 +49,15 @@ from chengxin.collection.files import (
 )
 from chengxin.collection.lifecycle import policy_periods
 from chengxin.collection.models import Submission, SubmissionFile
+from chengxin.collection.preparation import (
+    PreparationJob,
+    PreparedChunk,
+    background_min_rows,
+    chunks,
+    prepared_here,
+    prepared_in_background,
+)
+from chengxin.collection.rows import RowValidator
 from chengxin.collection.services import audit_submission, checked_request
 from chengxin.core import crypto
 from chengxin.core.errors import DomainError
@@ -241,11 +248,15 @@ def file_import_run(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     progress: Progress | None = None,
     today: datetime.date | None = None,
+    background: bool | None = None,
 ) -> Submission:
     """Import (or go on importing) the file of a submission; the finished submission.
 
     The file is ``path`` for a command-line import, else the stored upload. A finished import is
     answered as it is. Raises ``ImportBusy`` when another process holds the import.
+    ``background``: whether a helper process reads and validates the chunks ahead
+    (``preparation``); by default it does for an upsert of at least ``background_min_rows()``
+    rows left.
     """
     with run_lock(submission_id):
         submission = Submission.objects.select_related("item", "department", "created_by").get(
@@ -256,7 +267,12 @@ def file_import_run(
         source = path if path is not None else _stored_bytes(submission)
         try:
             return _run(
-                submission, source=source, chunk_rows=chunk_rows, progress=progress, today=today
+                submission,
+                source=source,
+                chunk_rows=chunk_rows,
+                progress=progress,
+                today=today,
+                background=background,
             )
         except ImportBusy:
             raise
@@ -280,13 +296,12 @@ def _run(
     chunk_rows: int,
     progress: Progress | None,
     today: datetime.date | None,
+    background: bool | None,
 ) -> Submission:
     version = catalog_item_current_version(submission.item)
-    table = open_table(
-        source,
-        schema=catalog_version_table_schema(version),
-        max_bytes=import_max_bytes() if isinstance(source, Path) else None,
-    )
+    schema = catalog_version_table_schema(version)
+    max_bytes = import_max_bytes() if isinstance(source, Path) else None
+    table = open_table(source, schema=schema, max_bytes=max_bytes)
     if table.content_hash != submission.content_hash:
         raise DomainError(
             code=error_codes.FILE_CHANGED,
@@ -302,14 +317,51 @@ def _run(
         file_warnings=[asdict(warning) for warning in table.file_warnings],
     )
     submission.refresh_from_db()
+    today = today or timezone.localdate()
     context = _RunContext(
-        version=version, periods=policy_periods(), today=today or timezone.localdate()
+        version=version,
+        periods=policy_periods(),
+        today=today,
+        validator=RowValidator(schema, today=today),
     )
-    for chunk in _chunks(table.rows(start_after=submission.position), chunk_rows):
+    if background is None:
+        background = _worth_a_helper(submission, table)
+    if submission.operation == Operation.REVOKE:
+        prepared = (
+            PreparedChunk(raw=raw)
+            for raw in chunks(table.rows(start_after=submission.position), chunk_rows)
+        )
+    elif background:
+        job = PreparationJob(
+            source=source,
+            schema=schema,
+            today=today,
+            start_after=submission.position,
+            chunk_rows=chunk_rows,
+            max_bytes=max_bytes,
+            language=translation.get_language(),
+        )
+        prepared = prepared_in_background(job, file_errors=table.file_errors)
+    else:
+        prepared = prepared_here(
+            table.rows(start_after=submission.position),
+            chunk_rows=chunk_rows,
+            validator=context.validator,
+        )
+    for chunk in prepared:
         submission = _apply_chunk(submission, chunk, context)
         if progress is not None:
             progress(submission)
     return _finish(submission, table, context)
+
+
+def _worth_a_helper(submission: Submission, table: Table) -> bool:
+    """Whether enough rows are left that a helper process pays for its start (about a second)."""
+    threshold = background_min_rows()
+    if threshold <= 0 or submission.operation != Operation.UPSERT or table.file_errors:
+        return False
+    estimated = table.estimated_rows() or 0
+    return estimated - submission.position >= threshold
 
 
 @dataclass(frozen=True)
@@ -317,14 +369,10 @@ class _RunContext:
     version: Any
     periods: dict[str, int]
     today: datetime.date
+    validator: RowValidator
 
 
-def _chunks(rows: Iterator[SourceRow], size: int) -> Iterator[list[SourceRow]]:
-    while chunk := list(itertools.islice(rows, size)):
-        yield chunk
-
-
-def _apply_chunk(submission: Submission, chunk: list[SourceRow], context: _RunContext):
+def _apply_chunk(submission: Submission, chunk: PreparedChunk, context: _RunContext):
     """Apply one chunk and advance the submission, in one transaction."""
     with transaction.atomic():
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
@@ -337,11 +385,12 @@ def _apply_chunk(submission: Submission, chunk: list[SourceRow], context: _RunCo
             actor=submission.created_by,
             now=timezone.now(),
             today=context.today,
-            raw={row.row_number: row.values for row in chunk},
+            raw=chunk.raw,
             periods=context.periods,
+            validator=context.validator,
         )
-        apply_rows(batch)
-        _advance(locked, batch, last_row=chunk[-1].row_number)
+        apply_rows(batch, chunk.prepared)
+        _advance(locked, batch, last_row=chunk.last_row)
     locked.item = submission.item
     locked.department = submission.department
     locked.created_by = submission.created_by

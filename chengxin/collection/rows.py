@@ -28,6 +28,7 @@ DECIDED_ON_FIELD = "decided_on"
 TRUE_TEXTS = frozenset({"是", "true", "1", "y", "yes"})
 FALSE_TEXTS = frozenset({"否", "false", "0", "n", "no"})
 _THOUSANDS_SEPARATOR = ","
+ID_CACHE_LIMIT = 100_000
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,8 @@ class RowValidator:
     Each field's checks (type, pattern, enum, bounds, length) are prepared up front in the order
     ``validate_row`` applies them, so the outcome for a row is the same. ID numbers seen before
     by this validator are not checked again (a file names a person in several rows); the cache
-    lives as long as the validator, one chunk of an import.
+    lives as long as the validator (one file import) and holds at most ``ID_CACHE_LIMIT``
+    numbers. Messages are in the language active when a number was first checked.
     """
 
     def __init__(self, schema: dict[str, Any], *, today: date) -> None:
@@ -116,6 +118,8 @@ class RowValidator:
             text = str(raw)
             found = self._id_numbers.get(text)
             if found is None:
+                if len(self._id_numbers) >= ID_CACHE_LIMIT:
+                    self._id_numbers.clear()
                 found = self._id_numbers[text] = _check_id_number(text, today=self.today)
             return found
         try:

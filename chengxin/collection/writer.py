@@ -19,7 +19,7 @@ from django.db import connections, router
 
 from chengxin.collection.lifecycle import RecordDates
 from chengxin.collection.models import CreditRecord, RecordVersion
-from chengxin.core.bulk import allocate_ids, insert_rows
+from chengxin.core.bulk import allocate_ids, any_of, insert_rows
 
 RECORD_FIELDS = (
     "department",
@@ -179,9 +179,9 @@ def _version_row(context: WriteContext, version: VersionRow) -> tuple:
 def _ids_by_source_id(context: WriteContext, source_ids: list[str]) -> list[int]:
     ids = dict(
         CreditRecord.objects.filter(
+            any_of("source_id", source_ids),
             department_id=context.department_id,
             item_id=context.item_id,
-            source_id__in=source_ids,
         ).values_list("source_id", "pk")
     )
     return [ids[source_id] for source_id in source_ids]

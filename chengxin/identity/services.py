@@ -12,7 +12,7 @@ from django.utils import timezone
 from chengxin.core import crypto
 from chengxin.core.audit import events as audit_events
 from chengxin.core.audit.choices import AuditAction
-from chengxin.core.bulk import bulk_update_rows, insert_rows
+from chengxin.core.bulk import any_of, bulk_update_rows, insert_rows
 from chengxin.core.errors import DomainError
 from chengxin.identity.choices import MaskContext
 from chengxin.identity.masking import mask_id_number, mask_name
@@ -159,7 +159,7 @@ def subject_ids_get_or_create(
 
 def _known_ids(indexes: Iterable[str]) -> dict[str, tuple[int, bool]]:
     """Blind index → (subject id, whether a name is recorded), in one query."""
-    rows = Subject.objects.filter(blind_index__in=list(indexes)).values_list(
+    rows = Subject.objects.filter(any_of("blind_index", indexes)).values_list(
         "blind_index", "pk", "name_key_id"
     )
     return {index: (pk, bool(name_key_id)) for index, pk, name_key_id in rows}
