@@ -43,6 +43,8 @@ from chengxin.measures.checks.services import check_fields_clean, check_refused_
 MAX_IDS = 100_000
 SYNC_LIMIT = 1_000
 PROGRESS_EVERY = 5_000
+# People whose records are read at once (one join on PostgreSQL); progress is saved after each.
+FACTS_CHUNK = 25_000
 INPUT_PURPOSE = "checks.batch.input"
 RESULT_PURPOSE = "checks.batch.result"
 BATCH_OBJECT_TYPE = "checks.batch"
@@ -303,8 +305,9 @@ def batch_run(batch_id, *, request=None) -> BatchCheck:
 def _check_rows(batch: BatchCheck, rows: list[list[Any]]):
     """The result rows, the counts, and the sorted blind indexes of the valid numbers."""
     parsed: list[tuple[int, str, str, str]] = []  # row, masked, index or "", error code
+    today = timezone.localdate()
     for number, raw in rows:
-        validation = validate_id_number(raw)
+        validation = validate_id_number(raw, today=today)
         if validation.is_valid:
             normalised = validation.normalised
             parsed.append(
@@ -319,15 +322,18 @@ def _check_rows(batch: BatchCheck, rows: list[list[Any]]):
             masked = mask_id_number(validation.normalised, context=MaskContext.STAFF)
             parsed.append((number, masked, "", validation.errors[0].code))
     indexes = sorted({index for _row, _masked, index, _error in parsed if index})
-    known_subjects: set[str] = set()
-    for start in range(0, len(indexes), PROGRESS_EVERY):
-        known_subjects.update(subjects_by_indexes(set(indexes[start : start + PROGRESS_EVERY])))
     facts = {}
-    for start in range(0, len(indexes), PROGRESS_EVERY):
-        facts.update(people_facts(indexes[start : start + PROGRESS_EVERY], on=batch.checked_on))
+    for start in range(0, len(indexes), FACTS_CHUNK):
+        facts.update(people_facts(indexes[start : start + FACTS_CHUNK], on=batch.checked_on))
         BatchCheck.objects.filter(pk=batch.pk).update(
-            processed=min(batch.total, start + PROGRESS_EVERY)
+            processed=min(batch.total, start + FACTS_CHUNK)
         )
+    # Anyone with a record is known; only the others are looked up among the subjects.
+    without_records = [index for index in indexes if not facts[index].known]
+    known_subjects: set[str] = set()
+    for start in range(0, len(without_records), PROGRESS_EVERY):
+        chunk = set(without_records[start : start + PROGRESS_EVERY])
+        known_subjects.update(subjects_by_indexes(chunk))
     codes = MeasureCodes(matter=batch.matter, on=batch.checked_on)
     counts = {
         RowOutcome.CHECKED.value: 0,
