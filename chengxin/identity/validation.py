@@ -20,7 +20,6 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import ric, uscc
-from stdnum.exceptions import InvalidComponent
 
 from chengxin.identity import error_codes, regions
 from chengxin.identity.choices import IdKind
@@ -232,9 +231,12 @@ def _validated_18(number: str, *, warnings: list[IdError], today: date) -> IdVal
 
 
 def _birth_date(number: str, *, today: date) -> date | None:
+    # Positions 7-14 as ``stdnum.cn.ric.get_birth_date`` reads them, without its second
+    # clean-up of a number already normalised and checked to be digits (a third of the time of
+    # validating a number in a 100,000-number batch check).
     try:
-        birth_date = ric.get_birth_date(number)
-    except InvalidComponent:
+        birth_date = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
         return None
     return birth_date if birth_date <= today else None
 
