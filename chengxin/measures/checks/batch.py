@@ -44,7 +44,7 @@ MAX_IDS = 100_000
 SYNC_LIMIT = 1_000
 PROGRESS_EVERY = 5_000
 # People whose records are read at once (one join on PostgreSQL); progress is saved after each.
-FACTS_CHUNK = 25_000
+FACTS_CHUNK = 50_000
 INPUT_PURPOSE = "checks.batch.input"
 RESULT_PURPOSE = "checks.batch.result"
 BATCH_OBJECT_TYPE = "checks.batch"
