@@ -75,6 +75,11 @@ TARGET_BATCH = 3.0
 CHECK_PATH = "/api/v1/checks"
 LOOKUP_PATH = "/bench/api/lookup"
 LOOKUP_AUDITED_PATH = "/bench/api/lookup-audited"
+# The minimal endpoint is the look-up with its audit event: whether the platform knows a person
+# is personal data, and every read of it is audited (SPEC §14). The bare look-up, below what the
+# platform allows, shows what the audit itself costs.
+MINIMAL = "minimal"
+BARE = "bare lookup"
 MATTERS = (
     "administrative_licensing",
     "public_procurement",
@@ -97,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         return _role_batch(args)
     if args.role == "profile":
         return _role_profile(args)
+    if args.reuse:
+        return _bench(args, args.reuse)
     work = Path(tempfile.mkdtemp(prefix="chengxin-bench-check-"))
     try:
         return _bench(args, work)
@@ -153,7 +160,6 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 def _bench(args: argparse.Namespace, work: Path) -> int:
     people = args.people or max(args.records // RECORDS_PER_PERSON, 1)
     if args.reuse:
-        work = args.reuse
         env = json.loads((work / "env.json").read_text())
         _step(f"reusing {work} and database {_database_name(args.pg_url)}")
         fill = json.loads((work / "fill.json").read_text())
@@ -788,8 +794,8 @@ def _role_load(args) -> int:
     target = urlsplit(args.url)
     runs = []
     endpoints = (
-        ("lookup", LOOKUP_PATH, _lookup_body),
-        ("lookup+audit", LOOKUP_AUDITED_PATH, _lookup_body),
+        (BARE, LOOKUP_PATH, _lookup_body),
+        (MINIMAL, LOOKUP_AUDITED_PATH, _lookup_body),
         ("check", CHECK_PATH, _check_body),
     )
     for level in [int(value) for value in args.levels.split(",")]:
@@ -814,7 +820,7 @@ def _role_load(args) -> int:
         for name, *_ in endpoints:
             run = _load_run(name, level, samples[name], seconds=args.duration)
             print(
-                f"  {name:<13} c={level:<3} {run.throughput:8.1f} req/s  p50 {run.p50_ms:7.1f} ms"
+                f"  {name:<12} c={level:<3} {run.throughput:8.1f} req/s  p50 {run.p50_ms:7.1f} ms"
                 f"  p99 {run.p99_ms:7.1f} ms  ({run.requests} requests, {run.errors} errors)",
                 flush=True,
             )
@@ -1093,27 +1099,29 @@ def _summary(*, args, fill, load, batch) -> None:
             f"{args.duration:.0f} s measured per endpoint and level, in {args.rounds} turns "
             f"(each after {args.warmup:.0f} s warm-up)"
         )
-        lines.append("endpoint       conc   req/s     p50 ms   p99 ms   errors   check/lookup")
+        lines.append(
+            "endpoint          conc    req/s    p50 ms   p99 ms   errors   check/minimal"
+            "   check/bare"
+        )
         by_level: dict[int, dict[str, dict]] = {}
         for run in load:
             by_level.setdefault(run["concurrency"], {})[run["endpoint"]] = run
-        worst = None
+        ratios = []
         for level, runs in sorted(by_level.items()):
-            lookup = runs.get("lookup", {}).get("throughput") or 0.0
             for name, run in runs.items():
-                ratio = ""
-                if name == "check" and lookup:
-                    value = run["throughput"] / lookup
-                    worst = value if worst is None else min(worst, value)
-                    ratio = f"{value:.2f}"
+                shown = ""
+                if name == "check":
+                    minimal, bare = (_ratio(run, runs.get(other)) for other in (MINIMAL, BARE))
+                    ratios.append(minimal)
+                    shown = f"{minimal:>13.2f} {bare:>12.2f}"
                 lines.append(
-                    f"{name:<14} {level:>4} {run['throughput']:>8.1f} {run['p50_ms']:>9.1f} "
-                    f"{run['p99_ms']:>8.1f} {run['errors']:>8}   {ratio}"
+                    f"{name:<17} {level:>4} {run['throughput']:>8.1f} {run['p50_ms']:>9.1f} "
+                    f"{run['p99_ms']:>8.1f} {run['errors']:>8}   {shown}"
                 )
-        if worst is not None:
+        if ratios:
             lines.append(
-                f"single checks: lowest check/lookup throughput ratio {worst:.2f}, "
-                f"target >= {TARGET_SINGLE}   {_verdict(worst >= TARGET_SINGLE)}"
+                f"single checks: lowest check/minimal throughput ratio {min(ratios):.2f}, "
+                f"target >= {TARGET_SINGLE}   {_verdict(min(ratios) >= TARGET_SINGLE)}"
             )
     if batch:
         raw = batch["raw"]
@@ -1129,6 +1137,10 @@ def _summary(*, args, fill, load, batch) -> None:
             f"{_verdict(ratio <= TARGET_BATCH)}",
         ]
     print("\n".join(lines))
+
+
+def _ratio(run: dict, base: dict | None) -> float:
+    return run["throughput"] / base["throughput"] if base and base["throughput"] else 0.0
 
 
 def _server_version(url: str) -> str:
