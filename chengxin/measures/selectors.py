@@ -28,7 +28,7 @@ from chengxin.core.calendar import add_months
 from chengxin.core.selectors import policy_value
 from chengxin.measures.choices import Matter, MeasureStatus
 from chengxin.measures.models import Measure, MeasureVersion
-from chengxin.measures.snapshot import rules_snapshot
+from chengxin.measures.snapshot import RulesSnapshot, rules_snapshot
 
 LOOKBACK_POLICY = "green_channel.lookback_years"
 COUNTS_REPAIRED_POLICY = "green_channel.counts_repaired"
@@ -280,11 +280,13 @@ def measure_snapshot_attributes(measure: Measure, *, department_codes: Iterable[
     }
 
 
-def _measure_snapshots(on: datetime.date) -> list[tuple[dict, int]]:
+def _measure_snapshots(
+    on: datetime.date, rules: RulesSnapshot | None = None
+) -> list[tuple[dict, int]]:
     """(snapshot, version number) of every measure active at ``on``: current measures for today
     or later, the versions in force at the end of a past day otherwise."""
     if not _is_past(on):
-        return list(rules_snapshot().measures)
+        return list((rules or rules_snapshot()).measures)
     latest: dict[int, MeasureVersion] = {}
     for version in MeasureVersion.objects.filter(created_at__lte=end_of_day(on)).order_by(
         "measure_id", "number"
@@ -307,13 +309,17 @@ def trigger_matches(trigger: dict, membership: ListMembership) -> bool:
 
 
 def applicable_measures(
-    *, memberships: list[ListMembership], matter: str, on: datetime.date
+    *,
+    memberships: list[ListMembership],
+    matter: str,
+    on: datetime.date,
+    rules: RulesSnapshot | None = None,
 ) -> list[ApplicableMeasure]:
     """Active measures triggered by ``memberships`` that apply to ``matter``; by kind then code."""
     if not memberships:
         return []
     result = []
-    for snapshot, number in _measure_snapshots(on):
+    for snapshot, number in _measure_snapshots(on, rules):
         matters = snapshot.get("matters") or []
         if matter not in matters and Matter.ALL not in matters:
             continue
@@ -340,9 +346,9 @@ def applicable_measures(
     return sorted(result, key=lambda measure: (measure.kind, measure.code))
 
 
-def rules_version() -> dict:
+def rules_version(*, rules: RulesSnapshot | None = None) -> dict:
     """A JSON-ready fingerprint of the rules in force, for receipts."""
-    snapshot = rules_snapshot()
+    snapshot = rules or rules_snapshot()
     return {
         "measures": snapshot.measures_hash,
         "measure_count": snapshot.measure_count,
@@ -441,7 +447,9 @@ class CheckFacts:
     green_channel: GreenChannelAnswer
 
 
-def subject_check_facts(*, subject_index: str, on: datetime.date) -> CheckFacts:
+def subject_check_facts(
+    *, subject_index: str, on: datetime.date, rules: RulesSnapshot | None = None
+) -> CheckFacts:
     """``subject_lists`` (now, or as of ``on`` when it is past) and ``green_channel`` on ``on``
     of one person, with the same answers; for today or a later day from one query of the
     person's records instead of five."""
@@ -450,7 +458,7 @@ def subject_check_facts(*, subject_index: str, on: datetime.date) -> CheckFacts:
             memberships=subject_lists(subject_index=subject_index, on=on if _is_past(on) else None),
             green_channel=green_channel(subject_index=subject_index, on=on),
         )
-    items = _items_on_lists()
+    items = (rules or rules_snapshot()).items_on_lists
     records = list(
         CreditRecord.objects.filter(subject_index=subject_index)
         .exclude(status=RecordStatus.REVOKED)

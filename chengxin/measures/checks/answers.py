@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from chengxin.catalog.choices import ListKind
 from chengxin.measures.choices import Matter, MeasureKind
 from chengxin.measures.selectors import ApplicableMeasure, GreenChannelAnswer, ListMembership
-from chengxin.measures.snapshot import rules_snapshot
+from chengxin.measures.snapshot import RulesSnapshot, rules_snapshot
 
 
-def catalog_fingerprint() -> str:
+def catalog_fingerprint(*, rules: RulesSnapshot | None = None) -> str:
     """SHA-256 over (item code, current version number) of every active catalog item: which
     catalog definitions decided the lists at the time of the check (``measures.snapshot``)."""
-    return rules_snapshot().catalog_fingerprint
+    return (rules or rules_snapshot()).catalog_fingerprint
 
 
 def membership_json(membership: ListMembership) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from chengxin.measures.checks.answers import answer_build, catalog_fingerprint
 from chengxin.measures.checks.models import Check, CheckFeedback, CheckMeasure
 from chengxin.measures.checks.receipts import receipt_issue
 from chengxin.measures.choices import Matter
+from chengxin.measures.snapshot import rules_snapshot
 
 CHECK_OBJECT_TYPE = "checks.check"
 FEEDBACK_OBJECT_TYPE = "checks.feedback"
@@ -124,9 +125,14 @@ def check_run(
     subject_index = crypto.blind_index(normalised)
     subject = subject_by_index(subject_index)
     checked_on = on or timezone.localdate()
-    facts = measures.subject_check_facts(subject_index=subject_index, on=checked_on)
+    # One copy of the rules for the whole check: the lists, the measures and the receipt's
+    # fingerprints all come from the same state of the catalog and the measures.
+    rules = rules_snapshot()
+    facts = measures.subject_check_facts(subject_index=subject_index, on=checked_on, rules=rules)
     memberships, green = facts.memberships, facts.green_channel
-    applicable = measures.applicable_measures(memberships=memberships, matter=matter, on=checked_on)
+    applicable = measures.applicable_measures(
+        memberships=memberships, matter=matter, on=checked_on, rules=rules
+    )
     check_id = uuid.uuid4()
     now = timezone.now()
     masked = subject.id_masked if subject else mask_id_number(normalised, context=MaskContext.STAFF)
@@ -155,8 +161,8 @@ def check_run(
         issued_at=now,
         request=check_request,
         answer=answer,
-        rules=measures.rules_version(),
-        catalog_version=catalog_fingerprint(),
+        rules=measures.rules_version(rules=rules),
+        catalog_version=catalog_fingerprint(rules=rules),
     )
     with transaction.atomic():
         check = Check.objects.create(
