@@ -340,6 +340,7 @@ def _run(
             chunk_rows=chunk_rows,
             max_bytes=max_bytes,
             language=translation.get_language(),
+            blind_index_key=settings.CHENGXIN_BLIND_INDEX_KEY,
         )
         prepared = prepared_in_background(job, file_errors=table.file_errors)
     else:

@@ -119,8 +119,13 @@ class CreditRecord(models.Model):
     join; the computed dates come from ``lifecycle.record_dates`` (SPEC §5).
     """
 
+    # No index of its own: the unique (department, item, source_id) index starts with it, and
+    # every insert of an import pays for each index (docs/performance.md).
     department = models.ForeignKey(
-        "accounts.Department", on_delete=models.PROTECT, related_name="credit_records"
+        "accounts.Department",
+        on_delete=models.PROTECT,
+        related_name="credit_records",
+        db_index=False,
     )
     item = models.ForeignKey("catalog.CatalogItem", on_delete=models.PROTECT, related_name="+")
     source_id = models.CharField(_("来源记录编号"), max_length=100)
@@ -169,7 +174,10 @@ class RecordVersion(models.Model):
     ``values`` are the cleaned non-personal fields; the ID number and name are only in the subject.
     """
 
-    record = models.ForeignKey(CreditRecord, on_delete=models.CASCADE, related_name="versions")
+    # No index of its own: the unique (record, number) index starts with it.
+    record = models.ForeignKey(
+        CreditRecord, on_delete=models.CASCADE, related_name="versions", db_index=False
+    )
     subject_index = models.CharField(_("索引"), max_length=64)
     number = models.PositiveIntegerField(_("版本号"))
     values = models.JSONField(_("字段值"))

@@ -66,6 +66,9 @@ class PreparationJob:
     chunk_rows: int
     max_bytes: int | None
     language: str | None
+    # The key of the blind indexes the helper computes: the importing process's own, whatever
+    # the helper's settings would read (they are the same in a deployment; tests override them).
+    blind_index_key: str
 
 
 @dataclass
@@ -152,7 +155,10 @@ def _prepare(job: PreparationJob, channel, parent_pid: int) -> None:
 
         from chengxin.collection.files import open_table
         from chengxin.collection.rows import RowValidator
+        from chengxin.core import crypto
 
+        settings.CHENGXIN_BLIND_INDEX_KEY = job.blind_index_key
+        crypto.reset_key_cache()
         if job.language:
             translation.activate(job.language)
         table = open_table(job.source, schema=job.schema, max_bytes=job.max_bytes)

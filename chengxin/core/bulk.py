@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.db.models import F, Lookup
 
 DEFAULT_BATCH_SIZE = 500
@@ -100,17 +100,72 @@ def _column_list(connection, concrete) -> str:
 
 
 def _copy(connection, table: str, concrete, rows: Iterable[Sequence[Any]]) -> None:
+    """COPY the rows, in the binary format when every column's type is one psycopg knows (less
+    formatting on both sides), else in the text format."""
+    types = _copy_types(connection, concrete)
     statement = (
         f"COPY {connection.ops.quote_name(table)} ({_column_list(connection, concrete)}) FROM STDIN"
     )
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+    if types is None:
+        with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    json_columns = [index for index, name in enumerate(types) if name == "jsonb"]
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(statement + " (FORMAT BINARY)") as copy,
+    ):
+        copy.set_types(types)
         for row in rows:
-            copy.write_row(row)
+            copy.write_row(_json_wrapped(row, json_columns) if json_columns else row)
+
+
+def _copy_types(connection, concrete) -> list[str] | None:
+    """The PostgreSQL type name of each column for a binary COPY, or ``None`` if one of them is
+    not a type psycopg can dump."""
+    from psycopg import postgres
+
+    names = []
+    for field in concrete:
+        name = field.db_type(connection).split("(", 1)[0].strip()
+        info = postgres.types.get(name)
+        if info is None:
+            return None
+        names.append(info.name)
+    return names
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
+def _json_wrapped(row: Sequence[Any], json_columns: list[int]) -> list[Any]:
+    """JSON columns arrive as JSON text: dumped as they are, not serialised again."""
+    from psycopg.types.json import Jsonb
+
+    values = list(row)
+    for index in json_columns:
+        if values[index] is not None:
+            values[index] = Jsonb(values[index], dumps=_as_is)
+    return values
 
 
 def _copy_ignoring_conflicts(connection, model, concrete, rows) -> None:
-    """COPY into a temporary table shaped like the columns, then one ``INSERT … SELECT … ON
-    CONFLICT DO NOTHING``: COPY itself cannot skip a conflicting row."""
+    """COPY straight into the table under a savepoint; if a row conflicts (a concurrent writer
+    inserted it first, which is rare), COPY cannot skip it, so the rows go into a temporary table
+    instead and from there through one ``INSERT … SELECT … ON CONFLICT DO NOTHING``."""
+    from psycopg import errors
+
+    rows = list(rows)
+    try:
+        with transaction.atomic(using=connection.alias):
+            _copy(connection, model._meta.db_table, concrete, rows)
+    except errors.UniqueViolation:
+        _copy_through_staging(connection, model, concrete, rows)
+
+
+def _copy_through_staging(connection, model, concrete, rows) -> None:
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     staging = quote(f"staging_{model._meta.db_table}")

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 from openpyxl import load_workbook
 
 from chengxin.catalog.selectors import catalog_item_get
 from chengxin.catalog.xlsx import catalog_item_template_xlsx
-from chengxin.collection import error_codes, imports, row_error_codes
+from chengxin.collection import error_codes, imports, preparation, row_error_codes
 from chengxin.collection.choices import SubmissionChannel, SubmissionStatus
 from chengxin.collection.models import (
     CreditRecord,
@@ -204,8 +205,9 @@ def test_cli_import_of_an_unusable_file_exits_2(tax_provider, tmp_path):
     assert submission.file_errors[0]["code"] == row_error_codes.FILE_COLUMNS_MISSING
 
 
+@pytest.mark.parametrize("background", [False, True], ids=["here", "helper-process"])
 def test_chunks_advance_the_position_and_a_repeated_source_id_in_a_later_chunk_is_rejected(
-    tax_provider, tmp_path
+    tax_provider, tmp_path, background
 ):
     # given: five rows in chunks of two; row 6 repeats S-1 of the first chunk
     user, _headers = tax_provider
@@ -223,6 +225,7 @@ def test_chunks_advance_the_position_and_a_repeated_source_id_in_a_later_chunk_i
         path=path,
         chunk_rows=2,
         progress=lambda current: positions.append(current.position),
+        background=background,
     )
 
     # then
@@ -233,7 +236,8 @@ def test_chunks_advance_the_position_and_a_repeated_source_id_in_a_later_chunk_i
     assert RecordVersion.objects.count() == 4
 
 
-def test_an_interrupted_import_resumes_after_its_last_chunk(tax_provider, tmp_path):
+@pytest.mark.parametrize("background", [False, True], ids=["here", "helper-process"])
+def test_an_interrupted_import_resumes_after_its_last_chunk(tax_provider, tmp_path, background):
     # given: the run dies after its second chunk
     user, _headers = tax_provider
     path = tmp_path / "rows.csv"
@@ -248,13 +252,20 @@ def test_an_interrupted_import_resumes_after_its_last_chunk(tax_provider, tmp_pa
 
     with pytest.raises(KeyboardInterrupt):
         imports.file_import_run(
-            start.submission.pk, path=path, chunk_rows=2, progress=die_after_two_chunks
+            start.submission.pk,
+            path=path,
+            chunk_rows=2,
+            progress=die_after_two_chunks,
+            background=background,
         )
     interrupted = Submission.objects.get()
 
     # when: the same command again
     out = io.StringIO()
-    call_command("import", str(path), item=ITEM_CODE, department="tax", stdout=out, chunk_rows=2)
+    with override_settings(CHENGXIN_IMPORT_BACKGROUND_MIN_ROWS=1 if background else 0):
+        call_command(
+            "import", str(path), item=ITEM_CODE, department="tax", stdout=out, chunk_rows=2
+        )
 
     # then
     assert (interrupted.status, interrupted.position, interrupted.received) == (
@@ -321,3 +332,91 @@ def test_estimated_rows_count_lines_without_parsing(tmp_path):
 
     # then
     assert estimate == 5
+
+
+def test_rows_prepared_by_the_helper_process_are_written_as_those_prepared_here(
+    tax_provider, tmp_path
+):
+    # given: the same rows, one person twice, one bad row, for two files imported each way
+    user, _headers = tax_provider
+    rows = valid_rows(4) + [row("S-5", sequence=1), row("S-6", sequence=2, decided_on="不是日期")]
+    written = {}
+    for background in (False, True):
+        path = tmp_path / f"rows-{background}.csv"
+        prefixed = [
+            {**values, "source_id": f"{background}-{values['source_id']}"} for values in rows
+        ]
+        path.write_bytes(csv_bytes(prefixed))
+        start = imports.file_import_start(
+            actor=user, department=user.department, item_code=ITEM_CODE, path=path
+        )
+
+        # when
+        submission = imports.file_import_run(
+            start.submission.pk, path=path, chunk_rows=2, background=background
+        )
+
+        # then
+        written[background] = _snapshot(submission, prefix=f"{background}-")
+    assert written[True] == written[False]
+    assert written[False]["counts"] == (6, 5, 1, {"created": 5})
+    assert len(written[False]["versions"]) == 5
+
+
+def _snapshot(submission: Submission, *, prefix: str) -> dict:
+    """What an import wrote, without ids and its own source_id prefix."""
+    versions = RecordVersion.objects.filter(submission=submission).select_related("record")
+    return {
+        "counts": (
+            submission.received,
+            submission.accepted,
+            submission.rejected,
+            submission.outcomes,
+        ),
+        "versions": sorted(
+            (
+                version.record.source_id.removeprefix(prefix),
+                version.record.subject_id,
+                version.record.subject_index,
+                version.record.status,
+                version.record.decided_on,
+                version.record.disclosure_ends_on,
+                version.number,
+                version.values["case_no"],
+                version.valid_from,
+                version.valid_to,
+            )
+            for version in versions
+        ),
+        "quarantined": [
+            (entry.row_number, [error["code"] for error in entry.errors])
+            for entry in QuarantineEntry.objects.filter(submission=submission)
+        ],
+    }
+
+
+def test_a_failing_helper_process_fails_the_import_after_its_last_chunk(
+    tax_provider, tmp_path, monkeypatch
+):
+    # given: a helper that fails (here: on a schema it cannot use)
+    user, _headers = tax_provider
+    path = tmp_path / "rows.csv"
+    path.write_bytes(csv_bytes(valid_rows(3)))
+    start = imports.file_import_start(
+        actor=user, department=user.department, item_code=ITEM_CODE, path=path
+    )
+    job_type = imports.PreparationJob
+
+    def unreadable_job(**fields):
+        return job_type(**{**fields, "schema": {"fields": [{"name": "x", "type": "unknown"}]}})
+
+    monkeypatch.setattr(imports, "PreparationJob", unreadable_job)
+
+    # when
+    with pytest.raises(preparation.PreparationFailed, match="KeyError"):
+        imports.file_import_run(start.submission.pk, path=path, chunk_rows=2, background=True)
+
+    # then
+    submission = Submission.objects.get()
+    assert (submission.status, submission.position) == (SubmissionStatus.FAILED, 0)
+    assert CreditRecord.objects.count() == 0

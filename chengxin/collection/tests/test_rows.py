@@ -10,7 +10,7 @@ import pytest
 from chengxin.catalog.selectors import catalog_item_table_schema
 from chengxin.catalog.tests.factories import make_item, own_field
 from chengxin.collection import row_error_codes
-from chengxin.collection.rows import RowError, validate_row
+from chengxin.collection.rows import RowError, RowValidator, validate_row
 from chengxin.identity import error_codes as identity_codes
 
 pytestmark = pytest.mark.django_db
@@ -334,3 +334,27 @@ def test_absent_optional_fields_are_left_out_of_the_cleaned_values(schema):
     assert result.errors == []
     assert "role" not in result.cleaned
     assert "paid" not in result.cleaned
+
+
+def test_a_validator_reused_for_many_rows_answers_as_validate_row(schema, monkeypatch):
+    # given: one validator for several rows; numbers repeat, with a cache of two numbers
+    from chengxin.collection import rows as rows_module
+
+    monkeypatch.setattr(rows_module, "ID_CACHE_LIMIT", 2)
+    validator = RowValidator(schema, today=TODAY)
+    wrong = ID_NUMBER[:-1] + "2"
+    numbers = [wrong, LEGACY_ID_NUMBER, wrong, "11010519491231002X", wrong, LEGACY_ID_NUMBER]
+    cases = [
+        row(id_number=number, workers=str(index), role="丙" if index % 2 else "甲")
+        for index, number in enumerate(numbers, 1)
+    ]
+
+    # when
+    reused = [validator.validate(values, row_number=number) for number, values in enumerate(cases)]
+
+    # then
+    assert reused == [
+        validate_row(schema=schema, values=values, row_number=number, today=TODAY)
+        for number, values in enumerate(cases)
+    ]
+    assert [error.row for error in reused[4].errors] == [4, 4]

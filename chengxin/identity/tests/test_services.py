@@ -283,3 +283,50 @@ def test_bulk_registration_refuses_an_invalid_number_before_writing(officer):
 
     # then
     assert Subject.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_subject_ids_of_validated_numbers_register_new_people_and_missing_names(
+    officer, django_assert_max_num_queries
+):
+    # given: one person known without a name, one known with a name, two new ones
+    from chengxin.identity.synthetic import demo_people
+
+    people = demo_people(count=4, seed=5)
+    unnamed = subject_get_or_create(id_number=people[0].id_number, actor=None)
+    named = subject_get_or_create(id_number=people[1].id_number, name="张三", actor=None)
+    wanted = {
+        crypto.blind_index(person.id_number): (person.id_number, person.name) for person in people
+    }
+    wanted[crypto.blind_index(people[3].id_number)] = (people[3].id_number, "")
+
+    # when
+    with django_assert_max_num_queries(12):
+        ids = services.subject_ids_get_or_create(
+            people=wanted, actor=officer, detail={"submission": 9}
+        )
+
+    # then
+    assert ids[unnamed.blind_index] == unnamed.pk
+    assert ids[named.blind_index] == named.pk
+    assert Subject.objects.count() == 4
+    for index, (number, name) in wanted.items():
+        subject = Subject.objects.get(pk=ids[index])
+        assert subject.blind_index == index
+        assert subject.kind == IdKind.RESIDENT
+        assert subject_id_number(
+            subject=subject, viewer=officer, purpose="核验", case_no="C-1"
+        ) == (number)
+        expected_name = "张三" if index == named.blind_index else name
+        assert (
+            subject_name(subject=subject, viewer=officer, purpose="核验", case_no="C-1")
+            == expected_name
+        )
+    new = Subject.objects.get(pk=ids[crypto.blind_index(people[2].id_number)])
+    assert new.id_masked == people[2].id_number[:6] + "********" + people[2].id_number[-4:]
+    assert new.id_key_id == "k-old"
+    events = AuditEvent.objects.filter(object_type="subject", object_id="").order_by("pk")
+    assert [(event.action, event.detail) for event in events] == [
+        (AuditAction.CREATE, {"subjects": 2, "submission": 9}),
+        (AuditAction.UPDATE, {"subjects": 1, "fields": ["name"], "submission": 9}),
+    ]
