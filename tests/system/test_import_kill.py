@@ -1,5 +1,6 @@
 """Crash safety of file imports: ``chengxin import`` is killed with SIGKILL at random points, then
-resumed; afterwards every row of the file is in the database exactly once.
+resumed; afterwards every row of the file is in the database exactly once. Run with the rows
+validated in the importing process and by its helper process (``collection.preparation``).
 
 The import runs in real subprocesses against a database of its own: a SQLite file in the SQLite
 suite, a fresh PostgreSQL database in the PostgreSQL suite (``DATABASE_URL`` set).
@@ -123,9 +124,11 @@ def _position(database: Database) -> int:
     return rows[0][0] if rows else 0
 
 
-@pytest.fixture
-def database(tmp_path):
+@pytest.fixture(params=["here", "helper-process"])
+def database(request, tmp_path):
     database = Database(tmp_path)
+    # The file is smaller than the helper's default threshold: 1 makes every run use it.
+    database.env["CHENGXIN_IMPORT_BACKGROUND_MIN_ROWS"] = "1" if request.param != "here" else "0"
     try:
         for command in (("migrate", "--verbosity=0"), ("seed",)):
             done = _chengxin(database, *command)

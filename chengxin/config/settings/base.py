@@ -215,6 +215,12 @@ MEDIA_ROOT = VAR_DIR / "media"
 # --- Background work: Django's Tasks API with the database backend ---------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# File imports of at least this many rows are read and validated by a helper process while the
+# importing process writes (chengxin.collection.preparation); 0 turns the helper off.
+CHENGXIN_IMPORT_BACKGROUND_MIN_ROWS = int(
+    env_str("CHENGXIN_IMPORT_BACKGROUND_MIN_ROWS", "20000") or "20000"
+)
+
 # --- Content security policy: no CDN, no inline script --------------------------------------
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
