@@ -23,7 +23,7 @@ import hashlib
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -349,10 +349,12 @@ def _run(
             chunk_rows=chunk_rows,
             validator=context.validator,
         )
-    for chunk in prepared:
-        submission = _apply_chunk(submission, chunk, context)
-        if progress is not None:
-            progress(submission)
+    # Closed at once, also on an error, so that a helper process does not outlive the run.
+    with closing(prepared):
+        for chunk in prepared:
+            submission = _apply_chunk(submission, chunk, context)
+            if progress is not None:
+                progress(submission)
     return _finish(submission, table, context)
 
 
@@ -361,8 +363,7 @@ def _worth_a_helper(submission: Submission, table: Table) -> bool:
     threshold = background_min_rows()
     if threshold <= 0 or submission.operation != Operation.UPSERT or table.file_errors:
         return False
-    estimated = table.estimated_rows() or 0
-    return estimated - submission.position >= threshold
+    return (submission.total_rows or 0) - submission.position >= threshold
 
 
 @dataclass(frozen=True)
