@@ -27,6 +27,7 @@ from chengxin.collection.models import CreditRecord
 from chengxin.core.selectors import policy_value
 from chengxin.measures import selectors as measures
 from chengxin.measures.selectors import ListMembership, ListRecord
+from chengxin.measures.snapshot import rules_snapshot
 
 CHUNK = 5_000
 _KIND_ORDER = {kind: position for position, kind in enumerate(ListKind.values)}
@@ -236,6 +237,7 @@ class MeasureCodes:
     def __init__(self, *, matter: str, on: datetime.date) -> None:
         self.matter = matter
         self.on = on
+        self.rules = rules_snapshot()
         self._cache: dict[tuple, tuple[str, ...]] = {}
 
     def codes(self, memberships: Iterable[ListMembership]) -> tuple[str, ...]:
@@ -247,6 +249,8 @@ class MeasureCodes:
                 ListMembership(kind=kind, domain=domain, key_field=key_field, records=())
                 for kind, domain, key_field in signature
             ]
-            found = measures.applicable_measures(memberships=bare, matter=self.matter, on=self.on)
+            found = measures.applicable_measures(
+                memberships=bare, matter=self.matter, on=self.on, rules=self.rules
+            )
             self._cache[signature] = tuple(measure.code for measure in found)
         return self._cache[signature]
