@@ -17,16 +17,18 @@ endpoint, and a 100,000-ID batch check against the raw SQL join that finds the s
 3. serves the platform with gunicorn (production settings; ``bench/check_settings.py`` adds the
    minimal endpoints of ``bench/check_site.py`` to the URLconf) on 127.0.0.1;
 4. drives it from another process (``--role load``: threads, one keep-alive connection each) at
-   several concurrency levels, in turn: the minimal look-up, the same look-up with its audit
-   event, and ``POST /api/v1/checks``; throughput, p50, p99 for each;
+   several concurrency levels, the endpoints taking turns in ``--rounds`` rounds: the bare
+   look-up, the minimal endpoint (the look-up with the audit event every read of personal data
+   needs) and ``POST /api/v1/checks``; throughput, p50, p99 for each;
 5. runs a batch check of ``--batch`` IDs (``--role batch``: ``batch_create`` then
    ``batch_run``, the code ``chengxin worker`` runs), timed end to end, and the raw join (blind
    indexes of the same list, ``COPY`` into a temporary table, join to subjects and their active
-   records, every row fetched);
+   records, every row fetched): one untimed turn of each, then ``--batch-runs`` turns;
 6. prints the figures and the ratios against the targets (single checks >= 0.5 x the minimal
-   endpoint's throughput; batch <= 3 x the raw join).
+   endpoint's throughput at every level; the median of the turns' batch/raw ratios <= 3).
 
-Exit status 0 when every step completed (whatever the figures), 1 otherwise.
+Exit status 0 when every step completed (whatever the figures); a failed step stops the run with
+its error.
 """
 
 from __future__ import annotations
@@ -384,7 +386,7 @@ SUBJECT_CHUNK = 5_000
 SAMPLE_VALIDATED = 25
 
 
-def _django(args) -> None:
+def _django(_args) -> None:
     sys.path.insert(0, str(BENCH_DIR))
     import django
 
