@@ -68,7 +68,7 @@ class SubmissionRowResult:
     outcome: str
 
 
-@dataclass
+@dataclass(slots=True)
 class GoodRow:
     """A valid row, ready to write: its key, its person (number, name, blind index), its decision
     date, the JSON text of its stored values (``stored_values_text``) and their content hash.

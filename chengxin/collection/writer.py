@@ -57,7 +57,7 @@ VERSION_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class NewRecord:
     """A record to create (at version 1): its identity, subject, dates and status."""
 
@@ -69,7 +69,7 @@ class NewRecord:
     status: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class VersionRow:
     """One version to write. ``values_text`` is the JSON text of the version's values."""
 
