@@ -420,3 +420,29 @@ def test_a_failing_helper_process_fails_the_import_after_its_last_chunk(
     submission = Submission.objects.get()
     assert (submission.status, submission.position) == (SubmissionStatus.FAILED, 0)
     assert CreditRecord.objects.count() == 0
+
+
+def test_an_uploaded_file_is_prepared_by_the_helper_process_from_its_stored_bytes(tax_provider):
+    # given: an upload waiting for the worker
+    user, _headers = tax_provider
+    submission = imports.file_upload_create(
+        actor=user,
+        department=user.department,
+        item_code=ITEM_CODE,
+        data=csv_bytes(valid_rows(3) + [row("S-4", sequence=4, decided_on="不是日期")]),
+        file_name="处罚.csv",
+    )
+
+    # when
+    done = imports.file_import_run(submission.pk, chunk_rows=2, background=True)
+
+    # then
+    assert (done.status, done.received, done.accepted, done.rejected) == (
+        SubmissionStatus.COMPLETED,
+        4,
+        3,
+        1,
+    )
+    assert RecordVersion.objects.filter(submission=done).count() == 3
+    assert QuarantineEntry.objects.get(submission=done).row_number == 5
+    assert SubmissionFile.objects.get(submission=done).purged_at is not None
