@@ -41,7 +41,6 @@ import json
 import os
 import platform
 import random
-import re
 import shutil
 import signal
 import socket
@@ -54,10 +53,14 @@ import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import psycopg
-from psycopg import sql
+from benchdb import (
+    database_name,
+    migrate_and_seed,
+    recreate_database,
+)
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
@@ -163,13 +166,13 @@ def _bench(args: argparse.Namespace, work: Path) -> int:
     people = args.people or max(args.records // RECORDS_PER_PERSON, 1)
     if args.reuse:
         env = json.loads((work / "env.json").read_text())
-        _step(f"reusing {work} and database {_database_name(args.pg_url)}")
+        _step(f"reusing {work} and database {database_name(args.pg_url)}")
         fill = json.loads((work / "fill.json").read_text())
     else:
         env = _environment(work, database_url=args.pg_url)
         (work / "env.json").write_text(json.dumps(env))
-        _step(f"PostgreSQL database {_database_name(args.pg_url)}: drop, create, migrate, seed")
-        _recreate_database(args.pg_url)
+        _step(f"PostgreSQL database {database_name(args.pg_url)}: drop, create, migrate, seed")
+        recreate_database(args.pg_url)
         _prepare(env)
         _step(f"fill: {args.records:,} records over {people:,} people")
         started = time.perf_counter()
@@ -337,37 +340,8 @@ def _environment(work: Path, *, database_url: str) -> dict[str, str]:
     return env
 
 
-def _database_name(url: str) -> str:
-    return urlsplit(url).path.lstrip("/")
-
-
-def _recreate_database(url: str) -> None:
-    name = _database_name(url)
-    if not re.fullmatch(r"[a-z0-9_]+", name) or "bench" not in name:
-        # The database is dropped: refuse anything that does not look like a bench database.
-        raise SystemExit(f"refusing to drop {name!r}: the name must contain 'bench'")
-    maintenance = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def _chengxin() -> str:
-    here = Path(sys.executable).parent / "chengxin"
-    return str(here) if here.exists() else shutil.which("chengxin") or "chengxin"
-
-
 def _prepare(env: dict[str, str]) -> None:
-    for command in (["migrate", "--no-input", "-v", "0"], ["seed"]):
-        subprocess.run(
-            [_chengxin(), *command],
-            env=env,
-            cwd=PROJECT_DIR,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+    migrate_and_seed(env, cwd=PROJECT_DIR)
 
 
 # --- role: fill -----------------------------------------------------------------------------

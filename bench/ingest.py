@@ -35,9 +35,14 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+from benchdb import (
+    chengxin_command,
+    database_name,
+    migrate_and_seed,
+    recreate_database,
+)
 from psycopg import sql
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -130,8 +135,8 @@ def _bench(args: argparse.Namespace, work: Path) -> int:
     pg_env = _environment(var_dir, code_dir=code_dir, database_url=args.pg_url)
     sqlite_env = _environment(var_dir, code_dir=code_dir, sqlite_path=sqlite_path)
 
-    _step(f"PostgreSQL database {_database_name(args.pg_url)}: drop, create, migrate, seed")
-    _recreate_database(args.pg_url)
+    _step(f"PostgreSQL database {database_name(args.pg_url)}: drop, create, migrate, seed")
+    recreate_database(args.pg_url)
     _prepare(pg_env)
 
     _step(f"CSV: {rows:,} rows of {args.item} ({args.department}), {persons:,} people")
@@ -231,41 +236,8 @@ def _environment(
     return env
 
 
-def _database_name(url: str) -> str:
-    return urlsplit(url).path.lstrip("/")
-
-
-def _maintenance_url(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/postgres"))
-
-
-def _recreate_database(url: str) -> None:
-    name = _database_name(url)
-    if not re.fullmatch(r"[a-z0-9_]+", name) or "bench" not in name:
-        # The database is dropped: refuse anything that does not look like a bench database.
-        raise SystemExit(f"refusing to drop {name!r}: the name must contain 'bench'")
-    with psycopg.connect(_maintenance_url(url), autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def _chengxin() -> str:
-    here = Path(sys.executable).parent / "chengxin"
-    return str(here) if here.exists() else shutil.which("chengxin") or "chengxin"
-
-
 def _prepare(env: dict[str, str]) -> None:
-    for command in (["migrate", "--no-input", "-v", "0"], ["seed"]):
-        subprocess.run(
-            [_chengxin(), *command],
-            env=env,
-            cwd=env["CHENGXIN_BENCH_CODE_DIR"],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+    migrate_and_seed(env, cwd=env["CHENGXIN_BENCH_CODE_DIR"])
 
 
 # --- the file -------------------------------------------------------------------------------
@@ -348,9 +320,9 @@ def _write_csv(
 
 def _import(path: Path, *, env: dict[str, str], backend: str, args) -> ImportRun:
     """Run ``chengxin import`` and measure that one process: wall time and peak RSS."""
-    command = [_chengxin()]
+    command = [chengxin_command()]
     if args.profile is not None and backend == "postgresql":
-        command = [sys.executable, "-m", "cProfile", "-o", str(args.profile), _chengxin()]
+        command = [sys.executable, "-m", "cProfile", "-o", str(args.profile), chengxin_command()]
     command += [
         "import",
         str(path),
