@@ -10,8 +10,9 @@ import datetime
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chengxin.accounts.choices import Capability
@@ -127,35 +128,42 @@ def check_run(
     checked_on = on or timezone.localdate()
     # One copy of the rules for the whole check: the lists, the measures and the receipt's
     # fingerprints all come from the same state of the catalog and the measures.
-    rules = rules_snapshot()
-    facts = measures.subject_check_facts(subject_index=subject_index, on=checked_on, rules=rules)
-    memberships, green = facts.memberships, facts.green_channel
-    applicable = measures.applicable_measures(
-        memberships=memberships, matter=matter, on=checked_on, rules=rules
-    )
-    check_id = uuid.uuid4()
-    now = timezone.now()
-    masked = subject.id_masked if subject else mask_id_number(normalised, context=MaskContext.STAFF)
-    check_request = {
-        "check_id": str(check_id),
-        "id_number_masked": masked,
-        "subject_index": subject_index,
-        "matter": matter,
-        "case_no": case_no,
-        "purpose": purpose,
-        "checked_on": checked_on.isoformat(),
-        "actor": actor.get_username(),
-        "department": actor.department.code if actor.department_id else "",
-    }
-    answer = answer_build(
-        check_id=str(check_id),
-        matter=matter,
-        checked_on=checked_on,
-        known=subject is not None or green.known,
-        memberships=memberships,
-        applicable=applicable,
-        green=green,
-    )
+    # A check's answer is the signed record of what the platform found: always built in the
+    # platform's language (zh-Hans), whatever language the officer's page uses.
+    with translation.override(settings.LANGUAGE_CODE):
+        rules = rules_snapshot()
+        facts = measures.subject_check_facts(
+            subject_index=subject_index, on=checked_on, rules=rules
+        )
+        memberships, green = facts.memberships, facts.green_channel
+        applicable = measures.applicable_measures(
+            memberships=memberships, matter=matter, on=checked_on, rules=rules
+        )
+        check_id = uuid.uuid4()
+        now = timezone.now()
+        masked = (
+            subject.id_masked if subject else mask_id_number(normalised, context=MaskContext.STAFF)
+        )
+        check_request = {
+            "check_id": str(check_id),
+            "id_number_masked": masked,
+            "subject_index": subject_index,
+            "matter": matter,
+            "case_no": case_no,
+            "purpose": purpose,
+            "checked_on": checked_on.isoformat(),
+            "actor": actor.get_username(),
+            "department": actor.department.code if actor.department_id else "",
+        }
+        answer = answer_build(
+            check_id=str(check_id),
+            matter=matter,
+            checked_on=checked_on,
+            known=subject is not None or green.known,
+            memberships=memberships,
+            applicable=applicable,
+            green=green,
+        )
     receipt = receipt_issue(
         check_id=str(check_id),
         issued_at=now,

@@ -174,6 +174,25 @@ def test_person_without_records_gets_a_clean_answer(client, items, tax_officer):
     assert answer["summary"] == "平台没有该人的信用记录。"
 
 
+def test_the_signed_answer_is_in_chinese_whatever_the_callers_language(
+    client, items, tax_officer
+):
+    # given: a caller that asks for English
+    _user, headers = tax_officer
+    tax_measure()
+    submit(TAX_SERIOUS, source_id="T-1", decided_on=today() - datetime.timedelta(30))
+    # when
+    response = post_check(client, {**headers, "HTTP_ACCEPT_LANGUAGE": "en"}, check_body(1))
+    # then
+    answer = response.json()["answer"]
+    assert answer["summary"] == "该人在2个名单上，适用1项措施。"
+    assert answer["matter_name"] == "政府采购"
+    assert {entry["kind_name"] for entry in answer["lists"]} == {
+        "严重失信主体名单",
+        "重点监管对象名单",
+    }
+
+
 def test_receipt_verifies_and_one_changed_byte_does_not(client, items, tax_officer):
     # given
     _user, headers = tax_officer
