@@ -174,9 +174,7 @@ def test_person_without_records_gets_a_clean_answer(client, items, tax_officer):
     assert answer["summary"] == "平台没有该人的信用记录。"
 
 
-def test_the_signed_answer_is_in_chinese_whatever_the_callers_language(
-    client, items, tax_officer
-):
+def test_the_signed_answer_is_in_chinese_whatever_the_callers_language(client, items, tax_officer):
     # given: a caller that asks for English
     _user, headers = tax_officer
     tax_measure()
