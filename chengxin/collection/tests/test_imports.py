@@ -446,3 +446,28 @@ def test_an_uploaded_file_is_prepared_by_the_helper_process_from_its_stored_byte
     assert RecordVersion.objects.filter(submission=done).count() == 3
     assert QuarantineEntry.objects.get(submission=done).row_number == 5
     assert SubmissionFile.objects.get(submission=done).purged_at is not None
+
+
+def test_cli_import_whose_helper_process_dies_says_so_without_the_trace(
+    tax_provider, tmp_path, monkeypatch
+):
+    # given: the helper process fails with a trace that quotes a value of the file
+    path = tmp_path / "rows.csv"
+    path.write_bytes(csv_bytes(valid_rows(2)))
+
+    def failing(*args, **kwargs):
+        raise preparation.PreparationFailed("ValueError: 230202199001011234")
+
+    monkeypatch.setattr("chengxin.collection.management.commands.import.file_import_run", failing)
+    err = io.StringIO()
+
+    # when
+    with pytest.raises(SystemExit) as exited:
+        call_command(
+            "import", str(path), item=ITEM_CODE, department="tax", stdout=io.StringIO(), stderr=err
+        )
+
+    # then
+    assert exited.value.code == 5
+    assert "重新运行同一命令即从中断处继续" in err.getvalue()
+    assert "230202199001011234" not in err.getvalue()

@@ -28,12 +28,14 @@ from chengxin.collection.imports import (
     file_import_run,
     file_import_start,
 )
+from chengxin.collection.preparation import PreparationFailed
 from chengxin.core.errors import DomainError
 
 EXIT_REJECTED_ROWS = 1
 EXIT_FILE_REFUSED = 2
 EXIT_BUSY = 3
 EXIT_REFUSED = 4
+EXIT_INTERRUPTED = 5
 
 
 class Command(BaseCommand):
@@ -132,6 +134,16 @@ class Command(BaseCommand):
                 self._refused(error, EXIT_BUSY)
             except DomainError as error:
                 self._refused(error, EXIT_FILE_REFUSED)
+            except PreparationFailed:
+                # The trace may quote the file's values: it is not printed.
+                self.stderr.write(
+                    "导入中断：读取和校验文件的辅助进程意外退出。已提交的部分已保存，"
+                    "重新运行同一命令即从中断处继续。\n"
+                    "The import stopped: the process that reads and checks the file ended "
+                    "unexpectedly. What was committed is kept; run the same command again to "
+                    "go on from there."
+                )
+                sys.exit(EXIT_INTERRUPTED)
 
     def _summary(self, submission, *, seconds: float) -> None:
         rate = submission.received / seconds if seconds > 0 else 0.0

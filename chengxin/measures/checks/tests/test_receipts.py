@@ -7,6 +7,7 @@ import datetime
 import json
 
 import pytest
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from chengxin.core.json import canonical
@@ -73,7 +74,10 @@ def test_anyone_with_the_public_key_can_verify_the_signature():
     key = next(key for key in public_keys() if key["key_id"] == receipt["key_id"])
     public = Ed25519PublicKey.from_public_bytes(base64.b64decode(key["public_key"]))
     body = {name: value for name, value in receipt.items() if name != "signature"}
-    public.verify(bytes.fromhex(receipt["signature"]), canonical(body))  # raises if wrong
+    signature = bytes.fromhex(receipt["signature"])
+    assert public.verify(signature, canonical(body)) is None  # raises InvalidSignature if wrong
+    with pytest.raises(InvalidSignature):
+        public.verify(signature, canonical({**body, "check_id": "another"}))
 
 
 def test_every_one_byte_change_of_the_receipt_fails():
