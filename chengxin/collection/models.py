@@ -126,8 +126,15 @@ class CreditRecord(models.Model):
         on_delete=models.PROTECT,
         related_name="credit_records",
         db_index=False,
+        db_constraint=False,
     )
-    item = models.ForeignKey("catalog.CatalogItem", on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        "catalog.CatalogItem",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     source_id = models.CharField(_("来源记录编号"), max_length=100)
     subject = models.ForeignKey(
         "identity.Subject", on_delete=models.PROTECT, related_name="credit_records"
@@ -183,7 +190,11 @@ class RecordVersion(models.Model):
     values = models.JSONField(_("字段值"))
     status = models.CharField(_("状态"), max_length=10, choices=RecordStatus.choices)
     catalog_version = models.ForeignKey(
-        "catalog.CatalogVersion", on_delete=models.PROTECT, related_name="+"
+        "catalog.CatalogVersion",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     content_hash = models.CharField(_("内容摘要"), max_length=64)
     valid_from = models.DateField(_("生效日期"))
@@ -191,10 +202,20 @@ class RecordVersion(models.Model):
     recorded_at = models.DateTimeField(_("记录时间"))
     superseded_at = models.DateTimeField(_("被取代时间"), null=True, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     submission = models.ForeignKey(
-        Submission, on_delete=models.PROTECT, null=True, related_name="versions"
+        Submission,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="versions",
+        db_index=False,
+        db_constraint=False,
     )
 
     class Meta:

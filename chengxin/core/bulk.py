@@ -33,9 +33,10 @@ def insert_rows(
     *,
     ignore_conflicts: bool = False,
     use_copy: bool | None = None,
-) -> None:
+) -> bool:
     """Insert ``rows`` (one tuple of values per row, in the order of ``fields``) into ``model``'s
-    table, in the caller's transaction.
+    table, in the caller's transaction. True when every row was written as given, False when
+    ``ignore_conflicts`` skipped some (or may have: then read back what the table holds).
 
     ``fields`` are model field names (``subject`` for the foreign key ``subject_id``). Values are
     what the column holds: ids for foreign keys, aware datetimes, JSON text for JSON fields.
@@ -48,11 +49,11 @@ def insert_rows(
         use_copy = connection.vendor == "postgresql"
     concrete = [model._meta.get_field(name) for name in fields]
     if use_copy and ignore_conflicts:
-        _copy_ignoring_conflicts(connection, model, concrete, rows)
-    elif use_copy:
+        return _copy_ignoring_conflicts(connection, model, concrete, rows)
+    if use_copy:
         _copy(connection, model._meta.db_table, concrete, rows)
-    else:
-        _executemany(connection, model, concrete, rows, ignore_conflicts=ignore_conflicts)
+        return True
+    return _executemany(connection, model, concrete, rows, ignore_conflicts=ignore_conflicts)
 
 
 class AnyOf(Lookup):
@@ -151,10 +152,11 @@ def _json_wrapped(row: Sequence[Any], json_columns: list[int]) -> list[Any]:
     return values
 
 
-def _copy_ignoring_conflicts(connection, model, concrete, rows) -> None:
+def _copy_ignoring_conflicts(connection, model, concrete, rows) -> bool:
     """COPY straight into the table under a savepoint; if a row conflicts (a concurrent writer
     inserted it first, which is rare), COPY cannot skip it, so the rows go into a temporary table
-    instead and from there through one ``INSERT … SELECT … ON CONFLICT DO NOTHING``."""
+    instead and from there through one ``INSERT … SELECT … ON CONFLICT DO NOTHING``. True when
+    the direct COPY wrote every row."""
     from psycopg import errors
 
     rows = list(rows)
@@ -163,6 +165,8 @@ def _copy_ignoring_conflicts(connection, model, concrete, rows) -> None:
             _copy(connection, model._meta.db_table, concrete, rows)
     except errors.UniqueViolation:
         _copy_through_staging(connection, model, concrete, rows)
+        return False
+    return True
 
 
 def _copy_through_staging(connection, model, concrete, rows) -> None:
@@ -185,7 +189,7 @@ def _copy_through_staging(connection, model, concrete, rows) -> None:
         cursor.execute(f"DROP TABLE {staging}")
 
 
-def _executemany(connection, model, concrete, rows, *, ignore_conflicts: bool) -> None:
+def _executemany(connection, model, concrete, rows, *, ignore_conflicts: bool) -> bool:
     table = connection.ops.quote_name(model._meta.db_table)
     placeholders = ", ".join(["%s"] * len(concrete))
     conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
@@ -195,8 +199,10 @@ def _executemany(connection, model, concrete, rows, *, ignore_conflicts: bool) -
         f"VALUES ({placeholders}){conflict}"
     )
     adapters = _adapters(connection, concrete)
+    adapted = [_adapted(row, adapters) for row in rows]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [_adapted(row, adapters) for row in rows])
+        cursor.executemany(sql, adapted)
+        return not ignore_conflicts or cursor.rowcount == len(adapted)
 
 
 def _adapters(connection, concrete) -> list[Callable[[Any], Any] | None]:

@@ -43,7 +43,9 @@ class Subject(models.Model):
     ``identity.services.subject_get_or_create``.
     """
 
-    blind_index = models.CharField(_("索引"), max_length=64, unique=True)
+    # Unique through a constraint rather than ``unique=True``, which on PostgreSQL would add a
+    # second (pattern-matching) index that no query uses and every new subject pays for.
+    blind_index = models.CharField(_("索引"), max_length=64)
     kind = models.CharField(_("证件类型"), max_length=32, choices=IdKind.choices)
     id_ciphertext = models.BinaryField(_("证件号码密文"))
     id_key_id = models.CharField(_("证件号码密钥编号"), max_length=32)
@@ -59,6 +61,9 @@ class Subject(models.Model):
     class Meta:
         verbose_name = _("信息主体")
         verbose_name_plural = _("信息主体")
+        constraints = [
+            models.UniqueConstraint(fields=["blind_index"], name="identity_subject_blind_index")
+        ]
         indexes = [models.Index(fields=["id_key_id"]), models.Index(fields=["name_key_id"])]
 
     def __str__(self) -> str:

@@ -6,13 +6,13 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
 from chengxin.core import crypto
 from chengxin.core.audit import events as audit_events
 from chengxin.core.audit.choices import AuditAction
-from chengxin.core.bulk import any_of, bulk_update_rows, insert_rows
+from chengxin.core.bulk import allocate_ids, any_of, bulk_update_rows, insert_rows
 from chengxin.core.errors import DomainError
 from chengxin.identity.choices import MaskContext
 from chengxin.identity.masking import mask_id_number, mask_name
@@ -135,13 +135,7 @@ def subject_ids_get_or_create(
     with transaction.atomic():
         new = [index for index in people if index not in known]
         if new:
-            insert_rows(
-                Subject,
-                _SUBJECT_ROW_FIELDS,
-                _subject_rows(new, people, now=now),
-                ignore_conflicts=True,
-            )
-            known.update(_known_ids(new))
+            known.update(_subjects_insert(new, people, now=now))
             _audit_many(actor=actor, action=AuditAction.CREATE, count=len(new), detail=detail)
         unnamed = [
             index for index, (_number, name) in people.items() if name and not known[index][1]
@@ -155,6 +149,32 @@ def subject_ids_get_or_create(
                 detail={"fields": ["name"], **(detail or {})},
             )
     return {index: known[index][0] for index in people}
+
+
+def _subjects_insert(
+    indexes: list[str], people, *, now: datetime.datetime
+) -> dict[str, tuple[int, bool]]:
+    """Insert the subjects of ``indexes``; blind index → (subject id, whether named) of each.
+
+    On PostgreSQL the ids are taken from the sequence first and written with the rows, so they
+    need no reading back unless a concurrent insert of the same person made the write skip rows.
+    """
+    rows = _subject_rows(indexes, people, now=now)
+    if connections[router.db_for_write(Subject)].vendor == "postgresql":
+        ids = allocate_ids(Subject, len(indexes))
+        complete = insert_rows(
+            Subject,
+            ("id", *_SUBJECT_ROW_FIELDS),
+            ((pk, *row) for pk, row in zip(ids, rows, strict=True)),
+            ignore_conflicts=True,
+        )
+        if complete:
+            return {
+                index: (pk, bool(people[index][1])) for index, pk in zip(indexes, ids, strict=True)
+            }
+    else:
+        insert_rows(Subject, _SUBJECT_ROW_FIELDS, rows, ignore_conflicts=True)
+    return _known_ids(indexes)
 
 
 def _known_ids(indexes: Iterable[str]) -> dict[str, tuple[int, bool]]:

@@ -37,7 +37,7 @@ def _row(index: str, *, masked: str = "230202********1236") -> tuple:
 @pytest.mark.parametrize("use_copy", WRITERS, ids=lambda value: "copy" if value else "executemany")
 def test_rows_are_inserted_with_every_value_as_given(use_copy):
     # when
-    insert_rows(Subject, FIELDS, [_row("a" * 64) + (NOW, NOW)], use_copy=use_copy)
+    complete = insert_rows(Subject, FIELDS, [_row("a" * 64) + (NOW, NOW)], use_copy=use_copy)
 
     # then
     subject = Subject.objects.get()
@@ -49,6 +49,7 @@ def test_rows_are_inserted_with_every_value_as_given(use_copy):
         subject.created_at,
         subject.updated_at,
     ) == ("a" * 64, b"\x00\x01\\\xff", "230202********1236", b"", NOW, NOW)
+    assert complete is True
 
 
 @pytest.mark.parametrize("use_copy", WRITERS, ids=lambda value: "copy" if value else "executemany")
@@ -57,7 +58,7 @@ def test_conflicting_rows_are_skipped_when_asked(use_copy):
     insert_rows(Subject, FIELDS, [_row("a" * 64, masked="first") + (NOW, NOW)])
 
     # when
-    insert_rows(
+    complete = insert_rows(
         Subject,
         FIELDS,
         [_row("a" * 64, masked="second") + (NOW, NOW), _row("b" * 64) + (NOW, NOW)],
@@ -70,6 +71,7 @@ def test_conflicting_rows_are_skipped_when_asked(use_copy):
         ("a" * 64, "first"),
         ("b" * 64, "230202********1236"),
     ]
+    assert complete is False
 
 
 def test_any_of_matches_the_listed_values_only():

@@ -76,6 +76,37 @@ def test_invalid_number_is_refused_and_nothing_is_written():
 
 
 @pytest.mark.django_db
+def test_subject_ids_point_at_the_winners_row_when_a_concurrent_insert_came_first(monkeypatch):
+    # given: another caller inserted one of the two people between our look-up and our insert
+    from chengxin.identity.synthetic import demo_people
+
+    first, second = demo_people(count=2, seed=7)
+    winner = subject_get_or_create(id_number=first.id_number, actor=None)
+    looked_up = services._known_ids
+    calls = []
+
+    def stale_look_up(indexes):
+        calls.append(list(indexes))
+        return {} if len(calls) == 1 else looked_up(indexes)
+
+    monkeypatch.setattr(services, "_known_ids", stale_look_up)
+    wanted = {
+        crypto.blind_index(person.id_number): (person.id_number, person.name)
+        for person in (first, second)
+    }
+
+    # when
+    ids = services.subject_ids_get_or_create(people=wanted, actor=None)
+
+    # then: the winner's row is used, the other person is new, and the ids are read back
+    assert ids[winner.blind_index] == winner.pk
+    other = Subject.objects.get(pk=ids[crypto.blind_index(second.id_number)])
+    assert other.blind_index == crypto.blind_index(second.id_number)
+    assert Subject.objects.count() == 2
+    assert len(calls) == 2
+
+
+@pytest.mark.django_db
 def test_concurrent_creation_returns_the_winners_row_without_a_second_event(monkeypatch):
     # given: another caller inserted the subject between our look-up and our insert
     winner = subject_get_or_create(id_number=NUMBER, actor=None)
