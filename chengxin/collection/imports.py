@@ -24,7 +24,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,7 @@ from chengxin.collection.files import (
     upload_max_bytes,
 )
 from chengxin.collection.lifecycle import policy_periods
-from chengxin.collection.models import Submission, SubmissionFile
+from chengxin.collection.models import CreditRecord, RecordVersion, Submission, SubmissionFile
 from chengxin.collection.preparation import (
     PreparationJob,
     PreparedChunk,
@@ -60,6 +60,7 @@ from chengxin.collection.preparation import (
 from chengxin.collection.rows import RowValidator
 from chengxin.collection.services import audit_submission, checked_request
 from chengxin.core import crypto
+from chengxin.core.bulk import StatisticsKeeper
 from chengxin.core.errors import DomainError
 
 FILE_PURPOSE = "collection.submission.file"
@@ -349,10 +350,14 @@ def _run(
             chunk_rows=chunk_rows,
             validator=context.validator,
         )
+    subjects = CreditRecord._meta.get_field("subject").related_model
+    statistics = StatisticsKeeper([RecordVersion, CreditRecord, subjects])
     # Closed at once, also on an error, so that a helper process does not outlive the run.
     with closing(prepared):
         for chunk in prepared:
+            written = submission.position
             submission = _apply_chunk(submission, chunk, context)
+            statistics.written(submission.position - written)
             if progress is not None:
                 progress(submission)
     return _finish(submission, table, context)
@@ -372,6 +377,9 @@ class _RunContext:
     periods: dict[str, int]
     today: datetime.date
     validator: RowValidator
+    # Computed record dates by decision date, shared by the file's chunks (same item, policy
+    # values and day throughout the file).
+    dates: dict = field(default_factory=dict)
 
 
 def _apply_chunk(submission: Submission, chunk: PreparedChunk, context: _RunContext):
@@ -390,6 +398,7 @@ def _apply_chunk(submission: Submission, chunk: PreparedChunk, context: _RunCont
             raw=chunk.raw,
             periods=context.periods,
             validator=context.validator,
+            dates=context.dates,
         )
         apply_rows(batch, chunk.prepared)
         _advance(locked, batch, last_row=chunk.last_row)

@@ -70,10 +70,29 @@ class AnyOf(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         values = list(self.rhs)
         if connection.vendor == "postgresql":
+            if _joinable(values):
+                # Text keys travel as one string split by the server: the driver's array
+                # dumper checks every element for quoting, which costs more than the look-ups.
+                return (
+                    f"{lhs} = ANY(string_to_array(%s, chr({_SEPARATOR_CODE})))",
+                    [*lhs_params, _SEPARATOR.join(values)],
+                )
             return f"{lhs} = ANY(%s)", [*lhs_params, values]
         if not values:
             return "1 = 0", list(lhs_params)
         return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]
+
+
+_SEPARATOR_CODE = 31  # the ASCII unit separator, which no key holds
+_SEPARATOR = chr(_SEPARATOR_CODE)
+
+
+def _joinable(values: list) -> bool:
+    """Whether ``values`` can go as one separated string: non-empty text keys without the
+    separator."""
+    return bool(values) and all(
+        type(value) is str and value and _SEPARATOR not in value for value in values
+    )
 
 
 def any_of(field_name: str, values) -> AnyOf:
@@ -271,3 +290,51 @@ def _statement(model, concrete, batch, connection) -> tuple[str, list]:
         f"WHERE {table}.{quote(concrete[0].column)} = new.{aliases[0]}"
     )
     return sql, params
+
+
+class StatisticsKeeper:
+    """Keeps the planner's statistics of tables that a long load is filling (PostgreSQL).
+
+    Autovacuum analyses a table some time after it changed; during a load of a million rows into
+    a young table the planner would go on believing the table small, and pick plans that scan
+    everything the load has written so far (a chunk's look-up of 2,000 keys took 44 ms instead
+    of 3 ms at 200,000 records; docs/performance.md). ``written(count)`` is called after each
+    committed chunk; each time the rows written since the last ``ANALYZE`` reach the table's
+    size as the statistics last knew it, the tables are analysed again: a handful of times for a
+    load into an empty table, never for a load that is small next to the table.
+    """
+
+    def __init__(self, models_: Sequence[type[models.Model]]):
+        self.models = list(models_)
+        self.connection = connections[router.db_for_write(self.models[0])]
+        self.enabled = self.connection.vendor == "postgresql"
+        self.pending = 0
+        self.known = self._known_rows() if self.enabled else 0
+        self.analysed = 0
+
+    def written(self, count: int) -> None:
+        """``count`` more rows were committed into the tables."""
+        if not self.enabled:
+            return
+        self.pending += count
+        if self.pending >= max(self.known, 1):
+            self._analyse()
+
+    def _analyse(self) -> None:
+        quote = self.connection.ops.quote_name
+        with self.connection.cursor() as cursor:
+            for model in self.models:
+                cursor.execute(f"ANALYZE {quote(model._meta.db_table)}")
+        self.known = self._known_rows()
+        self.pending = 0
+        self.analysed += 1
+
+    def _known_rows(self) -> int:
+        """The rows of the first (largest) table as the statistics say (-1 if never analysed)."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+                [self.models[0]._meta.db_table],
+            )
+            found = cursor.fetchone()
+        return max(int(found[0]), 0) if found else 0

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.db import connection
 
-from chengxin.core.bulk import allocate_ids, any_of, insert_rows
+from chengxin.core.bulk import StatisticsKeeper, allocate_ids, any_of, insert_rows
 from chengxin.identity.models import Subject
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +87,23 @@ def test_any_of_matches_the_listed_values_only():
     assert list(none) == []
 
 
+def test_any_of_matches_keys_that_cannot_travel_as_one_separated_string():
+    # given: a key holding the unit separator, an empty key, and ids
+    odd = "a\x1fb"
+    insert_rows(Subject, FIELDS, [_row(key) + (NOW, NOW) for key in (odd, "", "plain")])
+    ids = list(Subject.objects.order_by("pk").values_list("pk", flat=True))
+
+    # when
+    by_odd = Subject.objects.filter(any_of("blind_index", [odd, "plain"]))
+    by_empty = Subject.objects.filter(any_of("blind_index", ["", "x"]))
+    by_id = Subject.objects.filter(any_of("id", ids[:2]))
+
+    # then
+    assert sorted(subject.blind_index for subject in by_odd) == [odd, "plain"]
+    assert [subject.blind_index for subject in by_empty] == [""]
+    assert sorted(subject.pk for subject in by_id) == ids[:2]
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="sequences are PostgreSQL's")
 def test_allocated_ids_are_new_and_distinct():
     # given
@@ -99,3 +116,31 @@ def test_allocated_ids_are_new_and_distinct():
     # then
     assert len(set(ids)) == 3
     assert min(ids) > existing
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics of PostgreSQL")
+def test_statistics_are_refreshed_each_time_a_load_doubles_the_table():
+    # given: an empty table that the statistics have never seen
+    keeper = StatisticsKeeper([Subject])
+
+    def load(start: int, count: int) -> None:
+        rows = [_row(f"{number:064d}") + (NOW, NOW) for number in range(start, start + count)]
+        insert_rows(Subject, FIELDS, rows)
+        keeper.written(count)
+
+    # when / then: the first rows are analysed at once, then only when the table has doubled
+    load(0, 10)
+    assert (keeper.analysed, keeper.known) == (1, 10)
+    load(10, 5)
+    assert keeper.analysed == 1
+    load(15, 5)
+    assert (keeper.analysed, keeper.known) == (2, 20)
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite plans without statistics")
+def test_statistics_keeper_does_nothing_elsewhere():
+    keeper = StatisticsKeeper([Subject])
+
+    keeper.written(1_000)
+
+    assert keeper.analysed == 0
