@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import override_settings
 from openpyxl import load_workbook
 
@@ -470,4 +470,40 @@ def test_cli_import_whose_helper_process_dies_says_so_without_the_trace(
     # then
     assert exited.value.code == 5
     assert "重新运行同一命令即从中断处继续" in err.getvalue()
+    assert "230202199001011234" not in err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("failure", "says"),
+    [
+        (RuntimeError("230202199001011234"), "导入意外中止"),
+        (OperationalError("connection to 230202199001011234 lost"), "数据库出错"),
+    ],
+    ids=["unexpected", "database"],
+)
+def test_cli_import_that_fails_unexpectedly_says_so_without_the_trace(
+    tax_provider, tmp_path, monkeypatch, failure, says
+):
+    # given: the import fails in a way nobody planned for, with a message quoting a value
+    path = tmp_path / "rows.csv"
+    path.write_bytes(csv_bytes(valid_rows(2)))
+
+    def failing(*args, **kwargs):
+        raise failure
+
+    monkeypatch.setattr("chengxin.collection.management.commands.import.file_import_run", failing)
+    err = io.StringIO()
+
+    # when
+    with pytest.raises(SystemExit) as exited:
+        call_command(
+            "import", str(path), item=ITEM_CODE, department="tax", stdout=io.StringIO(), stderr=err
+        )
+
+    # then: a clear message and exit 6, no trace and no value
+    assert exited.value.code == 6
+    assert says in err.getvalue()
+    assert type(failure).__name__ in err.getvalue()
+    assert "重新运行同一命令即从中断处继续" in err.getvalue()
+    assert "Traceback" not in err.getvalue()
     assert "230202199001011234" not in err.getvalue()

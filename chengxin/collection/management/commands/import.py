@@ -6,7 +6,11 @@ done, and a summary follows. Killed or interrupted, the same command goes on whe
 Exit status: 0 when the file was processed (also when it was a duplicate of an earlier import),
 1 with ``--strict`` when a row was rejected, 2 when the file could not be imported at all (its
 errors are printed), 3 when another process is importing it, 4 for a refused request (unknown
-item or department, an item the department does not provide).
+item or department, an item the department does not provide), 5 when the helper process that
+reads the file died, 6 when the import stopped on an unexpected error (the database went away, a
+fault of the platform). For 5 and 6 the rows committed so far are kept and the same command goes
+on from there; the message names the kind of error only, since an error's text or trace may quote
+the file's values (``--traceback`` shows the trace to whoever needs it).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -36,6 +41,11 @@ EXIT_FILE_REFUSED = 2
 EXIT_BUSY = 3
 EXIT_REFUSED = 4
 EXIT_INTERRUPTED = 5
+EXIT_FAILED = 6
+RESUME_HINT = (
+    "已提交的部分已保存，重新运行同一命令即从中断处继续。",
+    "What was committed is kept; run the same command again to go on from there.",
+)
 
 
 class Command(BaseCommand):
@@ -136,14 +146,36 @@ class Command(BaseCommand):
                 self._refused(error, EXIT_FILE_REFUSED)
             except PreparationFailed:
                 # The trace may quote the file's values: it is not printed.
-                self.stderr.write(
-                    "导入中断：读取和校验文件的辅助进程意外退出。已提交的部分已保存，"
-                    "重新运行同一命令即从中断处继续。\n"
+                self._stopped(
+                    "导入中断：读取和校验文件的辅助进程意外退出。",
                     "The import stopped: the process that reads and checks the file ended "
-                    "unexpectedly. What was committed is kept; run the same command again to "
-                    "go on from there."
+                    "unexpectedly.",
+                    EXIT_INTERRUPTED,
                 )
-                sys.exit(EXIT_INTERRUPTED)
+            except DatabaseError as error:
+                if options.get("traceback"):
+                    raise
+                kind = type(error).__name__
+                self._stopped(
+                    f"导入中断：数据库出错（{kind}），可能是连接中断或数据库不可用。",
+                    f"The import stopped: a database error ({kind}), such as a lost connection "
+                    "or an unavailable database.",
+                    EXIT_FAILED,
+                )
+            except Exception as error:
+                if options.get("traceback"):
+                    raise
+                kind = type(error).__name__
+                self._stopped(
+                    f"导入意外中止（{kind}），请将此情况告知平台维护人员。",
+                    f"The import stopped on an unexpected error ({kind}); please tell the "
+                    "platform's maintainers.",
+                    EXIT_FAILED,
+                )
+
+    def _stopped(self, message: str, message_en: str, status: int):
+        self.stderr.write(f"{message}{RESUME_HINT[0]}\n{message_en} {RESUME_HINT[1]}")
+        sys.exit(status)
 
     def _summary(self, submission, *, seconds: float) -> None:
         rate = submission.received / seconds if seconds > 0 else 0.0
