@@ -136,8 +136,10 @@ class CreditRecord(models.Model):
         db_constraint=False,
     )
     source_id = models.CharField(_("来源记录编号"), max_length=100)
+    # Constrained but not indexed: a person's records are found by ``subject_index``; the index
+    # would serve only the database's check when a subject is deleted, which never happens.
     subject = models.ForeignKey(
-        "identity.Subject", on_delete=models.PROTECT, related_name="credit_records"
+        "identity.Subject", on_delete=models.PROTECT, related_name="credit_records", db_index=False
     )
     subject_index = models.CharField(_("索引"), max_length=64)
     status = models.CharField(
@@ -167,7 +169,9 @@ class CreditRecord(models.Model):
             models.Index(fields=["subject_index", "status"]),
             models.Index(fields=["status", "disclosure_ends_on"]),
             models.Index(fields=["status", "valid_until"]),
-            models.Index(fields=["department", "item", "status"]),
+            # The lists (red list, serious dishonesty) read the active records of a few items;
+            # a department's records are found by the unique index above.
+            models.Index(fields=["item", "status"]),
         ]
 
     def __str__(self) -> str:

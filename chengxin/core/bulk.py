@@ -300,12 +300,14 @@ class StatisticsKeeper:
     everything the load has written so far (a chunk's look-up of 2,000 keys took 44 ms instead
     of 3 ms at 200,000 records; docs/performance.md). ``written(count)`` is called after each
     committed chunk; each time the rows written since the last ``ANALYZE`` reach the table's
-    size as the statistics last knew it, the tables are analysed again: a handful of times for a
-    load into an empty table, never for a load that is small next to the table.
+    size as the statistics last knew it (and at least ``minimum``: below that a poor plan costs
+    less than the analysis), the tables are analysed again: a handful of times for a load into
+    an empty table, never for a load that is small next to the table.
     """
 
-    def __init__(self, models_: Sequence[type[models.Model]]):
+    def __init__(self, models_: Sequence[type[models.Model]], *, minimum: int = 20_000):
         self.models = list(models_)
+        self.minimum = minimum
         self.connection = connections[router.db_for_write(self.models[0])]
         self.enabled = self.connection.vendor == "postgresql"
         self.pending = 0
@@ -317,7 +319,7 @@ class StatisticsKeeper:
         if not self.enabled:
             return
         self.pending += count
-        if self.pending >= max(self.known, 1):
+        if self.pending >= max(self.known, self.minimum, 1):
             self._analyse()
 
     def _analyse(self) -> None:

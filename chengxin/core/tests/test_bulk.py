@@ -121,15 +121,18 @@ def test_allocated_ids_are_new_and_distinct():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics of PostgreSQL")
 def test_statistics_are_refreshed_each_time_a_load_doubles_the_table():
     # given: an empty table that the statistics have never seen
-    keeper = StatisticsKeeper([Subject])
+    keeper = StatisticsKeeper([Subject], minimum=10)
 
     def load(start: int, count: int) -> None:
         rows = [_row(f"{number:064d}") + (NOW, NOW) for number in range(start, start + count)]
         insert_rows(Subject, FIELDS, rows)
         keeper.written(count)
 
-    # when / then: the first rows are analysed at once, then only when the table has doubled
-    load(0, 10)
+    # when / then: analysed once the first rows reach the minimum, then each time the table
+    # has doubled
+    load(0, 6)
+    assert keeper.analysed == 0
+    load(6, 4)
     assert (keeper.analysed, keeper.known) == (1, 10)
     load(10, 5)
     assert keeper.analysed == 1
