@@ -64,7 +64,7 @@ from chengxin.core.bulk import StatisticsKeeper
 from chengxin.core.errors import DomainError
 
 FILE_PURPOSE = "collection.submission.file"
-DEFAULT_CHUNK_ROWS = 2_000
+DEFAULT_CHUNK_ROWS = 5_000
 DEFAULT_IMPORT_MAX_BYTES = 4 * 1024 * 1024 * 1024
 UNFINISHED = (SubmissionStatus.RECEIVED, SubmissionStatus.RUNNING, SubmissionStatus.FAILED)
 DUPLICATE_OF = (SubmissionStatus.COMPLETED, SubmissionStatus.RECEIVED, SubmissionStatus.RUNNING)
