@@ -13,6 +13,10 @@
 4. loads the same CSV with ``COPY`` into a bare table with the indexes a record needs (unique
    provider, item and source_id; the ID number), in one transaction, timed from the first byte
    to the commit;
+4b. measures the database's share: the subjects, records and versions the import wrote, inserted
+   again with ``INSERT … SELECT`` into copies of their tables (same indexes and foreign keys) in
+   one transaction; the rate the pipeline could reach if reading, validating and sending the
+   rows cost nothing;
 5. imports the CSV on SQLite the same way (unless ``--skip-sqlite``);
 6. prints rows per second for each, the pipeline/COPY ratio and peak memory against the targets
    (ratio >= 0.3, peak < 400 MB at 1,000,000 rows).
@@ -164,6 +168,10 @@ def _bench(args: argparse.Namespace, work: Path) -> int:
     )
     print(f"  {copy_run.seconds:.1f} s, {copy_run.rate():,.0f} rows/s")
 
+    _step("database share: the imported rows copied again inside PostgreSQL")
+    floor_seconds = _database_share(args.pg_url)
+    print(f"  {floor_seconds:.1f} s, {rows / floor_seconds:,.0f} rows/s")
+
     sqlite_run = None
     if not args.skip_sqlite:
         _step("pipeline on SQLite: migrate, seed, chengxin import")
@@ -178,6 +186,7 @@ def _bench(args: argparse.Namespace, work: Path) -> int:
         csv_mb=csv_mb,
         pg_run=pg_run,
         copy_run=copy_run,
+        floor_seconds=floor_seconds,
         sqlite_run=sqlite_run,
     )
     runs = [run for run in (pg_run, sqlite_run) if run is not None]
@@ -418,6 +427,66 @@ def _copy(url: str, path: Path, *, columns: list[str], item: str, department: st
     return CopyRun(seconds=seconds, rows=rows, server=server)
 
 
+# --- the database's share ------------------------------------------------------------------
+
+# The tables an import writes, with the copy each is written into; foreign keys between them
+# point at the copies, the others at the platform's tables.
+_SHARE_TABLES = {
+    "identity_subject": "bench_share_subject",
+    "collection_creditrecord": "bench_share_record",
+    "collection_recordversion": "bench_share_version",
+}
+
+
+def _database_share(url: str) -> float:
+    """Seconds PostgreSQL alone needs to write the imported rows again: the subjects, records and
+    versions the pipeline wrote, inserted with ``INSERT … SELECT`` into copies of their tables
+    with the same indexes and foreign keys, in one transaction (no client, no parsing, no
+    validation). The rate the pipeline could reach if everything but the database were free."""
+    with psycopg.connect(url) as conn:
+        for copy in _SHARE_TABLES.values():
+            conn.execute(sql.SQL("DROP TABLE IF EXISTS {} CASCADE").format(sql.Identifier(copy)))
+        for source, copy in _SHARE_TABLES.items():
+            conn.execute(
+                sql.SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL)").format(
+                    sql.Identifier(copy), sql.Identifier(source)
+                )
+            )
+        for source, copy in _SHARE_TABLES.items():
+            for definition in _foreign_keys(conn, source):
+                for original, replacement in _SHARE_TABLES.items():
+                    definition = re.sub(rf"\b{original}\b", replacement, definition)
+                conn.execute(
+                    sql.SQL("ALTER TABLE {} ADD {}").format(
+                        sql.Identifier(copy), sql.SQL(definition)
+                    )
+                )
+        conn.commit()
+        conn.execute("CHECKPOINT")
+        started = time.perf_counter()
+        for source, copy in _SHARE_TABLES.items():
+            conn.execute(
+                sql.SQL("INSERT INTO {} SELECT * FROM {}").format(
+                    sql.Identifier(copy), sql.Identifier(source)
+                )
+            )
+        conn.commit()
+        seconds = time.perf_counter() - started
+        for copy in _SHARE_TABLES.values():
+            conn.execute(sql.SQL("DROP TABLE {} CASCADE").format(sql.Identifier(copy)))
+        conn.commit()
+    return seconds
+
+
+def _foreign_keys(conn, table: str) -> list[str]:
+    rows = conn.execute(
+        "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'f'",
+        [table],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
 # --- output ---------------------------------------------------------------------------------
 
 
@@ -429,10 +498,14 @@ def _verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def _summary(*, rows, persons, csv_seconds, csv_mb, pg_run, copy_run, sqlite_run) -> None:
+def _summary(
+    *, rows, persons, csv_seconds, csv_mb, pg_run, copy_run, floor_seconds, sqlite_run
+) -> None:
     pg_rate = pg_run.rate(rows)
     copy_rate = copy_run.rate()
     ratio = pg_rate / copy_rate if copy_rate else 0.0
+    floor_rate = rows / floor_seconds if floor_seconds > 0 else 0.0
+    ceiling = floor_rate / copy_rate if copy_rate else 0.0
     memory_note = "" if rows >= TARGET_ROWS else f" (target is for {TARGET_ROWS:,} rows)"
     lines = [
         "",
@@ -444,6 +517,8 @@ def _summary(*, rows, persons, csv_seconds, csv_mb, pg_run, copy_run, sqlite_run
         f"COPY, PG         {copy_rate:>10,.0f} rows/s  ({copy_run.seconds:.1f} s)",
         f"ratio            {ratio:>10.3f}         target >= {TARGET_RATIO}   "
         f"{_verdict(ratio >= TARGET_RATIO)}",
+        f"database share   {floor_rate:>10,.0f} rows/s  ({floor_seconds:.1f} s; the same rows "
+        f"into copies of the 3 tables, indexes and foreign keys: {ceiling:.3f} x COPY at most)",
         f"peak memory, PG  {pg_run.peak_mb:>10.0f} MB      target < {TARGET_PEAK_MB} MB "
         f"{_verdict(pg_run.peak_mb < TARGET_PEAK_MB)}{memory_note}",
     ]
