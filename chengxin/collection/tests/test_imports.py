@@ -448,29 +448,37 @@ def test_an_uploaded_file_is_prepared_by_the_helper_process_from_its_stored_byte
     assert SubmissionFile.objects.get(submission=done).purged_at is not None
 
 
-def test_cli_import_whose_helper_process_dies_says_so_without_the_trace(
-    tax_provider, tmp_path, monkeypatch
-):
-    # given: the helper process fails with a trace that quotes a value of the file
+def _cli_import_failing_with(failure: Exception, *, tmp_path, monkeypatch) -> tuple[int, str]:
+    """Run ``chengxin import`` on a good file while the import raises ``failure``; the exit
+    status and what the command wrote on stderr."""
     path = tmp_path / "rows.csv"
     path.write_bytes(csv_bytes(valid_rows(2)))
 
     def failing(*args, **kwargs):
-        raise preparation.PreparationFailed("ValueError: 230202199001011234")
+        raise failure
 
     monkeypatch.setattr("chengxin.collection.management.commands.import.file_import_run", failing)
     err = io.StringIO()
-
-    # when
     with pytest.raises(SystemExit) as exited:
         call_command(
             "import", str(path), item=ITEM_CODE, department="tax", stdout=io.StringIO(), stderr=err
         )
+    return exited.value.code, err.getvalue()
+
+
+def test_cli_import_whose_helper_process_dies_says_so_without_the_trace(
+    tax_provider, tmp_path, monkeypatch
+):
+    # given: the helper process fails with a trace that quotes a value of the file
+    failure = preparation.PreparationFailed("ValueError: 230202199001011234")
+
+    # when
+    code, err = _cli_import_failing_with(failure, tmp_path=tmp_path, monkeypatch=monkeypatch)
 
     # then
-    assert exited.value.code == 5
-    assert "重新运行同一命令即从中断处继续" in err.getvalue()
-    assert "230202199001011234" not in err.getvalue()
+    assert code == 5
+    assert "重新运行同一命令即从中断处继续" in err
+    assert "230202199001011234" not in err
 
 
 @pytest.mark.parametrize(
@@ -485,25 +493,13 @@ def test_cli_import_that_fails_unexpectedly_says_so_without_the_trace(
     tax_provider, tmp_path, monkeypatch, failure, says
 ):
     # given: the import fails in a way nobody planned for, with a message quoting a value
-    path = tmp_path / "rows.csv"
-    path.write_bytes(csv_bytes(valid_rows(2)))
-
-    def failing(*args, **kwargs):
-        raise failure
-
-    monkeypatch.setattr("chengxin.collection.management.commands.import.file_import_run", failing)
-    err = io.StringIO()
-
     # when
-    with pytest.raises(SystemExit) as exited:
-        call_command(
-            "import", str(path), item=ITEM_CODE, department="tax", stdout=io.StringIO(), stderr=err
-        )
+    code, err = _cli_import_failing_with(failure, tmp_path=tmp_path, monkeypatch=monkeypatch)
 
     # then: a clear message and exit 6, no trace and no value
-    assert exited.value.code == 6
-    assert says in err.getvalue()
-    assert type(failure).__name__ in err.getvalue()
-    assert "重新运行同一命令即从中断处继续" in err.getvalue()
-    assert "Traceback" not in err.getvalue()
-    assert "230202199001011234" not in err.getvalue()
+    assert code == 6
+    assert says in err
+    assert type(failure).__name__ in err
+    assert "重新运行同一命令即从中断处继续" in err
+    assert "Traceback" not in err
+    assert "230202199001011234" not in err

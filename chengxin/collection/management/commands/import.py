@@ -152,26 +152,10 @@ class Command(BaseCommand):
                     "unexpectedly.",
                     EXIT_INTERRUPTED,
                 )
-            except DatabaseError as error:
-                if options.get("traceback"):
-                    raise
-                kind = type(error).__name__
-                self._stopped(
-                    f"导入中断：数据库出错（{kind}），可能是连接中断或数据库不可用。",
-                    f"The import stopped: a database error ({kind}), such as a lost connection "
-                    "or an unavailable database.",
-                    EXIT_FAILED,
-                )
             except Exception as error:
                 if options.get("traceback"):
                     raise
-                kind = type(error).__name__
-                self._stopped(
-                    f"导入意外中止（{kind}），请将此情况告知平台维护人员。",
-                    f"The import stopped on an unexpected error ({kind}); please tell the "
-                    "platform's maintainers.",
-                    EXIT_FAILED,
-                )
+                self._stopped(*_unexpected(error), EXIT_FAILED)
 
     def _stopped(self, message: str, message_en: str, status: int):
         self.stderr.write(f"{message}{RESUME_HINT[0]}\n{message_en} {RESUME_HINT[1]}")
@@ -208,3 +192,19 @@ class Command(BaseCommand):
         for problem in (error.details or {}).get("file_errors", []):
             self.stderr.write(f"  - {problem['message']} ({problem['code']})")
         sys.exit(status)
+
+
+def _unexpected(error: Exception) -> tuple[str, str]:
+    """What to say of an error nobody planned for: its kind only (its text may quote values)."""
+    kind = type(error).__name__
+    if isinstance(error, DatabaseError):
+        return (
+            f"导入中断：数据库出错（{kind}），可能是连接中断或数据库不可用。",
+            f"The import stopped: a database error ({kind}), such as a lost connection or an "
+            "unavailable database.",
+        )
+    return (
+        f"导入意外中止（{kind}），请将此情况告知平台维护人员。",
+        f"The import stopped on an unexpected error ({kind}); please tell the platform's "
+        "maintainers.",
+    )
