@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
 from django_tasks import task
 
 from chengxin.collection.imports import ImportBusy, file_import_run
+
+logger = logging.getLogger(__name__)
+
+
+class ImportStopped(Exception):
+    """A file import stopped on an unexpected error. Only the error's kind is kept: its text and
+    trace may quote values of the file (ID numbers), which must not reach logs or task results.
+    The submission is marked failed; the worker resumes it after its last committed chunk, and a
+    maintainer can reproduce the error with ``chengxin import --traceback``."""
 
 
 @task()
@@ -15,4 +26,10 @@ def file_import_task(submission_id: int) -> str:
         submission = file_import_run(submission_id)
     except ImportBusy:
         return "busy"
+    except Exception as error:  # noqa: BLE001 - any failure: kept without its text (see above)
+        kind = type(error).__name__
+        logger.error(
+            "File import of submission %s stopped on an unexpected %s.", submission_id, kind
+        )
+        raise ImportStopped(f"submission {submission_id}: {kind}") from None
     return submission.status

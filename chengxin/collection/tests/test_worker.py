@@ -85,3 +85,32 @@ def test_worker_start_requeues_an_upload_left_running(client, tax_provider):
     # then
     submission = Submission.objects.get()
     assert (submission.status, submission.accepted) == (SubmissionStatus.COMPLETED, 3)
+
+
+def test_an_import_stopped_by_an_unexpected_error_leaves_no_value_in_the_log_or_result(
+    client, tax_provider, monkeypatch, caplog
+):
+    # given: an upload whose import fails with an error quoting a value of the file
+    from django_tasks_db.models import DBTaskResult
+
+    user, headers = tax_provider
+    answer = upload(client, headers, csv_bytes(valid_rows(2)))
+
+    def failing(submission_id):
+        raise ValueError("230202199001011234 is not a number")
+
+    monkeypatch.setattr("chengxin.collection.tasks.file_import_run", failing)
+
+    # when
+    _run_worker()
+
+    # then: the worker says which submission stopped and the kind of error, nothing more
+    results = DBTaskResult.objects.filter(task_path__endswith="file_import_task")
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    stored = "\n".join(f"{result.exception_class_path}\n{result.traceback}" for result in results)
+    assert "230202199001011234" not in logged + stored
+    assert results and all(
+        result.exception_class_path.endswith("ImportStopped") for result in results
+    )
+    assert f"submission {answer.json()['submission_id']}" in logged
+    assert "ValueError" in logged
