@@ -17,6 +17,7 @@ from chengxin.collection.choices import Operation, SubmissionChannel
 from chengxin.collection.downloads import rejected_rows_response
 from chengxin.collection.imports import (
     file_import_progress,
+    file_import_retry,
     file_upload_create,
     upload_refused_for_size,
 )
@@ -161,6 +162,15 @@ def submission_get(request: HttpRequest, submission_id: int):
     """Status and counts of a submission of the caller's department."""
     submission = submission_get_visible_to(user=request.user, submission_id=submission_id)
     return _status(submission)
+
+
+@router.post("/{int:submission_id}/retry", response={202: SubmissionStatusOut})
+def submission_retry(request: HttpRequest, submission_id: int):
+    """Resume an uploaded file whose import failed: it is queued again and goes on after its
+    last committed row (``position``), so no row is written twice. 409 ``import_not_retryable``
+    for anything but a failed upload."""
+    submission = file_import_retry(actor=request.user, submission_id=submission_id)
+    return Status(202, _status(submission))
 
 
 @router.get("/{int:submission_id}/errors", response=RejectedRowsOut)

@@ -13,6 +13,7 @@ FILE_REFUSED = "file_refused"
 FILE_DUPLICATE = "file_duplicate"
 FILE_CHANGED = "file_changed"
 FILE_REQUIRED = "file_required"
+IMPORT_NOT_RETRYABLE = "import_not_retryable"
 
 # Row errors of the collection app itself (the field errors are in ``row_error_codes``).
 SOURCE_ID_DUPLICATE = "source_id_duplicate"

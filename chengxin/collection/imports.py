@@ -33,6 +33,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from chengxin.accounts.permissions import can_submit_records
 from chengxin.catalog.selectors import catalog_item_current_version, catalog_version_table_schema
 from chengxin.collection import error_codes
 from chengxin.collection.batch import (
@@ -58,15 +59,25 @@ from chengxin.collection.preparation import (
     prepared_in_background,
 )
 from chengxin.collection.rows import RowValidator
-from chengxin.collection.services import audit_submission, checked_request
+from chengxin.collection.selectors import submission_get_visible_to
+from chengxin.collection.services import (
+    SUBMISSION_OBJECT_TYPE,
+    audit_submission,
+    checked_request,
+)
 from chengxin.core import crypto
+from chengxin.core.audit import events as audit_events
+from chengxin.core.audit.choices import AuditAction
 from chengxin.core.bulk import StatisticsKeeper
-from chengxin.core.errors import DomainError
+from chengxin.core.errors import DomainError, PermissionDeniedError
 
 FILE_PURPOSE = "collection.submission.file"
 DEFAULT_CHUNK_ROWS = 5_000
 DEFAULT_IMPORT_MAX_BYTES = 4 * 1024 * 1024 * 1024
 UNFINISHED = (SubmissionStatus.RECEIVED, SubmissionStatus.RUNNING, SubmissionStatus.FAILED)
+# Queued or being imported: what a progress page keeps following (a failed import waits for
+# someone to resume it).
+IN_PROGRESS = (SubmissionStatus.RECEIVED, SubmissionStatus.RUNNING)
 DUPLICATE_OF = (SubmissionStatus.COMPLETED, SubmissionStatus.RECEIVED, SubmissionStatus.RUNNING)
 
 Progress = Callable[[Submission], None]
@@ -109,6 +120,56 @@ def file_upload_create(
         )
         transaction.on_commit(lambda: _enqueue(submission.pk))
     return submission
+
+
+def file_import_retry(*, actor, submission_id: int) -> Submission:
+    """Go on with an uploaded file whose import failed: the submission is ``received`` again and
+    enqueued; the worker resumes after the last committed chunk (``position``), so the rows
+    already written are not written twice. Only a provider of the submitting department may;
+    another department's submission is not found (404); a submission that is not a failed upload
+    with its file still stored is refused (409 ``import_not_retryable``). Audited."""
+    visible = submission_get_visible_to(user=actor, submission_id=submission_id)
+    with transaction.atomic():
+        submission = (
+            Submission.objects.select_for_update()
+            .select_related("item", "department")
+            .get(pk=visible.pk)
+        )
+        if not can_submit_records(actor, submission.department):
+            raise PermissionDeniedError(
+                code=error_codes.SUBMISSION_ROLE_REQUIRED,
+                message=_("只有本部门的数据报送员可以继续处理报送文件。"),
+                message_en="Only a data provider of the department may resume its file import.",
+            )
+        if not file_import_retryable(submission):
+            raise DomainError(
+                code=error_codes.IMPORT_NOT_RETRYABLE,
+                message=_("只有处理中断的上传文件可以继续处理。"),
+                message_en="Only an uploaded file whose import stopped can be resumed.",
+                status=409,
+            )
+        submission.status = SubmissionStatus.RECEIVED
+        submission.heartbeat_at = timezone.now()
+        submission.save(update_fields=["status", "heartbeat_at"])
+        audit_events.change_event(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type=SUBMISSION_OBJECT_TYPE,
+            object_id=str(submission.pk),
+            detail={"retry": True, "position": submission.position},
+        )
+        transaction.on_commit(lambda: _enqueue(submission.pk))
+    return submission
+
+
+def file_import_retryable(submission: Submission) -> bool:
+    """Whether the submission is an uploaded file whose import failed and whose file is still
+    stored (it is emptied only when an import finishes)."""
+    return (
+        submission.channel == SubmissionChannel.FILE
+        and submission.status == SubmissionStatus.FAILED
+        and SubmissionFile.objects.filter(submission=submission, purged_at__isnull=True).exists()
+    )
 
 
 def _enqueue(submission_id: int) -> None:

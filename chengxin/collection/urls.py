@@ -14,6 +14,11 @@ urlpatterns = [
         name="submission_progress",
     ),
     path(
+        "submissions/<int:submission_id>/retry/",
+        views.submission_retry,
+        name="submission_retry",
+    ),
+    path(
         "submissions/<int:submission_id>/errors.<str:fmt>",
         views.submission_errors_download,
         name="submission_errors",

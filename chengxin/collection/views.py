@@ -3,6 +3,7 @@ data-quality scoreboard."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -11,13 +12,15 @@ from django.views.decorators.http import require_POST
 
 from chengxin.accounts.choices import DEPARTMENT_ROLES, Capability, Role
 from chengxin.accounts.decorators import staff_required
-from chengxin.accounts.permissions import has_capability
+from chengxin.accounts.permissions import can_submit_records, has_capability
 from chengxin.catalog.selectors import catalog_item_current_version, catalog_version_table_schema
 from chengxin.collection.downloads import CSV_FORMAT, XLSX_FORMAT, rejected_rows_response
 from chengxin.collection.forms import UploadForm
 from chengxin.collection.imports import (
-    UNFINISHED,
+    IN_PROGRESS,
     file_import_progress,
+    file_import_retry,
+    file_import_retryable,
     file_upload_create,
     upload_refused_for_size,
 )
@@ -112,10 +115,13 @@ def upload(request: HttpRequest) -> HttpResponse:
 def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
     """A submission's status, progress (updated while it runs), counts and row errors."""
     submission = _visible_submission(request, submission_id)
+    retryable = file_import_retryable(submission)
     context = {
         "submission": submission,
         "progress": file_import_progress(submission),
-        "running": submission.status in UNFINISHED,
+        "running": submission.status in IN_PROGRESS,
+        "retryable": retryable,
+        "may_retry": retryable and can_submit_records(request.user, submission.department),
         "row_errors": _with_titles(
             submission_row_errors(user=request.user, submission=submission), submission
         ),
@@ -137,9 +143,24 @@ def submission_progress(request: HttpRequest, submission_id: int) -> JsonRespons
             "rejected": submission.rejected,
             "unchanged": submission.unchanged,
             "total_rows": submission.total_rows,
-            "running": submission.status in UNFINISHED,
+            "running": submission.status in IN_PROGRESS,
         }
     )
+
+
+@staff_required
+@require_POST
+def submission_retry(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """Resume a failed file import after its last committed chunk; back to its page."""
+    try:
+        file_import_retry(actor=request.user, submission_id=submission_id)
+    except NotFoundError:
+        raise Http404 from None
+    except PermissionDeniedError:
+        raise PermissionDenied from None
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("collection:submission_detail", submission_id=submission_id)
 
 
 @staff_required

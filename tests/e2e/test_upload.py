@@ -84,3 +84,61 @@ def test_a_clerk_uploads_a_file_and_watches_its_import(page, screenshot, db, tmp
 
     # then
     assert download.value.suggested_filename.endswith("-errors.xlsx")
+
+
+def test_a_clerk_resumes_an_import_that_stopped(page, screenshot, db, tmp_path, monkeypatch):
+    # given: an upload whose import committed its first 100 rows and then stopped
+    import functools
+
+    from chengxin.collection import imports
+
+    call_command("seed", verbosity=0)
+    user_create(
+        username="zhao.lei", department_code="tax", role="provider", password=PASSWORD, actor=None
+    )
+    path = _department_file(tmp_path, rows=300, bad=0)
+    sign_in_enrolling(page, "zhao.lei")
+    page.get_by_role("link", name="数据报送").first.click()
+    page.select_option("#id_catalog_item", ITEM)
+    page.set_input_files("#id_file", str(path))
+    page.get_by_role("button", name="上传并导入").click()
+    page.wait_for_url("**/staff/collection/submissions/*/")
+    applied = imports._apply_chunk
+    calls = []
+
+    def stop_after_first_chunk(*args, **kwargs):
+        calls.append(1)
+        if len(calls) >= 2:
+            raise RuntimeError("the database went away")
+        return applied(*args, **kwargs)
+
+    page.route("**/progress/", lambda route: route.abort())
+    with monkeypatch.context() as patched:
+        patched.setattr(imports, "_apply_chunk", stop_after_first_chunk)
+        patched.setattr(
+            "chengxin.collection.tasks.file_import_run",
+            functools.partial(imports.file_import_run, chunk_rows=100),
+        )
+        call_command("worker", batch=True, verbosity=0)
+    page.unroute("**/progress/")
+    page.reload()
+
+    # then: the page says where the import stopped and offers to go on
+    alert = page.get_by_role("alert").filter(has_text="处理中断")
+    assert "已保存至文件第 101 行（100 行数据）" in alert.inner_text()
+    assert "正在后台处理" not in page.locator("main").inner_text()
+    screenshot("staff-upload-stopped")
+
+    # when: the clerk resumes it and the worker runs
+    page.get_by_role("button", name="继续处理").click()
+    page.wait_for_url("**/staff/collection/submissions/*/")
+    page.route("**/progress/", lambda route: route.abort())
+    call_command("worker", batch=True, verbosity=0)
+    page.unroute("**/progress/")
+    page.reload()
+
+    # then: every row is in, once
+    progress = page.locator("#submission-progress").inner_text().replace("\n", " ")
+    assert "已完成" in progress
+    assert "接受 300" in progress
+    screenshot("staff-upload-resumed")

@@ -14,6 +14,7 @@ from chengxin.accounts.tests.factories import sign_in_verified, staff_user
 from chengxin.collection.choices import SubmissionStatus
 from chengxin.collection.imports import file_import_run
 from chengxin.collection.models import Submission
+from chengxin.collection.services import SUBMISSION_OBJECT_TYPE
 from chengxin.collection.tests.factories import (
     ITEM_CODE,
     csv_bytes,
@@ -158,3 +159,87 @@ def test_officer_sees_the_list_without_the_upload_form(client, tax_provider):
     # then
     assert page.status_code == 200
     assert "上传文件" not in page.content.decode()
+
+
+def _failed_upload(client, user, *, rows: int = 4) -> Submission:
+    """An upload whose import committed its first chunk of 2 rows and then failed."""
+    from chengxin.collection import imports
+
+    sign_in_verified(client, user)
+    _post_file(client, csv_bytes(valid_rows(rows)))
+    submission = Submission.objects.get()
+    applied = imports._apply_chunk
+    calls = []
+
+    def fail_on_second_chunk(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        return applied(*args, **kwargs)
+
+    imports._apply_chunk = fail_on_second_chunk
+    try:
+        with pytest.raises(RuntimeError):
+            file_import_run(submission.pk, chunk_rows=2)
+    finally:
+        imports._apply_chunk = applied
+    submission.refresh_from_db()
+    return submission
+
+
+def test_a_failed_upload_says_so_and_its_provider_goes_on_from_where_it_stopped(
+    client, tax_provider
+):
+    # given: an upload that stopped after its first chunk
+    user, _headers = tax_provider
+    submission = _failed_upload(client, user)
+    detail = reverse("collection:submission_detail", args=[submission.pk])
+
+    # when
+    failed_page = client.get(detail).content.decode()
+    progress = client.get(reverse("collection:submission_progress", args=[submission.pk])).json()
+    retried = client.post(reverse("collection:submission_retry", args=[submission.pk]))
+    queued_page = client.get(detail).content.decode()
+    file_import_run(submission.pk, chunk_rows=2)
+    submission.refresh_from_db()
+
+    # then: the page explains and offers to go on, and does not pretend to be running
+    assert submission.position == 5
+    assert "处理中断" in failed_page
+    assert "已保存至文件第 3 行" in failed_page
+    assert reverse("collection:submission_retry", args=[submission.pk]) in failed_page
+    assert "正在后台处理" not in failed_page
+    assert "submission-progress.js" not in failed_page
+    assert progress["running"] is False
+    assert retried.status_code == 302
+    assert retried["Location"] == detail
+    assert "submission-progress.js" in queued_page
+    assert (submission.status, submission.received, submission.accepted) == (
+        SubmissionStatus.COMPLETED,
+        4,
+        4,
+    )
+    event = AuditEvent.objects.filter(
+        object_type=SUBMISSION_OBJECT_TYPE, action=AuditAction.UPDATE
+    ).get()
+    assert event.detail == {"retry": True, "position": 3}
+
+
+def test_only_a_provider_of_the_department_may_retry_a_failed_upload(client, tax_provider):
+    # given
+    user, _headers = tax_provider
+    submission = _failed_upload(client, user)
+    reviewer = staff_user(role=Role.REVIEWER, username="reviewer")
+    sign_in_verified(client, reviewer)
+
+    # when
+    page = client.get(reverse("collection:submission_detail", args=[submission.pk]))
+    posted = client.post(reverse("collection:submission_retry", args=[submission.pk]))
+
+    # then: the reviewer sees what happened but may not act for the department
+    assert "处理中断" in page.content.decode()
+    assert reverse("collection:submission_retry", args=[submission.pk]) not in page.content.decode()
+    assert "本部门的数据报送员可以在此页继续处理" in page.content.decode()
+    assert posted.status_code == 403
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.FAILED

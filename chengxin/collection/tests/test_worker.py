@@ -114,3 +114,69 @@ def test_an_import_stopped_by_an_unexpected_error_leaves_no_value_in_the_log_or_
     )
     assert f"submission {answer.json()['submission_id']}" in logged
     assert "ValueError" in logged
+
+
+def test_a_failed_upload_is_retried_through_the_api_and_the_worker_goes_on(
+    client, tax_provider, monkeypatch
+):
+    # given: the worker commits a chunk of 2 rows, then every further chunk fails
+    import functools
+
+    from chengxin.collection import imports
+
+    user, headers = tax_provider
+    answer = upload(client, headers, csv_bytes(valid_rows(5)))
+    submission_id = answer.json()["submission_id"]
+    applied = imports._apply_chunk
+    calls = []
+
+    def fail_after_first_chunk(*args, **kwargs):
+        calls.append(1)
+        if len(calls) >= 2:
+            raise RuntimeError("lost")
+        return applied(*args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(imports, "_apply_chunk", fail_after_first_chunk)
+        patched.setattr(
+            "chengxin.collection.tasks.file_import_run",
+            functools.partial(imports.file_import_run, chunk_rows=2),
+        )
+        _run_worker()
+    failed = client.get(f"/api/v1/submissions/{submission_id}", **headers).json()
+
+    # when
+    retried = client.post(f"/api/v1/submissions/{submission_id}/retry", **headers)
+    again = client.post(f"/api/v1/submissions/{submission_id}/retry", **headers)
+    _run_worker()
+    done = client.get(f"/api/v1/submissions/{submission_id}", **headers).json()
+
+    # then: every row once, the first two from the first run
+    assert (failed["status"], failed["position"], failed["accepted"]) == ("failed", 3, 2)
+    assert retried.status_code == 202, retried.content
+    assert retried.json()["status"] == SubmissionStatus.RECEIVED
+    assert again.status_code == 409
+    assert again.json()["code"] == "import_not_retryable"
+    assert (done["status"], done["received"], done["accepted"]) == ("completed", 5, 5)
+    assert CreditRecord.objects.count() == 5
+    assert SubmissionFile.objects.get().purged_at is not None
+
+
+def test_a_finished_or_foreign_upload_cannot_be_retried(client, tax_provider):
+    # given: a completed upload of the tax department, and a provider of another department
+    from chengxin.collection.tests.factories import bearer, other_department, provider
+
+    user, headers = tax_provider
+    answer = upload(client, headers, csv_bytes(valid_rows(1)))
+    _run_worker()
+    stranger = provider(department=other_department())
+    url = f"/api/v1/submissions/{answer.json()['submission_id']}/retry"
+
+    # when
+    finished = client.post(url, **headers)
+    foreign = client.post(url, **bearer(stranger))
+
+    # then
+    assert finished.status_code == 409
+    assert finished.json()["code"] == "import_not_retryable"
+    assert foreign.status_code == 404
