@@ -10,6 +10,7 @@ from django.core.management import call_command
 from chengxin.accounts.services import user_create
 from chengxin.catalog.selectors import catalog_item_get, catalog_item_table_schema
 from chengxin.collection.synthetic import synthetic_rows
+from chengxin.collection.tests.factories import imports_stopping_after
 from chengxin.identity.synthetic import demo_people
 from tests.e2e.test_staff import PASSWORD, sign_in_enrolling
 
@@ -63,11 +64,8 @@ def test_a_clerk_uploads_a_file_and_watches_its_import(page, screenshot, db, tmp
     assert "已接收" in page.locator("#submission-progress").inner_text()
     screenshot("staff-upload-queued")
 
-    # when: the worker runs (the page's polls are held meanwhile: the test database is one
-    # in-memory SQLite shared by the test and the server threads); the page follows by itself
-    page.route("**/progress/", lambda route: route.abort())
-    call_command("worker", batch=True, verbosity=0)
-    page.unroute("**/progress/")
+    # when: the worker runs; the page follows by itself
+    _run_worker(page)
     page.get_by_role("heading", name="被拒收的行").wait_for(timeout=15_000)
 
     # then: the results, with the bad rows by line number in the file
@@ -88,39 +86,14 @@ def test_a_clerk_uploads_a_file_and_watches_its_import(page, screenshot, db, tmp
 
 def test_a_clerk_resumes_an_import_that_stopped(page, screenshot, db, tmp_path, monkeypatch):
     # given: an upload whose import committed its first 100 rows and then stopped
-    import functools
-
-    from chengxin.collection import imports
-
     call_command("seed", verbosity=0)
     user_create(
         username="zhao.lei", department_code="tax", role="provider", password=PASSWORD, actor=None
     )
-    path = _department_file(tmp_path, rows=300, bad=0)
     sign_in_enrolling(page, "zhao.lei")
-    page.get_by_role("link", name="数据报送").first.click()
-    page.select_option("#id_catalog_item", ITEM)
-    page.set_input_files("#id_file", str(path))
-    page.get_by_role("button", name="上传并导入").click()
-    page.wait_for_url("**/staff/collection/submissions/*/")
-    applied = imports._apply_chunk
-    calls = []
-
-    def stop_after_first_chunk(*args, **kwargs):
-        calls.append(1)
-        if len(calls) >= 2:
-            raise RuntimeError("the database went away")
-        return applied(*args, **kwargs)
-
-    page.route("**/progress/", lambda route: route.abort())
-    with monkeypatch.context() as patched:
-        patched.setattr(imports, "_apply_chunk", stop_after_first_chunk)
-        patched.setattr(
-            "chengxin.collection.tasks.file_import_run",
-            functools.partial(imports.file_import_run, chunk_rows=100),
-        )
-        call_command("worker", batch=True, verbosity=0)
-    page.unroute("**/progress/")
+    _upload(page, _department_file(tmp_path, rows=300, bad=0))
+    with imports_stopping_after(monkeypatch, 1, chunk_rows=100):
+        _run_worker(page)
     page.reload()
 
     # then: the page says where the import stopped and offers to go on
@@ -132,9 +105,7 @@ def test_a_clerk_resumes_an_import_that_stopped(page, screenshot, db, tmp_path, 
     # when: the clerk resumes it and the worker runs
     page.get_by_role("button", name="继续处理").click()
     page.wait_for_url("**/staff/collection/submissions/*/")
-    page.route("**/progress/", lambda route: route.abort())
-    call_command("worker", batch=True, verbosity=0)
-    page.unroute("**/progress/")
+    _run_worker(page)
     page.reload()
 
     # then: every row is in, once
@@ -142,3 +113,20 @@ def test_a_clerk_resumes_an_import_that_stopped(page, screenshot, db, tmp_path, 
     assert "已完成" in progress
     assert "接受 300" in progress
     screenshot("staff-upload-resumed")
+
+
+def _upload(page, path) -> None:
+    """Choose the item and the file on the submissions page and upload it."""
+    page.get_by_role("link", name="数据报送").first.click()
+    page.select_option("#id_catalog_item", ITEM)
+    page.set_input_files("#id_file", str(path))
+    page.get_by_role("button", name="上传并导入").click()
+    page.wait_for_url("**/staff/collection/submissions/*/")
+
+
+def _run_worker(page) -> None:
+    """Run the worker once, holding the page's progress polls meanwhile (the test database is
+    one in-memory SQLite shared by the test and the server threads)."""
+    page.route("**/progress/", lambda route: route.abort())
+    call_command("worker", batch=True, verbosity=0)
+    page.unroute("**/progress/")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import io
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -86,3 +88,29 @@ def upload(client, headers, content: bytes, *, name="处罚.csv", item=ITEM_CODE
     upload = io.BytesIO(content)
     upload.name = name
     return client.post(UPLOAD, {"catalog_item": item, "file": upload}, **headers)
+
+
+@contextmanager
+def imports_stopping_after(monkeypatch, chunks: int, *, chunk_rows: int | None = None):
+    """Inside: every file import fails (``RuntimeError``) once ``chunks`` chunks of it have been
+    committed, as when the database goes away; with ``chunk_rows``, the worker's imports use
+    chunks of that size."""
+    from chengxin.collection import imports
+
+    applied = imports._apply_chunk
+    calls = []
+
+    def stopping(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > chunks:
+            raise RuntimeError("the database went away")
+        return applied(*args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(imports, "_apply_chunk", stopping)
+        if chunk_rows is not None:
+            patched.setattr(
+                "chengxin.collection.tasks.file_import_run",
+                functools.partial(imports.file_import_run, chunk_rows=chunk_rows),
+            )
+        yield

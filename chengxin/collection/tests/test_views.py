@@ -18,6 +18,7 @@ from chengxin.collection.services import SUBMISSION_OBJECT_TYPE
 from chengxin.collection.tests.factories import (
     ITEM_CODE,
     csv_bytes,
+    imports_stopping_after,
     other_department,
     provider,
     row,
@@ -161,38 +162,23 @@ def test_officer_sees_the_list_without_the_upload_form(client, tax_provider):
     assert "上传文件" not in page.content.decode()
 
 
-def _failed_upload(client, user, *, rows: int = 4) -> Submission:
+def _failed_upload(client, user, monkeypatch, *, rows: int = 4) -> Submission:
     """An upload whose import committed its first chunk of 2 rows and then failed."""
-    from chengxin.collection import imports
-
     sign_in_verified(client, user)
     _post_file(client, csv_bytes(valid_rows(rows)))
     submission = Submission.objects.get()
-    applied = imports._apply_chunk
-    calls = []
-
-    def fail_on_second_chunk(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise RuntimeError("the database went away")
-        return applied(*args, **kwargs)
-
-    imports._apply_chunk = fail_on_second_chunk
-    try:
-        with pytest.raises(RuntimeError):
-            file_import_run(submission.pk, chunk_rows=2)
-    finally:
-        imports._apply_chunk = applied
+    with imports_stopping_after(monkeypatch, 1), pytest.raises(RuntimeError):
+        file_import_run(submission.pk, chunk_rows=2)
     submission.refresh_from_db()
     return submission
 
 
 def test_a_failed_upload_says_so_and_its_provider_goes_on_from_where_it_stopped(
-    client, tax_provider
+    client, tax_provider, monkeypatch
 ):
     # given: an upload that stopped after its first chunk
     user, _headers = tax_provider
-    submission = _failed_upload(client, user)
+    submission = _failed_upload(client, user, monkeypatch)
     detail = reverse("collection:submission_detail", args=[submission.pk])
 
     # when
@@ -225,10 +211,12 @@ def test_a_failed_upload_says_so_and_its_provider_goes_on_from_where_it_stopped(
     assert event.detail == {"retry": True, "position": 3}
 
 
-def test_only_a_provider_of_the_department_may_retry_a_failed_upload(client, tax_provider):
+def test_only_a_provider_of_the_department_may_retry_a_failed_upload(
+    client, tax_provider, monkeypatch
+):
     # given
     user, _headers = tax_provider
-    submission = _failed_upload(client, user)
+    submission = _failed_upload(client, user, monkeypatch)
     reviewer = staff_user(role=Role.REVIEWER, username="reviewer")
     sign_in_verified(client, reviewer)
 

@@ -120,28 +120,12 @@ def test_a_failed_upload_is_retried_through_the_api_and_the_worker_goes_on(
     client, tax_provider, monkeypatch
 ):
     # given: the worker commits a chunk of 2 rows, then every further chunk fails
-    import functools
-
-    from chengxin.collection import imports
+    from chengxin.collection.tests.factories import imports_stopping_after
 
     user, headers = tax_provider
     answer = upload(client, headers, csv_bytes(valid_rows(5)))
     submission_id = answer.json()["submission_id"]
-    applied = imports._apply_chunk
-    calls = []
-
-    def fail_after_first_chunk(*args, **kwargs):
-        calls.append(1)
-        if len(calls) >= 2:
-            raise RuntimeError("lost")
-        return applied(*args, **kwargs)
-
-    with monkeypatch.context() as patched:
-        patched.setattr(imports, "_apply_chunk", fail_after_first_chunk)
-        patched.setattr(
-            "chengxin.collection.tasks.file_import_run",
-            functools.partial(imports.file_import_run, chunk_rows=2),
-        )
+    with imports_stopping_after(monkeypatch, 1, chunk_rows=2):
         _run_worker()
     failed = client.get(f"/api/v1/submissions/{submission_id}", **headers).json()
 
