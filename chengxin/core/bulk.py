@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from django.db import connections, models, router, transaction
+from django.db import OperationalError, connections, models, router, transaction
 from django.db.models import F, Lookup
 
 DEFAULT_BATCH_SIZE = 500
@@ -303,11 +303,22 @@ class StatisticsKeeper:
     size as the statistics last knew it (and at least ``minimum``: below that a poor plan costs
     less than the analysis), the tables are analysed again: a handful of times for a load into
     an empty table, never for a load that is small next to the table.
+
+    The load never waits for it: if another session holds a table (an anti-wraparound vacuum, a
+    schema change), the analysis gives up after ``lock_timeout_ms`` and is tried again after the
+    next chunk.
     """
 
-    def __init__(self, models_: Sequence[type[models.Model]], *, minimum: int = 20_000):
+    def __init__(
+        self,
+        models_: Sequence[type[models.Model]],
+        *,
+        minimum: int = 20_000,
+        lock_timeout_ms: int = 1_000,
+    ):
         self.models = list(models_)
         self.minimum = minimum
+        self.lock_timeout_ms = lock_timeout_ms
         self.connection = connections[router.db_for_write(self.models[0])]
         self.enabled = self.connection.vendor == "postgresql"
         self.pending = 0
@@ -323,10 +334,23 @@ class StatisticsKeeper:
             self._analyse()
 
     def _analyse(self) -> None:
+        from psycopg import errors
+
         quote = self.connection.ops.quote_name
-        with self.connection.cursor() as cursor:
-            for model in self.models:
-                cursor.execute(f"ANALYZE {quote(model._meta.db_table)}")
+        try:
+            with (
+                transaction.atomic(using=self.connection.alias),
+                self.connection.cursor() as cursor,
+            ):
+                cursor.execute(
+                    "SELECT set_config('lock_timeout', %s, true)", [f"{self.lock_timeout_ms}ms"]
+                )
+                for model in self.models:
+                    cursor.execute(f"ANALYZE {quote(model._meta.db_table)}")
+        except OperationalError as error:
+            if not isinstance(error.__cause__, errors.LockNotAvailable):
+                raise
+            return
         self.known = self._known_rows()
         self.pending = 0
         self.analysed += 1
