@@ -117,9 +117,19 @@ def prepared_in_background(job: PreparationJob, *, file_errors: list[FileError])
         target=_prepare, args=(job, channel, os.getpid()), daemon=True, name="chengxin-prepare"
     )
     helper.start()
+    # A thread takes the chunks off the pipe (unpickling them) while this thread waits for the
+    # database with the previous one.
+    received: queue_module.Queue = queue_module.Queue(maxsize=1)
+    stop = threading.Event()
+    reader = threading.Thread(
+        target=_read_ahead, args=(channel, helper, received, stop), daemon=True
+    )
+    reader.start()
     try:
         while True:
-            message = _receive(channel, helper)
+            message = received.get()
+            if isinstance(message, PreparationFailed):
+                raise message
             if isinstance(message, _End):
                 file_errors.extend(message.file_errors)
                 return
@@ -127,14 +137,36 @@ def prepared_in_background(job: PreparationJob, *, file_errors: list[FileError])
                 raise PreparationFailed(message.trace)
             yield message
     finally:
+        stop.set()
         if helper.is_alive():
             helper.terminate()
         helper.join(timeout=10)
+        reader.join(timeout=10)
         channel.close()
 
 
-def _receive(channel, helper):
-    while True:
+def _read_ahead(channel, helper, received: queue_module.Queue, stop: threading.Event) -> None:
+    """Move the helper's messages to ``received`` until the last one, a failure, or ``stop``."""
+    while not stop.is_set():
+        try:
+            message = _receive(channel, helper, stop=stop)
+        except PreparationFailed as failure:
+            message = failure
+        if message is None:
+            return
+        while not stop.is_set():
+            try:
+                received.put(message, timeout=POLL_SECONDS)
+                break
+            except queue_module.Full:
+                continue
+        if not isinstance(message, PreparedChunk):
+            return
+
+
+def _receive(channel, helper, *, stop: threading.Event):
+    """The helper's next message (``None`` once ``stop`` is set)."""
+    while not stop.is_set():
         try:
             return channel.get(timeout=POLL_SECONDS)
         except queue_module.Empty:
