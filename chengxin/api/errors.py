@@ -17,6 +17,7 @@ def problem_response(
     title: str,
     detail: str = "",
     extra: dict[str, object] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> HttpResponse:
     body: dict[str, object] = {
         "type": f"urn:chengxin:error:{code}",
@@ -28,7 +29,10 @@ def problem_response(
         body["detail"] = detail
     if extra:
         body.update(extra)
-    return HttpResponse(dumps(body), status=status, content_type=PROBLEM_CONTENT_TYPE)
+    response = HttpResponse(dumps(body), status=status, content_type=PROBLEM_CONTENT_TYPE)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
 
 
 def install_handlers(api) -> None:
@@ -44,7 +48,12 @@ def install_handlers(api) -> None:
         extra: dict[str, object] = {"message_en": exc.message_en} if exc.message_en else {}
         extra.update(exc.details)
         return problem_response(
-            status=exc.status, code=exc.code, title=exc.message, detail=exc.message, extra=extra
+            status=exc.status,
+            code=exc.code,
+            title=exc.message,
+            detail=exc.message,
+            extra=extra,
+            headers=exc.headers,
         )
 
     @api.exception_handler(ValidationError)

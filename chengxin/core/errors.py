@@ -18,6 +18,8 @@ class DomainError(Exception):
     message_en: str = ""
     status: int = 400
     details: dict[str, object] = field(default_factory=dict)
+    # HTTP headers the answer carries (``Retry-After`` of a 429 or 503).
+    headers: dict[str, str] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message_en or self.message}"
