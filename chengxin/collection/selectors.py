@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from chengxin.accounts.choices import DEPARTMENT_ROLES, Role
-from chengxin.accounts.permissions import is_staff_member
+from chengxin.accounts.permissions import can_submit_records, is_staff_member
 from chengxin.collection import error_codes
 from chengxin.collection.models import (
     QUARANTINE_PURPOSE,
@@ -28,6 +28,8 @@ from chengxin.collection.models import (
 from chengxin.core import crypto
 from chengxin.core.audit import events as audit_events
 from chengxin.core.errors import NotFoundError
+from chengxin.identity.choices import MaskContext
+from chengxin.identity.masking import mask_id_number, mask_name
 
 
 @dataclass(frozen=True)
@@ -128,36 +130,68 @@ def quarantine_original_values(entry: QuarantineEntry) -> dict[str, Any]:
     return json.loads(crypto.decrypt(sealed, purpose=QUARANTINE_PURPOSE))
 
 
+def reads_quarantine_in_clear(user, submission: Submission) -> bool:
+    """Whether ``user`` may read ``submission``'s rejected rows as they were sent: only the
+    providers of the submitting department, whose working material they are (they fix and send
+    them again). Everyone else who may see the submission gets them masked."""
+    return user.role == Role.PROVIDER and can_submit_records(user, submission.department)
+
+
 def submission_rejected_rows(
     *, user, submission: Submission, export_format: str, request=None
 ) -> list[dict[str, Any]]:
-    """The rejected rows of ``submission`` with their original values and errors, for ``user``.
+    """The rejected rows of ``submission`` with their errors, for ``user``.
 
-    The values may hold ID numbers, so every read is an audited export (object
-    ``collection.submission``, detail: format and row count; never the values).
+    The submitting department's providers get the original values; officers of the department
+    and the credit office get the ID number and the name masked and no other value (the other
+    fields may hold personal data too). Every read is an audited export (object
+    ``collection.submission``, detail: format, row count and whether the values were in clear;
+    never the values).
     """
+    in_clear = reads_quarantine_in_clear(user, submission)
     filters = QuarantineFilters(submission_id=submission.pk, open_only=False)
     entries = list(quarantine_list_visible_to(user=user, filters=filters))
-    rows = [_rejected_row(entry) for entry in entries]
+    rows = [_rejected_row(entry, in_clear=in_clear) for entry in entries]
     audit_events.export_event(
         actor=user,
         object_type="collection.submission",
         object_id=str(submission.pk),
-        detail={"rejected_rows": len(rows), "format": export_format},
+        detail={
+            "rejected_rows": len(rows),
+            "format": export_format,
+            "values": QUARANTINE_IN_CLEAR if in_clear else QUARANTINE_MASKED,
+        },
         request=request,
     )
     return rows
 
 
-def _rejected_row(entry: QuarantineEntry) -> dict[str, Any]:
+QUARANTINE_IN_CLEAR = "clear"
+QUARANTINE_MASKED = "masked"
+
+
+def _rejected_row(entry: QuarantineEntry, *, in_clear: bool) -> dict[str, Any]:
+    values = quarantine_original_values(entry)
     return {
         "row": entry.row_number,
         "row_number": entry.row_number,
         "source_id": entry.source_id,
-        "values": quarantine_original_values(entry),
+        "values": values if in_clear else _masked_identity(values),
         "errors": entry.errors,
         "cleared": entry.cleared_at is not None,
     }
+
+
+def _masked_identity(values: dict[str, Any]) -> dict[str, Any]:
+    """Only the identity of a rejected row, masked as staff pages mask it."""
+    masked: dict[str, Any] = {}
+    if "id_number" in values:
+        masked["id_number"] = mask_id_number(
+            str(values["id_number"] or ""), context=MaskContext.STAFF
+        )
+    if "name" in values:
+        masked["name"] = mask_name(str(values["name"] or ""), context=MaskContext.STAFF)
+    return masked
 
 
 def submission_list_visible_to(*, user, limit: int = 50) -> list[Submission]:

@@ -407,8 +407,8 @@ def test_errors_endpoint_gives_xlsx_and_every_download_is_an_audited_export(clie
     assert "S-1" in lines[1]
     exports = AuditEvent.objects.filter(action="export").order_by("pk")
     assert [(event.actor_id, event.detail) for event in exports] == [
-        (user.pk, {"rejected_rows": 1, "format": "xlsx"}),
-        (user.pk, {"rejected_rows": 1, "format": "json"}),
+        (user.pk, {"rejected_rows": 1, "format": "xlsx", "values": "clear"}),
+        (user.pk, {"rejected_rows": 1, "format": "json", "values": "clear"}),
     ]
 
 
