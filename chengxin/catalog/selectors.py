@@ -69,8 +69,8 @@ def catalog_item_get(*, code: str, active_only: bool = False) -> CatalogItem:
     except CatalogItem.DoesNotExist:
         raise NotFoundError(
             code=error_codes.CATALOG_ITEM_NOT_FOUND,
-            message=_("没有代码为“%(code)s”的目录项。") % {"code": code},
-            message_en=f"There is no catalog item with code {code}.",
+            message=_("没有该代码的目录项，请核对目录项代码。"),
+            message_en="There is no catalog item with this code; please check the code.",
         ) from None
 
 

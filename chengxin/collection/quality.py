@@ -123,8 +123,8 @@ def quality_department_for(*, user, code: str = "") -> Department | None:
     if department is None:
         raise NotFoundError(
             QUALITY_DEPARTMENT_NOT_FOUND,
-            _("没有代码为“%(code)s”的部门。") % {"code": code},
-            f"No department has the code {code!r}.",
+            _("没有该代码的部门，请核对部门代码。"),
+            "No department has this code; please check the code.",
         )
     return department
 

@@ -24,6 +24,7 @@ from chengxin.inquiry.models import Consent, CreditReport, ProfileQuery, QueryPu
 SHARED_DISCLOSURES = (Disclosure.PUBLIC, Disclosure.SHARED)
 CATEGORY_ORDER = (Category.BASIC, Category.POSITIVE, Category.NEGATIVE, Category.OTHER)
 VERIFICATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+VERIFICATION_CODE_LENGTH = 12
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,13 @@ def _history_entry(row, *, at: datetime.datetime, kind: str) -> QueryHistoryEntr
 def normalised_verification_code(code: str) -> str:
     """A verification code as typed (lower case, spaces, dashes) in its stored form."""
     return "".join(character for character in (code or "").upper() if character.isalnum())
+
+
+def verification_code_is_well_formed(code: str) -> bool:
+    """Whether a normalised code has the length and alphabet of the codes the platform issues."""
+    return len(code) == VERIFICATION_CODE_LENGTH and all(
+        character in VERIFICATION_ALPHABET for character in code
+    )
 
 
 def report_by_verification_code(code: str) -> CreditReport:

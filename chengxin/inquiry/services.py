@@ -57,6 +57,7 @@ from chengxin.inquiry.models import (
 from chengxin.inquiry.pdf import report_pdf
 from chengxin.inquiry.selectors import (
     VERIFICATION_ALPHABET,
+    VERIFICATION_CODE_LENGTH,
     RecordView,
     category_counts,
     consent_is_valid,
@@ -66,7 +67,6 @@ from chengxin.inquiry.selectors import (
 )
 
 CASE_NO_MAX_LENGTH = 100
-VERIFICATION_CODE_LENGTH = 12
 REPORT_NUMBER_PREFIX_DEFAULT = "QQHR"
 _IDENTITY_NUMBER = re.compile(r"[0-9]{17}[0-9Xx]")
 

@@ -91,8 +91,9 @@ def report_pdf(request: HttpRequest, number: str) -> HttpResponse:
 
 def verify(request: HttpRequest) -> HttpResponse:
     """The public verification of a report by its code: number, time, hashes and a masked
-    summary, as issued."""
-    form = VerificationForm(request.GET or None)
+    summary, as issued. The form posts (a visitor may type an ID number into it, which must not
+    travel in a URL); the QR code of a report opens the page with its code in the query."""
+    form = VerificationForm(request.POST if request.method == "POST" else (request.GET or None))
     summary = None
     not_found = False
     if form.is_valid():
@@ -100,6 +101,8 @@ def verify(request: HttpRequest) -> HttpResponse:
             summary = verification_summary(report_by_verification_code(form.cleaned_data["code"]))
         except NotFoundError:
             not_found = True
+    else:
+        form.forget_refused_code()
     context = {
         "form": form,
         "summary": summary,

@@ -172,8 +172,8 @@ def test_an_unknown_item_is_a_problem_json_404(client, path):
         404,
         "urn:chengxin:error:catalog_item_not_found",
     )
-    assert body["title"] == "没有代码为“missing”的目录项。"
-    assert body["message_en"] == "There is no catalog item with code missing."
+    assert body["title"] == "没有该代码的目录项，请核对目录项代码。"
+    assert body["message_en"] == "There is no catalog item with this code; please check the code."
 
 
 def test_an_inactive_item_is_not_published(client):

@@ -242,9 +242,21 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # The request loggers write the route and the query's parameter names, never the values a
+    # client sent in a path or query (chengxin.core.logfilters).
+    "filters": {"request_target": {"()": "chengxin.core.logfilters.RequestTargetFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("CHENGXIN_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["request_target"]},
+        "django.server": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["request_target"],
+        },
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
