@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from chengxin.accounts.decorators import second_factor_satisfied
-from chengxin.accounts.permissions import can_use_admin_site
+from chengxin.accounts.permissions import can_use_admin_site, is_staff_member
 
 
 class StaffAdminSite(admin.AdminSite):
@@ -36,6 +36,8 @@ class StaffAdminSite(admin.AdminSite):
         inner = super().admin_view(view, cacheable)
 
         def guarded(request, *args, **kwargs):
+            if request.user.is_authenticated and not is_staff_member(request.user):
+                raise PermissionDenied  # citizens and agencies: the staff sign-in is not theirs
             signed_in = request.user.is_authenticated and second_factor_satisfied(request)
             if signed_in and not self.has_permission(request):
                 raise PermissionDenied
@@ -44,7 +46,8 @@ class StaffAdminSite(admin.AdminSite):
         return update_wrapper(guarded, inner)
 
     def login(self, request, extra_context=None):
-        if request.user.is_authenticated and second_factor_satisfied(request):
+        signed_in = request.user.is_authenticated and second_factor_satisfied(request)
+        if signed_in or (request.user.is_authenticated and not is_staff_member(request.user)):
             raise PermissionDenied
         next_url = request.GET.get("next") or request.get_full_path()
         return redirect_to_login(next_url, settings.LOGIN_URL)

@@ -23,15 +23,16 @@ def staff_required(view):
     """Let through an active staff account whose session passed the second factor.
 
     Anonymous visitors and sessions without a verified second factor go to the sign-in page;
-    signed-in accounts without a staff role (citizens, agencies) get 403.
+    signed-in accounts without a staff role (citizens, agencies) get 403 at once: the staff
+    sign-in is not theirs.
     """
 
     @wraps(view)
     def guarded(request, *args, **kwargs):
+        if request.user.is_authenticated and not is_staff_member(request.user):
+            raise PermissionDenied
         if not request.user.is_authenticated or not second_factor_satisfied(request):
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-        if not is_staff_member(request.user):
-            raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return guarded

@@ -25,7 +25,10 @@ def _on_login_failed(sender, credentials, request=None, **kwargs) -> None:
 
 
 def _on_logged_out(sender, request, user, **kwargs) -> None:
-    events.sign_out_event(user=user, request=request)
+    # Django reports a sign-out without a user when nobody was signed in: nothing ended, and an
+    # anonymous request must not be able to write to the audit log.
+    if user is not None:
+        events.sign_out_event(user=user, request=request)
 
 
 def connect_sign_in_receivers() -> None:

@@ -1,0 +1,190 @@
+"""The objects and accounts the permission matrix asks about (tests/system/permission_matrix.py).
+
+Everything belongs to the tax bureau ("the same department"); "the other department" is the
+court. One account per role of the matrix, each with what it signs in with: a bearer token for
+staff on the API, a verified session on pages, a session for the citizen.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+
+from chengxin.accounts.choices import Role
+from chengxin.accounts.services import api_token_create
+from chengxin.accounts.tests.factories import (
+    DepartmentFactory,
+    UserFactory,
+    sign_in_verified,
+    staff_user,
+)
+from chengxin.collection.choices import SubmissionChannel
+from chengxin.collection.models import Submission
+from chengxin.collection.services import submission_create
+from chengxin.collection.tasks import file_import_task
+from chengxin.collection.tests.factories import ITEM_CODE, id_number, row, tax_department
+from chengxin.core.audit.sealing import audit_checkpoint_create
+from chengxin.core.choices import CalendarDayKind
+from chengxin.core.services import calendar_day_save, policy_value_set
+from chengxin.inquiry.services import report_issue
+from chengxin.inquiry.tests.factories import load_purposes
+from chengxin.measures.checks.batch import batch_create, input_from_list
+from chengxin.measures.checks.services import check_run
+from chengxin.measures.tests.factories import TAX_SERIOUS, list_items, tax_measure
+
+ROLES = (
+    "anonymous",
+    "citizen",
+    "provider",
+    "officer",
+    "provider_other",
+    "officer_other",
+    "reviewer",
+    "admin",
+    "security",
+    "auditor",
+)
+STAFF_ROLES = ROLES[2:]
+
+MATTER = "public_procurement"
+CASE_NO = "采购-2026-001"
+PURPOSE = "政府采购供应商资格审查"
+REPORT_PURPOSE = "administrative_licensing"
+REPORT_CASE_NO = "齐许〔2026〕88号"
+PERSON = 1
+UNKNOWN_PERSON = 2
+
+
+@dataclass
+class World:
+    """The matrix's objects: ids and codes the routes are called with, and the accounts."""
+
+    users: dict[str, Any] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+    sessions: dict[str, str] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+
+def build_world() -> World:
+    """Reference data, one account per role, a tax submission with a rejected row, a serious
+    record that triggers a measure, a check, a batch check and a credit report."""
+    world = World()
+    list_items()
+    load_purposes()
+    measure = tax_measure()
+    _accounts(world)
+    submission = _submission(world)
+    check = check_run(
+        actor=world.users["officer"],
+        id_number=id_number(PERSON),
+        matter=MATTER,
+        case_no=CASE_NO,
+        purpose=PURPOSE,
+    )
+    batch = batch_create(
+        actor=world.users["officer"],
+        batch_input=input_from_list([id_number(PERSON), id_number(UNKNOWN_PERSON)]),
+        matter=MATTER,
+        case_no=CASE_NO,
+        purpose=PURPOSE,
+    )
+    report = report_issue(
+        actor=world.users["officer"],
+        id_number=id_number(PERSON),
+        purpose=REPORT_PURPOSE,
+        case_no=REPORT_CASE_NO,
+    )
+    _one_of_every_admin_model(world, submission)
+    world.values.update(
+        item=ITEM_CODE,
+        measure=measure.code,
+        submission=submission.pk,
+        check=str(check.pk),
+        batch=str(batch.pk),
+        report=report.number,
+        verification_code=report.verification_code,
+        tax=tax_department().code,
+        user_content_type=ContentType.objects.get(app_label="accounts", model="user").pk,
+    )
+    return world
+
+
+def _accounts(world: World) -> None:
+    court = DepartmentFactory(code="court", name="齐齐哈尔市中级人民法院")
+    users = {
+        "citizen": UserFactory(role=Role.CITIZEN, username="matrix-citizen"),
+        "provider": staff_user(Role.PROVIDER, username="matrix-provider"),
+        "officer": staff_user(Role.OFFICER, username="matrix-officer"),
+        "provider_other": staff_user(Role.PROVIDER, department=court, username="matrix-provider-2"),
+        "officer_other": staff_user(Role.OFFICER, department=court, username="matrix-officer-2"),
+        "reviewer": staff_user(Role.REVIEWER, username="matrix-reviewer"),
+        "admin": staff_user(Role.ADMIN, username="matrix-admin"),
+        "security": staff_user(Role.SECURITY, username="matrix-security"),
+        "auditor": staff_user(Role.AUDITOR, username="matrix-auditor"),
+    }
+    world.users.update(users)
+    for role in STAFF_ROLES:
+        _token, plaintext = api_token_create(
+            user=users[role], name="权限矩阵", expires_in_days=30, actor=None
+        )
+        world.tokens[role] = plaintext
+    for role, user in users.items():
+        client = Client()
+        if role in STAFF_ROLES:
+            sign_in_verified(client, user)
+        else:
+            client.force_login(user)
+        world.sessions[role] = client.session.session_key
+
+
+def _one_of_every_admin_model(world: World, submission: Submission) -> None:
+    """An object of each model the admin lists, so its object pages answer for a real one."""
+    Group.objects.create(name="矩阵")
+    StaticDevice.objects.create(user=world.users["security"], name="backup")
+    attempt = {"username": "matrix", "ip_address": "127.0.0.1", "user_agent": "", "path_info": "/"}
+    AccessAttempt.objects.create(
+        **attempt, http_accept="", get_data="", post_data="", failures_since_start=1
+    )
+    AccessLog.objects.create(**attempt, http_accept="")
+    AccessFailureLog.objects.create(**attempt, http_accept="", locked_out=False)
+    file_import_task.enqueue(submission.pk)
+    calendar_day_save(
+        day=datetime.date(2031, 1, 1), kind=CalendarDayKind.HOLIDAY, name="元旦", actor=None
+    )
+    policy_value_set(name="disclosure.general_months", value=12, actor=None, reason="矩阵")
+    audit_checkpoint_create()
+
+
+def _submission(world: World) -> Submission:
+    today = timezone.localdate()
+    decided = (today - datetime.timedelta(days=30)).isoformat()
+    submission_create(
+        actor=world.users["provider"],
+        department=tax_department(),
+        item_code=TAX_SERIOUS,
+        operation="upsert",
+        records=[row("M-1", sequence=PERSON, decided_on=decided)],
+        idempotency_key="matrix-serious",
+        channel=SubmissionChannel.API,
+    )
+    answer = submission_create(
+        actor=world.users["provider"],
+        department=tax_department(),
+        item_code=ITEM_CODE,
+        operation="upsert",
+        records=[row("M-2", sequence=PERSON), row("M-3", sequence=PERSON, authority="")],
+        idempotency_key="matrix-penalty",
+        channel=SubmissionChannel.API,
+    )
+    return Submission.objects.get(pk=answer.submission_id)

@@ -1,0 +1,319 @@
+"""The permission matrix: for every route and API operation, the answer each role gets.
+
+Columns, in this order (``matrix_world.ROLES``):
+
+    anon  anonymous visitor
+    cit   a signed-in citizen
+    prov  provider of the department that owns the objects (tax)
+    off   officer of that department
+    prov' provider of another department (court)
+    off'  officer of another department
+    rev   credit-office reviewer
+    adm   system admin
+    sec   security admin
+    aud   auditor
+
+Staff call the API with a bearer token and pages with a verified session; the citizen has a
+session. Pages send anonymous visitors to the sign-in page (302). Another department's objects
+are not found (404), so their existence is not revealed. A new route needs its line here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from chengxin.collection.tests.factories import csv_bytes, id_number, row, valid_rows
+from tests.system.matrix_world import (
+    CASE_NO,
+    MATTER,
+    PERSON,
+    PURPOSE,
+    REPORT_CASE_NO,
+    REPORT_PURPOSE,
+    World,
+)
+
+ADMIN_OBJECT = "admin:"
+_ADMIN_APP_LIST = (
+    "staff/admin/^(?P<app_label>auth|otp_totp|otp_static|axes|django_tasks_database|core|audit"
+    "|accounts|identity|catalog|measures)/$"
+)
+_PARAMETER = re.compile(r"<(?:(?P<converter>[a-z]+):)?(?P<name>[A-Za-z_]+)>")
+Body = Callable[[World], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One route and method: how to call it and the status each role gets (``expect``, one
+    status per column of the module docstring, separated by spaces)."""
+
+    method: str
+    route: str
+    expect: str
+    path: dict[str, str] = field(default_factory=dict)
+    body: Body | None = None
+    encoding: str = "json"
+    target: str = ""  # the URL itself, for routes written as regular expressions
+    headers: dict[str, str] = field(default_factory=dict)
+    signs_out: bool = False  # its answer to everyone is the way back to the sign-in page
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} /{self.route}"
+
+    @property
+    def statuses(self) -> list[int]:
+        return [int(status) for status in self.expect.split()]
+
+    @property
+    def is_api(self) -> bool:
+        return self.route.startswith("api/")
+
+    def url(self, world: World) -> str:
+        if self.target:
+            return self.target
+
+        def value(match: re.Match) -> str:
+            key = self.path[match["name"]]
+            if key.startswith(ADMIN_OBJECT):
+                return _first_object_id(key.removeprefix(ADMIN_OBJECT))
+            return str(world[key]) if key in world.values else key
+
+        return "/" + _PARAMETER.sub(value, self.route)
+
+    def send(self, client, world: World, headers: dict[str, str]):
+        url = self.url(world)
+        headers = {**headers, **self.headers}
+        if self.method == "GET":
+            return client.get(url, **headers)
+        body = self.body(world) if self.body else {}
+        if self.encoding == "json":
+            return client.post(url, json.dumps(body), content_type="application/json", **headers)
+        return client.post(url, body, **headers)
+
+
+def _first_object_id(label: str) -> str:
+    """The id of the oldest object of a model (``app/model``), or 0 when there is none."""
+    model = apps.get_model(*label.split("/"))
+    first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+    return str(first if first is not None else 0)
+
+
+def _submission_body(world: World) -> dict[str, Any]:
+    return {"catalog_item": world["item"], "operation": "upsert", "records": [row("N-1")]}
+
+
+def _upload_body(world: World) -> dict[str, Any]:
+    content = csv_bytes(valid_rows(2, start=50))
+    return {"catalog_item": world["item"], "file": SimpleUploadedFile("处罚.csv", content)}
+
+
+def _check_body(world: World) -> dict[str, Any]:
+    return {
+        "id_number": id_number(PERSON),
+        "matter": MATTER,
+        "case_no": CASE_NO,
+        "purpose": PURPOSE,
+    }
+
+
+def _batch_body(world: World) -> dict[str, Any]:
+    return {**_check_body(world), "id_numbers": [id_number(PERSON)]}
+
+
+FEEDBACK_REASON = "已限制其参加本次采购。"
+
+
+def _feedback_body(world: World) -> dict[str, Any]:
+    return {"measure_code": world["measure"], "applied": True, "reason": FEEDBACK_REASON}
+
+
+def _feedback_form(world: World) -> dict[str, Any]:
+    code = world["measure"]
+    fields = {"measure_code": code, "applied": "1", "reason": FEEDBACK_REASON, "date": "2026-12-01"}
+    return {"measure_code": code, **{f"{code}-{name}": value for name, value in fields.items()}}
+
+
+def _profile_body(world: World) -> dict[str, Any]:
+    return {"id_number": id_number(PERSON), "purpose": REPORT_PURPOSE, "case_no": REPORT_CASE_NO}
+
+
+def _query_form(world: World) -> dict[str, Any]:
+    return {**_profile_body(world), "action": "query"}
+
+
+def _verification_form(world: World) -> dict[str, Any]:
+    return {"code": world["verification_code"]}
+
+
+def _receipt_body(world: World) -> dict[str, Any]:
+    return {"receipt": {"check_id": world["check"]}}
+
+
+def _sign_in_form(world: World) -> dict[str, Any]:
+    return {"username": "matrix-officer", "password": "wrong password"}
+
+
+def _language_form(world: World) -> dict[str, Any]:
+    return {"language": "en", "next": "/"}
+
+
+SUBMISSION = {"submission_id": "submission"}
+CHECK = {"check_id": "check"}
+BATCH = {"batch_id": "batch"}
+REPORT = {"number": "report"}
+ITEM = {"code": "item"}
+FORM = "form"
+MULTIPART = "multipart"
+KEY = {"HTTP_IDEMPOTENCY_KEY": "matrix-1"}
+
+# fmt: off
+ENTRIES: list[Entry] = [
+    #      method  route                                                          anon cit prov off prov' off' rev adm sec aud
+    # --- the public site ---------------------------------------------------------------------------------------------------
+    Entry("GET",  "",                                                              "200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "verify/",                                                       "200 200 200 200 200 200 200 200 200 200"),
+    Entry("POST", "verify/",                                                       "200 200 200 200 200 200 200 200 200 200", body=_verification_form, encoding=FORM),
+    Entry("POST", "i18n/setlang/",                                                 "302 302 302 302 302 302 302 302 302 302", body=_language_form, encoding=FORM),
+    # --- the API -----------------------------------------------------------------------------------------------------------
+    Entry("GET",  "api/v1/",                                                       "404 404 404 404 404 404 404 404 404 404"),
+    Entry("GET",  "api/v1/openapi.json",                                           "200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "api/v1/docs",                                                   "200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "api/v1/catalog",                                                "200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "api/v1/catalog/<code>",                                         "200 200 200 200 200 200 200 200 200 200", path=ITEM),
+    Entry("GET",  "api/v1/catalog/<code>/template.xlsx",                           "200 200 200 200 200 200 200 200 200 200", path=ITEM),
+    Entry("GET",  "api/v1/me",                                                     "401 401 200 200 200 200 200 200 200 200"),
+    Entry("POST", "api/v1/submissions",                                            "401 401 200 403 403 403 403 403 403 403", body=_submission_body, headers=KEY),
+    Entry("POST", "api/v1/submissions/upload",                                     "401 401 202 403 403 403 403 403 403 403", body=_upload_body, encoding=MULTIPART),
+    Entry("GET",  "api/v1/submissions/<int:submission_id>",                        "401 401 200 200 404 404 200 404 404 404", path=SUBMISSION),
+    Entry("POST", "api/v1/submissions/<int:submission_id>/retry",                  "401 401 409 403 404 404 403 404 404 404", path=SUBMISSION),
+    Entry("GET",  "api/v1/submissions/<int:submission_id>/errors",                 "401 401 200 200 404 404 200 404 404 404", path=SUBMISSION),
+    Entry("GET",  "api/v1/quality",                                                "401 401 200 200 200 200 200 200 403 403"),
+    Entry("GET",  "api/v1/profiles/purposes",                                      "401 401 200 200 200 200 200 200 200 200"),
+    Entry("POST", "api/v1/profiles",                                               "401 401 403 200 403 200 403 403 403 403", body=_profile_body),
+    Entry("POST", "api/v1/reports",                                                "401 403 403 200 403 200 403 403 403 403", body=_profile_body),
+    Entry("GET",  "api/v1/reports/verify/<code>",                                  "200 200 200 200 200 200 200 200 200 200", path={"code": "verification_code"}),
+    Entry("GET",  "api/v1/reports/<number>.pdf",                                   "401 404 404 200 404 404 404 404 404 404", path=REPORT),
+    Entry("POST", "api/v1/checks",                                                 "401 401 403 200 403 200 403 403 403 403", body=_check_body),
+    Entry("GET",  "api/v1/checks/keys",                                            "200 200 200 200 200 200 200 200 200 200"),
+    Entry("POST", "api/v1/checks/verify",                                          "200 200 200 200 200 200 200 200 200 200", body=_receipt_body),
+    Entry("GET",  "api/v1/checks/feedback-rates",                                  "401 401 403 200 403 200 200 403 403 403"),
+    Entry("POST", "api/v1/checks/batch",                                           "401 401 403 200 403 200 403 403 403 403", body=_batch_body),
+    Entry("GET",  "api/v1/checks/batch/<batch_id>",                                "401 401 403 200 403 404 403 403 403 403", path=BATCH),
+    Entry("GET",  "api/v1/checks/batch/<batch_id>/result",                         "401 401 403 200 403 404 403 403 403 403", path=BATCH),
+    Entry("GET",  "api/v1/checks/<check_id>",                                      "401 401 403 200 403 404 403 403 403 403", path=CHECK),
+    Entry("POST", "api/v1/checks/<check_id>/feedback",                             "401 401 403 201 403 404 403 403 403 403", path=CHECK, body=_feedback_body),
+    # --- staff sign-in -----------------------------------------------------------------------------------------------------
+    Entry("GET",  "staff/accounts/login/",                                         "200 200 200 200 200 200 200 200 200 200"),
+    Entry("POST", "staff/accounts/login/",                                         "200 200 200 200 200 200 200 200 200 200", body=_sign_in_form, encoding=FORM),
+    Entry("GET",  "staff/accounts/login/verify/",                                  "302 302 302 302 302 302 302 302 302 302"),
+    Entry("GET",  "staff/accounts/login/enrol/",                                   "302 302 302 302 302 302 302 302 302 302"),
+    Entry("POST", "staff/accounts/logout/",                                        "302 302 302 302 302 302 302 302 302 302", encoding=FORM, signs_out=True),
+    # --- staff pages -------------------------------------------------------------------------------------------------------
+    Entry("GET",  "staff/",                                                        "302 403 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "staff/catalog/",                                                "302 403 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "staff/catalog/<slug:code>/",                                    "302 403 200 200 200 200 200 200 200 200", path=ITEM),
+    Entry("GET",  "staff/collection/quality/",                                     "302 403 200 200 200 200 200 200 403 403"),
+    Entry("GET",  "staff/collection/submissions/",                                 "302 403 200 200 200 200 200 403 403 403"),
+    Entry("POST", "staff/collection/submissions/upload/",                          "302 403 302 403 422 403 403 403 403 403", body=_upload_body, encoding=MULTIPART),
+    Entry("GET",  "staff/collection/submissions/<int:submission_id>/",             "302 403 200 200 404 404 200 404 404 404", path=SUBMISSION),
+    Entry("GET",  "staff/collection/submissions/<int:submission_id>/progress/",    "302 403 200 200 404 404 200 404 404 404", path=SUBMISSION),
+    Entry("POST", "staff/collection/submissions/<int:submission_id>/retry/",       "302 403 302 403 404 404 403 404 404 404", path=SUBMISSION, encoding=FORM),
+    Entry("GET",  "staff/collection/submissions/<int:submission_id>/errors.<str:fmt>", "302 403 200 200 404 404 200 404 404 404", path={**SUBMISSION, "fmt": "csv"}),
+    Entry("GET",  "staff/measures/",                                               "302 403 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "staff/measures/<slug:code>/",                                   "302 403 200 200 200 200 200 200 200 200", path={"code": "measure"}),
+    Entry("GET",  "staff/checks/",                                                 "302 403 403 200 403 200 403 403 403 403"),
+    Entry("POST", "staff/checks/",                                                 "302 403 403 302 403 302 403 403 403 403", body=_check_body, encoding=FORM),
+    Entry("GET",  "staff/checks/feedback/",                                        "302 403 403 200 403 200 200 403 403 403"),
+    Entry("GET",  "staff/checks/batch/",                                           "302 403 403 200 403 200 403 403 403 403"),
+    Entry("GET",  "staff/checks/batch/<uuid:batch_id>/",                           "302 403 403 200 403 404 403 403 403 403", path=BATCH),
+    Entry("GET",  "staff/checks/batch/<uuid:batch_id>/result.csv",                 "302 403 403 200 403 404 403 403 403 403", path=BATCH),
+    Entry("GET",  "staff/checks/<uuid:check_id>/",                                 "302 403 403 200 403 404 403 403 403 403", path=CHECK),
+    Entry("GET",  "staff/checks/<uuid:check_id>/receipt.json",                     "302 403 403 200 403 404 403 403 403 403", path=CHECK),
+    Entry("POST", "staff/checks/<uuid:check_id>/feedback/",                        "302 403 403 302 403 404 403 403 403 403", path=CHECK, body=_feedback_form, encoding=FORM),
+    Entry("GET",  "staff/audit/",                                                  "302 403 403 403 403 403 403 403 403 200"),
+    Entry("GET",  "staff/inquiry/",                                                "302 403 403 200 403 200 403 403 403 403"),
+    Entry("POST", "staff/inquiry/",                                                "302 403 403 200 403 200 403 403 403 403", body=_query_form, encoding=FORM),
+    Entry("GET",  "staff/inquiry/reports/<str:number>/",                           "302 403 404 200 404 404 404 404 404 404", path=REPORT),
+    Entry("GET",  "staff/inquiry/reports/<str:number>.pdf",                        "302 403 404 200 404 404 404 404 404 404", path=REPORT),
+]
+
+TOTP_DEVICE = {"pk": ADMIN_OBJECT + "otp_totp/totpdevice"}
+
+# The Django admin (reference data, accounts and the audit log) is for the administrative roles.
+ADMIN_SITE: list[Entry] = [
+    #      method  route                                                          anon cit prov off prov' off' rev adm sec aud
+    Entry("GET",  "staff/admin/",                                                  "302 403 403 403 403 403 403 200 200 200"),
+    Entry("GET",  "staff/admin/login/",                                            "302 403 403 403 403 403 403 403 403 403"),
+    Entry("POST", "staff/admin/logout/",                                           "302 403 403 403 403 403 403 200 200 200", encoding=FORM),
+    Entry("GET",  "staff/admin/password_change/",                                  "302 403 403 403 403 403 403 200 200 200"),
+    Entry("GET",  "staff/admin/password_change/done/",                             "302 403 403 403 403 403 403 200 200 200"),
+    Entry("GET",  "staff/admin/jsi18n/",                                           "302 403 403 403 403 403 403 200 200 200"),
+    Entry("GET",  "staff/admin/autocomplete/",                                     "302 403 403 403 403 403 403 403 403 403"),
+    Entry("GET",  "staff/admin/r/<path:content_type_id>/<path:object_id>/",        "302 403 403 403 403 403 403 404 404 404", path={"content_type_id": "user_content_type", "object_id": "0"}),
+    Entry("GET",  "staff/admin/otp_totp/totpdevice/<int:pk>/config/",              "302 403 403 403 403 403 403 403 403 403", path=TOTP_DEVICE),
+    Entry("GET",  "staff/admin/otp_totp/totpdevice/<int:pk>/qrcode/",              "302 403 403 403 403 403 403 403 403 403", path=TOTP_DEVICE),
+    Entry("GET",  _ADMIN_APP_LIST,                                                 "302 403 403 403 403 403 403 200 200 404", target="/staff/admin/accounts/"),
+    Entry("GET",  "staff/admin/(?P<url>.*)$",                                      "302 403 403 403 403 403 403 404 404 404", target="/staff/admin/no-such-page/"),
+]
+
+# Per model: the answers of its pages, in the order of ADMIN_PAGES (list, add, object, which
+# redirects to change, change, delete, history).
+_NOBODY = "302 403 403 403 403 403 403 403 403 403"
+_REDIRECT = "302 403 403 403 403 403 403 302 302 302"
+_ADMIN = "302 403 403 403 403 403 403 200 403 403"
+_SECURITY = "302 403 403 403 403 403 403 403 200 403"
+_AUDITOR = "302 403 403 403 403 403 403 403 403 200"
+ADMIN_PAGES = ("", "add/", "<path:object_id>/", "<path:object_id>/change/", "<path:object_id>/delete/", "<path:object_id>/history/")
+ADMIN_MODELS: dict[str, tuple[str, ...]] = {
+    #                              list       add        object     change     delete     history
+    "accounts/department":        (_ADMIN,    _ADMIN,    _REDIRECT, _ADMIN,    _NOBODY,   _ADMIN),
+    "accounts/user":              (_SECURITY, _SECURITY, _REDIRECT, _SECURITY, _NOBODY,   _SECURITY),
+    "accounts/apitoken":          (_SECURITY, _SECURITY, _REDIRECT, _SECURITY, _NOBODY,   _SECURITY),
+    "catalog/catalogitem":        (_ADMIN,    _ADMIN,    _REDIRECT, _ADMIN,    _NOBODY,   _ADMIN),
+    "measures/measure":           (_ADMIN,    _ADMIN,    _REDIRECT, _ADMIN,    _NOBODY,   _ADMIN),
+    "core/policyvalue":           (_ADMIN,    _NOBODY,   _REDIRECT, _ADMIN,    _NOBODY,   _ADMIN),
+    "core/policychange":          (_ADMIN,    _NOBODY,   _REDIRECT, _ADMIN,    _NOBODY,   _ADMIN),
+    "core/calendarday":           (_ADMIN,    _ADMIN,    _REDIRECT, _ADMIN,    _ADMIN,    _ADMIN),
+    "audit/auditevent":           (_AUDITOR,  _NOBODY,   _REDIRECT, _AUDITOR,  _NOBODY,   _AUDITOR),
+    "audit/auditseal":            (_AUDITOR,  _NOBODY,   _REDIRECT, _AUDITOR,  _NOBODY,   _AUDITOR),
+    "audit/auditcheckpoint":      (_AUDITOR,  _NOBODY,   _REDIRECT, _AUDITOR,  _NOBODY,   _AUDITOR),
+    # Personal data and the platform's machinery are shown to no one in the admin.
+    "identity/subject":           (_NOBODY,   _NOBODY,   _REDIRECT, _NOBODY,   _NOBODY,   _NOBODY),
+    "auth/group":                 (_NOBODY,   _NOBODY,   _REDIRECT, _NOBODY,   _NOBODY,   _NOBODY),
+    "otp_totp/totpdevice":        (_NOBODY,   _NOBODY,   _REDIRECT, _NOBODY,   _NOBODY,   _NOBODY),
+    "otp_static/staticdevice":    (_NOBODY,   _NOBODY,   _REDIRECT, _NOBODY,   _NOBODY,   _NOBODY),
+    "axes/accessattempt":         (_NOBODY,   _NOBODY,   _REDIRECT, _NOBODY,   _NOBODY,   _NOBODY),
+    "axes/accesslog":             (_NOBODY,   _NOBODY,   _REDIRECT, _NOBODY,   _NOBODY,   _NOBODY),
+    "axes/accessfailurelog":      (_NOBODY,   _NOBODY,   _REDIRECT, _NOBODY,   _NOBODY,   _NOBODY),
+    "django_tasks_database/dbtaskresult": (_NOBODY, _NOBODY, _REDIRECT, _NOBODY, _NOBODY, _NOBODY),
+}
+# fmt: on
+
+
+def entries() -> list[Entry]:
+    """Every entry of the matrix: the routes above and the admin's pages of every model."""
+    return [*ENTRIES, *ADMIN_SITE, *_admin_model_entries()]
+
+
+def _admin_model_entries() -> list[Entry]:
+    """The pages of every model the admin lists; a model without a line answers nothing, so the
+    test that compares the matrix with the URL map names it."""
+    found = []
+    for model in admin.site._registry:
+        label = f"{model._meta.app_label}/{model._meta.model_name}"
+        pages = ADMIN_MODELS.get(label)
+        if pages is None:
+            continue
+        for page, expect in zip(ADMIN_PAGES, pages, strict=True):
+            route = f"staff/admin/{label}/{page}"
+            found.append(Entry("GET", route, expect, path={"object_id": ADMIN_OBJECT + label}))
+    return found
