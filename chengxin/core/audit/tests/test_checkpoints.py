@@ -304,6 +304,31 @@ def test_each_line_is_copied_to_a_syslog_collector(checkpoint_file, settings):
     assert text == line
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_run_of_the_worker_makes_the_checkpoint_that_is_due(checkpoint_file):
+    # given
+    _record(2)
+
+    # when
+    call_command("worker", batch=True, stdout=StringIO())
+
+    # then
+    assert [line["seq"] for line in _lines(checkpoint_file)] == [2]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_without_audit_checkpoints_leaves_the_file_alone(checkpoint_file):
+    # given
+    _record(2)
+
+    # when
+    call_command("worker", batch=True, audit_checkpoints=False, stdout=StringIO())
+
+    # then
+    assert not checkpoint_file.exists()
+    assert AuditCheckpoint.objects.count() == 0
+
+
 def _line(seq: int) -> external.ExternalCheckpoint:
     return external.external_checkpoint_build(
         seq=seq,
