@@ -63,10 +63,29 @@ CHENGXIN_RECEIPT_ACTIVE_KEY = env_str("CHENGXIN_RECEIPT_ACTIVE_KEY") or str(
 CHENGXIN_PUBLIC_URL = env_str("CHENGXIN_PUBLIC_URL", "") or ""
 # The prefix of credit report numbers (QQHR-2026-000123).
 CHENGXIN_REPORT_PREFIX = env_str("CHENGXIN_REPORT_PREFIX", "QQHR") or "QQHR"
-# Seals between two automatic signed checkpoints of the audit log (docs/audit.md).
+
+# --- Audit log checkpoints (docs/audit.md) -------------------------------------------------
+# Seals between two automatic signed checkpoints of the audit log.
 CHENGXIN_AUDIT_CHECKPOINT_INTERVAL = int(
     env_str("CHENGXIN_AUDIT_CHECKPOINT_INTERVAL", "1000") or 1000
 )
+# Seconds between two checkpoints by time, made by `chengxin worker` (0: none by time).
+CHENGXIN_AUDIT_CHECKPOINT_PERIOD_SECONDS = int(
+    env_str("CHENGXIN_AUDIT_CHECKPOINT_PERIOD_SECONDS", "3600") or 3600
+)
+# The append-only file outside the database that every checkpoint is copied to, signed, and that
+# `chengxin audit verify` compares the chain with (an absolute path). Keep it off the database
+# host: docs/operations.md.
+CHENGXIN_AUDIT_CHECKPOINT_FILE: Path | None = Path(
+    env_str("CHENGXIN_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl")) or ""
+)
+# Whether `chengxin audit verify` fails (instead of warning) when no external checkpoint covers
+# the chain: a missing file could then hide a cut-off tail. On in production.
+CHENGXIN_AUDIT_CHECKPOINT_FILE_REQUIRED = env_bool("CHENGXIN_AUDIT_CHECKPOINT_FILE_REQUIRED", False)
+# A syslog collector that receives a copy of every line of the file: udp://host:514,
+# tcp://host:601 or the path of a local socket (/dev/log). Empty: no copy.
+CHENGXIN_AUDIT_CHECKPOINT_SYSLOG = env_str("CHENGXIN_AUDIT_CHECKPOINT_SYSLOG", "") or ""
+# --- end of audit log checkpoints -----------------------------------------------------------
 
 INSTALLED_APPS = [
     "chengxin.accounts.admin_apps.StaffAdminConfig",  # django.contrib.admin, staff sign-in

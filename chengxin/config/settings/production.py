@@ -9,7 +9,7 @@ recommended: the address printed in report QR codes).
 
 from django.core.exceptions import ImproperlyConfigured
 
-from chengxin.config.env import env_str
+from chengxin.config.env import env_bool, env_str
 from chengxin.config.settings.base import *  # noqa: F403
 
 for _name in (
@@ -35,3 +35,6 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# --- Audit log checkpoints: an external checkpoint must cover the chain (docs/audit.md) ----------
+CHENGXIN_AUDIT_CHECKPOINT_FILE_REQUIRED = env_bool("CHENGXIN_AUDIT_CHECKPOINT_FILE_REQUIRED", True)

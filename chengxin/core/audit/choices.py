@@ -28,3 +28,10 @@ class HashAlgorithm(models.TextChoices):
 
     SHA256 = "sha256", "SHA-256"
     HMAC_SHA256 = "hmac-sha256", "HMAC-SHA256"
+
+
+class ExternalCheckpointKind(models.TextChoices):
+    """What a line of the external checkpoint file states (docs/audit.md)."""
+
+    CHECKPOINT = "checkpoint", _("检查点")
+    RESTORE = "restore", _("确认从备份恢复")

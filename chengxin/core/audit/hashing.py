@@ -6,6 +6,9 @@
 - Chain: SHA-256 over the previous chain hash, the seq, the event id, its content hash and the
   seal time. Unkeyed, so the chain's shape can be checked by anyone with the rows.
 - Checkpoint: HMAC-SHA256 over the seq, the chain hash and the time, with a second derived key.
+- External checkpoint (a line of the file outside the database): HMAC-SHA256 over the canonical
+  JSON of every other field of the line, with a third derived key, so a line cannot pass for a
+  checkpoint row nor the other way round.
 
 Keys are derived per purpose (HMAC of a label under the signing key) so the audit log never shares
 key material with other users of ``CHENGXIN_SIGNING_KEYS``.
@@ -16,6 +19,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -28,6 +32,7 @@ GENESIS_HASH = "0" * 64
 CONTENT_VERSION = 1
 EVENT_KEY_LABEL = b"chengxin.audit.event.v1"
 CHECKPOINT_KEY_LABEL = b"chengxin.audit.checkpoint.v1"
+EXTERNAL_CHECKPOINT_KEY_LABEL = b"chengxin.audit.external-checkpoint.v1"
 
 
 class UnknownKeyError(Exception):
@@ -122,6 +127,16 @@ def checkpoint_signature(
     key = _derived_key(key_id, CHECKPOINT_KEY_LABEL)
     message = f"{seq}|{chain_hash_value}|{utc_text(created_at)}".encode("ascii")
     return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def external_checkpoint_signature(
+    fields: Mapping[str, object], *, algorithm: str, key_id: str
+) -> str:
+    """The signature of an external checkpoint line: every field but the signature, under
+    ``key_id`` (``fields`` include the key id and algorithm themselves, so neither can be swapped)."""
+    _require(algorithm, HashAlgorithm.HMAC_SHA256)
+    key = _derived_key(key_id, EXTERNAL_CHECKPOINT_KEY_LABEL)
+    return hmac.new(key, canonical(dict(fields)), hashlib.sha256).hexdigest()
 
 
 def digests_equal(left: str, right: str) -> bool:

@@ -13,6 +13,7 @@ the whole table) in ``audit verify``, which picks up any event whose post-commit
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -26,6 +27,7 @@ from chengxin.core.audit.models import AuditCheckpoint, AuditEvent, AuditSeal
 # An arbitrary constant naming the sealer's advisory lock ("cxaudit" in ASCII).
 SEALER_LOCK_ID = 0x63786175646974
 DEFAULT_CHECKPOINT_INTERVAL = 1000
+DEFAULT_CHECKPOINT_PERIOD = 3600
 SEAL_CHUNK_SIZE = 1000
 
 
@@ -62,11 +64,13 @@ def audit_seal_pending(*, event_ids: Iterable[int] = (), sweep: bool = False) ->
         after_id = batch[-1].pk
 
 
-def audit_checkpoint_create() -> AuditCheckpoint | None:
+def audit_checkpoint_create(*, now: datetime | None = None) -> AuditCheckpoint | None:
     """Seal what is pending, then sign a checkpoint at the end of the chain (on demand).
 
     Returns the checkpoint (an existing one if the chain has not grown since), or ``None`` when
-    nothing has been sealed yet.
+    nothing has been sealed yet. ``now`` is the checkpoint's time (default: the present). Costs a
+    few indexed queries whatever the size of the log: the pending events above the highest sealed
+    one, and the last seal.
     """
     audit_seal_pending()
     with transaction.atomic():
@@ -77,12 +81,21 @@ def audit_checkpoint_create() -> AuditCheckpoint | None:
         existing = AuditCheckpoint.objects.filter(seq=last.seq).first()
         if existing is not None:
             return existing
-        return AuditCheckpoint.objects.create(**_checkpoint_values(last))
+        return AuditCheckpoint.objects.create(**_checkpoint_values(last, created_at=now))
 
 
 def checkpoint_interval() -> int:
     """How many seals lie between two automatic checkpoints (setting, default 1000)."""
     return int(getattr(settings, "CHENGXIN_AUDIT_CHECKPOINT_INTERVAL", DEFAULT_CHECKPOINT_INTERVAL))
+
+
+def checkpoint_period() -> timedelta | None:
+    """How old the newest checkpoint may grow before the worker signs another (setting, default an
+    hour; ``None`` when the setting is 0: no checkpoints by time)."""
+    seconds = int(
+        getattr(settings, "CHENGXIN_AUDIT_CHECKPOINT_PERIOD_SECONDS", DEFAULT_CHECKPOINT_PERIOD)
+    )
+    return timedelta(seconds=seconds) if seconds > 0 else None
 
 
 def _acquire_sealer_lock() -> None:
@@ -135,8 +148,8 @@ def _next_seal(*, event: AuditEvent, seq: int, prev_hash: str, sealed_at) -> Aud
     )
 
 
-def _checkpoint_values(seal: AuditSeal) -> dict[str, object]:
-    created_at = timezone.now()
+def _checkpoint_values(seal: AuditSeal, *, created_at: datetime | None = None) -> dict[str, object]:
+    created_at = created_at or timezone.now()
     algorithm = HashAlgorithm.HMAC_SHA256
     key_id = hashing.active_signing_key_id()
     signature = hashing.checkpoint_signature(

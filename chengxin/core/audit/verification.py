@@ -10,40 +10,60 @@ the first problem, naming the event and seq where it is. What each check catches
   has sealed any such row into the chain);
 - a seal whose prev_hash or chain_hash does not follow: a seal was altered or inserted;
 - a checkpoint whose signature fails, whose chain hash differs from the chain, or whose seq lies
-  beyond the end of the chain: the chain was rewritten or cut short.
+  beyond the end of the chain: the chain was rewritten or cut short;
+- the same for the checkpoints of the external file (``external.py``), which catch a tail cut off
+  together with its seals and every checkpoint in the database after it.
+
+What it cannot check (no external file, none yet, lines it cannot parse, a file the worker has
+stopped writing) it reports as notes beside the result, not as failures; a deployment that sets
+``CHENGXIN_AUDIT_CHECKPOINT_FILE_REQUIRED`` fails when no external checkpoint covers the chain.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chengxin.core.audit import error_codes, hashing
+from chengxin.core.audit.external import external_checkpoint_path
+from chengxin.core.audit.external_verification import (
+    ExternalRecord,
+    external_beyond_chain,
+    external_mismatch,
+    external_missing,
+    external_notes,
+    external_record_read,
+)
+from chengxin.core.audit.findings import VerificationNote, VerificationProblem
 from chengxin.core.audit.models import AuditCheckpoint, AuditEvent, AuditSeal
 from chengxin.core.audit.sealing import audit_seal_pending
+
+__all__ = [
+    "VERIFY_CHUNK_SIZE",
+    "VerificationNote",
+    "VerificationProblem",
+    "VerificationResult",
+    "audit_log_verify",
+]
 
 VERIFY_CHUNK_SIZE = 2000
 
 
 @dataclass(frozen=True)
-class VerificationProblem:
-    """The first thing found wrong, where it is (event id and seq), and what it is."""
-
-    code: str
-    seq: int | None
-    event_id: int | None
-    message: str
-    message_en: str
-
-
-@dataclass(frozen=True)
 class VerificationResult:
-    """What a verification run checked, and its first problem if any."""
+    """What a verification run checked, its first problem if any, and its notes."""
 
     events_checked: int
     checkpoints_checked: int
     problem: VerificationProblem | None = None
+    external_checked: int = 0
+    external_superseded: int = 0
+    external_path: Path | None = None
+    notes: tuple[VerificationNote, ...] = ()
 
     @property
     def is_intact(self) -> bool:
@@ -54,32 +74,64 @@ class VerificationResult:
 class _Walk:
     """Where the walk along the chain stands."""
 
+    external: ExternalRecord
+    now: datetime
     expected_seq: int = 1
     prev_hash: str = hashing.GENESIS_HASH
+    last_event_id: int | None = None
     events_checked: int = 0
     checkpoints_checked: int = 0
 
+    @property
+    def end(self) -> int:
+        """The last seq walked so far (0 before the first)."""
+        return self.expected_seq - 1
+
     def result(self, problem: VerificationProblem | None = None) -> VerificationResult:
-        return VerificationResult(self.events_checked, self.checkpoints_checked, problem)
+        return VerificationResult(
+            events_checked=self.events_checked,
+            checkpoints_checked=self.checkpoints_checked,
+            problem=problem,
+            external_checked=self.external.checked,
+            external_superseded=self.external.superseded,
+            external_path=self.external.path,
+            notes=external_notes(self.external, end=self.end, now=self.now),
+        )
 
 
-def audit_log_verify(*, chunk_size: int = VERIFY_CHUNK_SIZE) -> VerificationResult:
-    """Seal any pending events (sweeping the whole table), then verify the whole log.
+def audit_log_verify(
+    *,
+    chunk_size: int = VERIFY_CHUNK_SIZE,
+    checkpoint_file: Path | None = None,
+    now: datetime | None = None,
+) -> VerificationResult:
+    """Seal any pending events (sweeping the whole table), then verify the whole log against its
+    checkpoints and those of the external file (``checkpoint_file``, default: the configured one).
 
     Side effect: appends seals for committed events that were not sealed yet.
     """
     audit_seal_pending(sweep=True)
-    walk = _Walk()
+    external = external_record_read(checkpoint_file or external_checkpoint_path())
+    walk = _Walk(external=external, now=now or timezone.now())
     for seals, events in _seal_chunks(chunk_size):
         checkpoints = _checkpoints_between(seals[0].seq, seals[-1].seq)
         for seal in seals:
-            problem = _check_seal(seal, events.get(seal.event_id), walk)
-            problem = problem or _check_checkpoint(checkpoints.get(seal.seq), seal, walk)
+            problem = (
+                _check_seal(seal, events.get(seal.event_id), walk)
+                or _check_checkpoint(checkpoints.get(seal.seq), seal, walk)
+                or external_mismatch(external, seal)
+            )
             if problem is not None:
                 return walk.result(problem)
             walk.expected_seq, walk.prev_hash = seal.seq + 1, seal.chain_hash
+            walk.last_event_id = seal.event_id
             walk.events_checked += 1
-    return walk.result(_checkpoint_beyond_chain(walk))
+    return walk.result(
+        _checkpoint_beyond_chain(walk)
+        or external_beyond_chain(external, end=walk.end, last_event_id=walk.last_event_id)
+        or external.problem
+        or external_missing(external, end=walk.end)
+    )
 
 
 def _seal_chunks(chunk_size: int):
@@ -222,7 +274,7 @@ def _check_checkpoint(checkpoint: AuditCheckpoint | None, seal: AuditSeal, walk:
 
 
 def _checkpoint_beyond_chain(walk: _Walk) -> VerificationProblem | None:
-    end = walk.expected_seq - 1
+    end = walk.end
     checkpoint = AuditCheckpoint.objects.filter(seq__gt=end).order_by("seq").first()
     if checkpoint is None:
         return None

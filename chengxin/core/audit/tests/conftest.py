@@ -24,6 +24,8 @@ def _tampering():
 
 
 SIGNING_KEY = base64.b64encode(bytes(range(32))).decode()
+# A key the platform does not hold: what someone who forges a signature would use.
+OTHER_KEY = base64.b64encode(bytes(range(32, 64))).decode()
 
 
 @pytest.fixture(autouse=True)

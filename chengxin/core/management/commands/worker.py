@@ -3,14 +3,33 @@
 Before taking tasks it sends ``worker_starting``, so that apps re-enqueue what a killed worker
 left unfinished (file imports go on after their last committed chunk). ``--batch`` runs what is
 queued and exits (used by tests and by cron-style deployments).
+
+Beside the task loop it keeps the audit log's checkpoints (``audit.checkpoints``): a thread signs
+one by time and copies new ones to the external checkpoint file, and when the worker stops (SIGTERM,
+SIGINT, or the end of a run) it signs a last one at the end of the chain before it exits. A
+``--batch`` run only makes the time-based step once, at its end. ``--no-audit-checkpoints`` leaves
+the checkpoints to another worker (several hosts, one file).
 """
 
 from __future__ import annotations
 
+import logging
+from argparse import BooleanOptionalAction
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError
+from django.utils import timezone
 
+from chengxin.core.audit.checkpoints import (
+    CheckpointClock,
+    audit_checkpoint_make,
+    audit_checkpoint_tick_logged,
+)
+from chengxin.core.audit.external import ExternalCheckpointError
 from chengxin.core.signals import worker_starting
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -19,6 +38,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--batch", action="store_true", help="run queued tasks, then exit")
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
+        parser.add_argument(
+            "--audit-checkpoints",
+            action=BooleanOptionalAction,
+            default=True,
+            help="sign audit checkpoints by time and at shutdown (default: on)",
+        )
 
     def handle(self, *args, **options):
         responses = worker_starting.send(sender=self.__class__)
@@ -27,11 +52,43 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"已重新排队 {resumed} 项未完成的任务。Re-queued {resumed} unfinished tasks."
             )
-        call_command(
-            "db_worker",
-            batch=options["batch"],
-            interval=options["interval"],
-            reload=False,
-            startup_delay=False,
-            verbosity=options["verbosity"],
-        )
+        checkpoints = options["audit_checkpoints"]
+        clock = CheckpointClock() if checkpoints and not options["batch"] else None
+        if clock is not None:
+            clock.start()
+        try:
+            call_command(
+                "db_worker",
+                batch=options["batch"],
+                interval=options["interval"],
+                reload=False,
+                startup_delay=False,
+                verbosity=options["verbosity"],
+            )
+        finally:
+            # Runs on the SystemExit that db_worker raises on SIGTERM/SIGINT, too.
+            if clock is not None:
+                clock.stop()
+                self._final_checkpoint()
+            elif checkpoints:
+                audit_checkpoint_tick_logged(now=timezone.now())
+
+    def _final_checkpoint(self) -> None:
+        """Sign a checkpoint at the end of the chain and copy it out before the worker exits."""
+        try:
+            outcome = audit_checkpoint_make()
+        except ExternalCheckpointError as error:
+            logger.error("The final audit checkpoint was not copied out: %s", error)
+            self.stderr.write(
+                f"退出前的审计检查点未能写入外部检查点文件：{error}"
+                f"\nThe final audit checkpoint was not written to the external file: {error}"
+            )
+            return
+        except DatabaseError as error:
+            logger.error("The final audit checkpoint failed: %s", type(error).__name__)
+            return
+        if outcome.checkpoint is not None:
+            seq = outcome.checkpoint.seq
+            self.stdout.write(
+                f"退出前已在序号 {seq} 处签署审计检查点。\nFinal audit checkpoint at seq {seq}."
+            )
