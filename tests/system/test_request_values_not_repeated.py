@@ -75,7 +75,7 @@ def served(transactional_db):
     server.set_app(get_wsgi_application())
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    yield f"http://127.0.0.1:{server.server_address[1]}", server.shutdown
     server.shutdown()
     server.server_close()
 
@@ -91,6 +91,7 @@ class _Collected(logging.Handler):
 
 def test_the_access_log_names_the_route_without_the_values(served):
     # given: the access log as the server's handlers receive it (after the logger's filters)
+    address, stop = served
     collected = _Collected()
     logger = logging.getLogger("django.server")
     logger.addHandler(collected)
@@ -98,7 +99,8 @@ def test_the_access_log_names_the_route_without_the_values(served):
     try:
         for url in (f"/api/v1/catalog/{NUMBER}?x={NUMBER}", f"/no-such-page/{NUMBER}"):
             with pytest.raises(urllib.error.HTTPError):
-                urllib.request.urlopen(served + url, timeout=10)  # noqa: S310 - own test server
+                urllib.request.urlopen(address + url, timeout=10)  # noqa: S310 - own test server
+        stop()  # the server writes its access line after the answer: wait for the last one
     finally:
         logger.removeHandler(collected)
     # then
