@@ -1,4 +1,5 @@
-"""Suite-wide hooks: the run summary that CI reads (scripts/check_test_summary.py)."""
+"""Suite-wide hooks: the run summary that CI reads (scripts/check_test_summary.py) and the
+personal-data leak scan (tests/leakscan.py)."""
 
 from __future__ import annotations
 
@@ -60,3 +61,47 @@ def audit_triggers_survive_flush():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(operations_class, "execute_sql_flush", flush_with_triggers_suspended)
         yield
+
+
+_DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+)
+
+
+@pytest.fixture(autouse=True)
+def no_id_number_stored(request):
+    """After a test that used the database, no text column of any table holds a full ID number
+    in clear (tests/leakscan.py). Set up after the database fixtures, so it looks before the
+    test's data is rolled back or flushed."""
+    uses_database = request.node.get_closest_marker("django_db") is not None or bool(
+        _DATABASE_FIXTURES & set(request.fixturenames)
+    )
+    if not uses_database:
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    yield
+    from tests import leakscan
+
+    hits = leakscan.database_leaks()
+    if hits:
+        leakscan.record_database_leaks(request.node.nodeid, hits)
+        pytest.fail(f"full ID numbers stored in clear: {hits}", pytrace=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def every_log_record_kept(request):
+    """Every log record of this test process goes to test-artifacts/logs/ for the leak scan."""
+    import logging
+
+    from tests import leakscan
+
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+    handler = leakscan.log_handler(worker)
+    loggers = [logging.getLogger(), logging.getLogger("django.server")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    yield
+    for logger in loggers:
+        logger.removeHandler(handler)
+    handler.close()

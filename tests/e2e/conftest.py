@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = Path(os.environ.get("CHENGXIN_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = [
@@ -55,11 +56,33 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, request):
+    """A page of a fresh browser context; every HTML document it is served (pages and htmx
+    fragments) is kept under test-artifacts/pages/ for the leak scan (tests/leakscan.py)."""
     context = browser.new_context(locale="zh-CN", base_url=live_server.url)
     page = context.new_page()
+    served = []
+    page.on("response", lambda response: served.append(response))
     yield page
+    _keep_html(served, name=request.node.name)
     context.close()
+
+
+def _keep_html(responses, *, name: str) -> None:
+    from tests.leakscan import PAGES
+
+    PAGES.mkdir(parents=True, exist_ok=True)
+    safe = "".join(
+        character if character.isalnum() or character in "-_" else "_" for character in name
+    )
+    for position, response in enumerate(responses):
+        if "text/html" not in (response.headers.get("content-type") or ""):
+            continue
+        try:
+            body = response.body()
+        except PlaywrightError:
+            continue  # a redirect or a response whose body the browser did not keep
+        (PAGES / f"{safe}-{position:03d}.html").write_bytes(body)
 
 
 @pytest.fixture
