@@ -29,9 +29,34 @@ def main(label: str) -> int:
         f"{label}: {summary['passed']} passed, {summary['skipped']} skipped, "
         f"{summary['e2e_passed']} browser tests passed"
     )
+    problems.extend(_permission_matrix(label))
     for problem in problems:
         print(f"{label}: {problem}", file=sys.stderr)
     return 1 if problems else 0
+
+
+def _permission_matrix(label: str) -> list[str]:
+    """Print the figures of the permission matrix (tests/system/test_permission_matrix.py)."""
+    path = Path("test-artifacts") / f"permission-matrix-{label}.jsonl"
+    if not path.exists():
+        if os.environ.get("CHENGXIN_REQUIRE_ALL_SUITES") == "1":
+            return ["the permission matrix did not run"]
+        return []
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    cases = [(line, role) for line in lines for role in line["expected"]]
+    refusals = [(line, role) for line, role in cases if line["expected"][role] >= 400]
+    unauthorised = [
+        f"{line['key']} as {role}" for line, role in refusals if line["observed"][role] < 400
+    ]
+    writes = sum(len(line["refused_writes"]) for line in lines)
+    print(
+        f"{label}: permission matrix: {len(lines)} routes x {len(cases) // max(len(lines), 1)} "
+        f"roles = {len(cases)} cases, {len(refusals)} refusals, "
+        f"{len(unauthorised)} unauthorised successes, {writes} refused requests that wrote"
+    )
+    return [f"unauthorised success: {case}" for case in unauthorised] + (
+        [f"{writes} refused requests wrote to the database"] if writes else []
+    )
 
 
 if __name__ == "__main__":
