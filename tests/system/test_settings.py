@@ -1,6 +1,7 @@
 """Settings as a deployment sees them: production passes ``check --deploy``."""
 
 import base64
+import json
 import os
 import subprocess
 import sys
@@ -74,3 +75,71 @@ def test_production_settings_refuse_to_start_without_secrets(tmp_path):
     # then
     assert result.returncode == 1
     assert "CHENGXIN_SECRET_KEY must be set in the environment for production." in result.stderr
+
+
+_PRINT_SETTINGS = """
+import json
+import django
+django.setup()
+from django.conf import settings
+print(json.dumps({
+    "databases": {alias: {"NAME": str(db["NAME"]), "OPTIONS": db.get("OPTIONS", {})}
+                  for alias, db in settings.DATABASES.items()},
+}))
+"""
+
+
+def _settings(tmp_path, **variables) -> dict:
+    """The database settings a process of the embedded default gets."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "CHENGXIN_SQLITE_PATH")
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "chengxin.config.settings.development",
+            "CHENGXIN_VAR_DIR": str(tmp_path),
+            **variables,
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", _PRINT_SETTINGS],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_a_sqlite_database_url_gets_the_options_of_the_default_path(tmp_path):
+    # given
+    url_path = tmp_path / "elsewhere" / "platform.sqlite3"
+
+    # when
+    by_path = _settings(tmp_path)["databases"]
+    by_url = _settings(tmp_path, DATABASE_URL=f"sqlite:///{url_path}")["databases"]
+
+    # then
+    options = {
+        "timeout": 20.0,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            " PRAGMA busy_timeout=20000;"
+        ),
+    }
+    assert by_path["default"] == {"NAME": str(tmp_path / "chengxin.sqlite3"), "OPTIONS": options}
+    assert by_url["default"] == {"NAME": str(url_path), "OPTIONS": options}
+
+
+def test_the_busy_timeout_is_one_setting(tmp_path):
+    # when
+    databases = _settings(tmp_path, CHENGXIN_SQLITE_BUSY_TIMEOUT="2.5")["databases"]
+
+    # then
+    assert databases["default"]["OPTIONS"]["timeout"] == 2.5
+    assert "PRAGMA busy_timeout=2500;" in databases["default"]["OPTIONS"]["init_command"]

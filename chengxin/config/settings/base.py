@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "chengxin.config.middleware.RefusalAnswerMiddleware",
 ]
 
 ROOT_URLCONF = "chengxin.config.urls"
@@ -135,26 +136,37 @@ TEMPLATES = [
 ]
 
 # --- Database: SQLite by default (WAL, busy timeout), PostgreSQL through DATABASE_URL ----------
+SQLITE_ENGINE = "django.db.backends.sqlite3"
 SQLITE_PATH = Path(env_str("CHENGXIN_SQLITE_PATH", str(VAR_DIR / "chengxin.sqlite3")) or "")
+# Seconds a request waits for another writer's lock on an SQLite file before the database
+# answers "locked" (then the request gets 503 with Retry-After, not a 500).
+CHENGXIN_SQLITE_BUSY_TIMEOUT = float(env_str("CHENGXIN_SQLITE_BUSY_TIMEOUT", "20") or 20)
+
+
+def _sqlite_options() -> dict[str, object]:
+    """The options of every SQLite database, however it is named (CHENGXIN_SQLITE_PATH or a
+    ``sqlite:///`` DATABASE_URL): write transactions take the lock when they begin (so they
+    wait for it instead of failing half-way), the WAL journal (readers never wait for the
+    writer), and the busy timeout."""
+    return {
+        "timeout": CHENGXIN_SQLITE_BUSY_TIMEOUT,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            f" PRAGMA busy_timeout={int(CHENGXIN_SQLITE_BUSY_TIMEOUT * 1000)};"
+        ),
+    }
 
 
 def _database_from_environment() -> dict[str, object]:
     url = env_str("DATABASE_URL")
-    if url:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-        return dict(config)
-    return {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": SQLITE_PATH,
-        "OPTIONS": {
-            "timeout": 20,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                " PRAGMA busy_timeout=20000;"
-            ),
-        },
-    }
+    if not url:
+        return {"ENGINE": SQLITE_ENGINE, "NAME": SQLITE_PATH, "OPTIONS": _sqlite_options()}
+    config = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+    if config["ENGINE"] == SQLITE_ENGINE:
+        # Options given in the URL's query string win over the defaults.
+        config["OPTIONS"] = {**_sqlite_options(), **dict(config.get("OPTIONS") or {})}
+    return config
 
 
 DATABASES = {"default": _database_from_environment()}
