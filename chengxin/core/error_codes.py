@@ -1,5 +1,5 @@
 """Machine codes of the core app's refusals: policy values, the working-day calendar, and the
-answers every entry point shares (rate limits, request size, a busy database)."""
+answers every entry point shares (rate limits, a busy database)."""
 
 POLICY_UNKNOWN = "core.policy_unknown"
 POLICY_INVALID_TYPE = "core.policy_invalid_type"
@@ -7,5 +7,7 @@ POLICY_OUT_OF_RANGE = "core.policy_out_of_range"
 POLICY_REASON_REQUIRED = "core.policy_reason_required"
 CALENDAR_DAY_NOT_FOUND = "core.calendar_day_not_found"
 CALENDAR_DAY_NAME_REQUIRED = "core.calendar_day_name_required"
+# 429: a rate limit of chengxin.core.throttle refused the request.
+RATE_LIMITED = "rate_limited"
 # 503: the database is locked or busy; the same request may succeed a little later.
 DATABASE_BUSY = "database_busy"

@@ -85,16 +85,17 @@ from django.conf import settings
 print(json.dumps({
     "databases": {alias: {"NAME": str(db["NAME"]), "OPTIONS": db.get("OPTIONS", {})}
                   for alias, db in settings.DATABASES.items()},
+    "cache": settings.CACHES["default"]["BACKEND"],
 }))
 """
 
 
 def _settings(tmp_path, **variables) -> dict:
-    """The database settings a process of the embedded default gets."""
+    """The database and cache settings a process of the embedded default gets."""
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "CHENGXIN_SQLITE_PATH")
+        if key not in ("DATABASE_URL", "CHENGXIN_SQLITE_PATH", "CHENGXIN_CACHE_URL")
     }
     env.update(
         {
@@ -134,12 +135,28 @@ def test_a_sqlite_database_url_gets_the_options_of_the_default_path(tmp_path):
     }
     assert by_path["default"] == {"NAME": str(tmp_path / "chengxin.sqlite3"), "OPTIONS": options}
     assert by_url["default"] == {"NAME": str(url_path), "OPTIONS": options}
+    assert by_url["cache"] == {
+        "NAME": str(tmp_path / "elsewhere" / "platform-cache.sqlite3"),
+        "OPTIONS": options,
+    }
 
 
-def test_the_busy_timeout_is_one_setting(tmp_path):
+def test_the_busy_timeout_is_one_setting_for_every_sqlite_database(tmp_path):
     # when
     databases = _settings(tmp_path, CHENGXIN_SQLITE_BUSY_TIMEOUT="2.5")["databases"]
 
     # then
-    assert databases["default"]["OPTIONS"]["timeout"] == 2.5
-    assert "PRAGMA busy_timeout=2500;" in databases["default"]["OPTIONS"]["init_command"]
+    for alias in ("default", "cache"):
+        assert databases[alias]["OPTIONS"]["timeout"] == 2.5
+        assert "PRAGMA busy_timeout=2500;" in databases[alias]["OPTIONS"]["init_command"]
+
+
+def test_the_shared_cache_is_a_database_table_on_postgresql_and_redis_when_named(tmp_path):
+    # when
+    postgresql = _settings(tmp_path, DATABASE_URL="postgres://chengxin@db.example:5432/chengxin")
+    redis = _settings(tmp_path, CHENGXIN_CACHE_URL="redis://cache.example:6379/0")
+
+    # then
+    assert list(postgresql["databases"]) == ["default"]
+    assert postgresql["cache"] == "chengxin.core.cache.CounterDatabaseCache"
+    assert redis["cache"] == "django.core.cache.backends.redis.RedisCache"

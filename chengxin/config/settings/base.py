@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from chengxin.config.env import (
@@ -102,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "chengxin.api.middleware.ApiCredentialsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -111,6 +113,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "chengxin.portal.middleware.PublicPageThrottleMiddleware",
     "chengxin.config.middleware.RefusalAnswerMiddleware",
 ]
 
@@ -169,7 +172,24 @@ def _database_from_environment() -> dict[str, object]:
     return config
 
 
+def _cache_database(main: dict[str, object]) -> dict[str, dict[str, object]]:
+    """On SQLite, the shared cache (rate-limit counters) gets a database file of its own next to
+    the main one, so counting never waits for an import's write lock (chengxin.core.cache)."""
+    if main["ENGINE"] != SQLITE_ENGINE:
+        return {}
+    path = Path(str(main["NAME"]))
+    return {
+        "cache": {
+            "ENGINE": SQLITE_ENGINE,
+            "NAME": path.with_name(f"{path.stem}-cache.sqlite3"),
+            "OPTIONS": _sqlite_options(),
+        }
+    }
+
+
 DATABASES = {"default": _database_from_environment()}
+DATABASES.update(_cache_database(DATABASES["default"]))
+DATABASE_ROUTERS = ["chengxin.core.cache.CacheDatabaseRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -197,16 +217,38 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# --- Lockout after repeated failures (django-axes) -----------------------------------------
+# --- Lockout after repeated failures (django-axes), docs/accounts.md ----------------------
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# A user name is locked at one address only: someone else's failures elsewhere never lock an
+# administrator out at their own desk. Spraying and distributed guessing are the rate limits'
+# (CHENGXIN_THROTTLE_RATES).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "chengxin.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "chengxin.core.network.client_address"
 AXES_VERBOSE = False
-# Lockout is per username, not per address: government offices share a few NAT addresses, so
-# locking an address would lock out whole departments (axes.W006 asks for the address).
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# --- Rate limits (docs/deployment.md "Rate limits", docs/accounts.md) ---------------------
+# COUNT/PERIOD per key in fixed windows (PERIOD: s, m, h or d, optionally after a number:
+# 15m); "off" turns one off. Counted in the shared cache (CACHES below).
+CHENGXIN_THROTTLE_RATES = {
+    # failed sign-ins (password or code) per client address, across user names
+    "sign_in_address": env_str("CHENGXIN_RATE_SIGN_IN_ADDRESS", "30/15m") or "",
+    # failed sign-ins per user name across addresses; past it only known addresses may try
+    "sign_in_account": env_str("CHENGXIN_RATE_SIGN_IN_ACCOUNT", "10/15m") or "",
+    # refused bearer tokens per client address
+    "token_address": env_str("CHENGXIN_RATE_TOKEN_ADDRESS", "30/10m") or "",
+    # report verification codes that find no report, per client address
+    "verify_address": env_str("CHENGXIN_RATE_VERIFY_ADDRESS", "20/10m") or "",
+    # pages of the public website per client address
+    "public_address": env_str("CHENGXIN_RATE_PUBLIC_ADDRESS", "300/5m") or "",
+}
+# The client address is the connection's peer (REMOTE_ADDR). Behind N reverse proxies that each
+# append to X-Forwarded-For, set this to N; the header is never trusted otherwise.
+CHENGXIN_TRUSTED_PROXY_COUNT = int(env_str("CHENGXIN_TRUSTED_PROXY_COUNT", "0") or 0)
+
 # Staff pages need a verified second factor (TOTP) after the password (SPEC §14).
 CHENGXIN_REQUIRE_TOTP = env_bool("CHENGXIN_REQUIRE_TOTP", True)
 OTP_TOTP_ISSUER = CHENGXIN_SITE_NAME
@@ -248,7 +290,26 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# --- The cache every process shares (rate-limit counters), docs/deployment.md -------------
+# Empty: a table of the database (on SQLite in the file of its own above), created by
+# `chengxin migrate`. redis://… or rediss://…: Redis (install the `redis` package).
+CHENGXIN_CACHE_URL = env_str("CHENGXIN_CACHE_URL", "") or ""
+
+
+def _cache_from_url(url: str) -> dict[str, object]:
+    if not url:
+        return {
+            "BACKEND": "chengxin.core.cache.CounterDatabaseCache",
+            "LOCATION": "chengxin_cache",
+            "TIMEOUT": 3600,
+            "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4},
+        }
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured("CHENGXIN_CACHE_URL must be empty or a redis:// address.")
+
+
+CACHES = {"default": _cache_from_url(CHENGXIN_CACHE_URL)}
 
 LOGGING = {
     "version": 1,
