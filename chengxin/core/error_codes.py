@@ -1,5 +1,5 @@
 """Machine codes of the core app's refusals: policy values, the working-day calendar, and the
-answers every entry point shares (rate limits, a busy database)."""
+answers every entry point shares (rate limits, request size, a busy database)."""
 
 POLICY_UNKNOWN = "core.policy_unknown"
 POLICY_INVALID_TYPE = "core.policy_invalid_type"
@@ -9,5 +9,7 @@ CALENDAR_DAY_NOT_FOUND = "core.calendar_day_not_found"
 CALENDAR_DAY_NAME_REQUIRED = "core.calendar_day_name_required"
 # 429: a rate limit of chengxin.core.throttle refused the request.
 RATE_LIMITED = "rate_limited"
+# 413: the request body is larger than its route accepts (chengxin.core.request_limits).
+REQUEST_TOO_LARGE = "request_too_large"
 # 503: the database is locked or busy; the same request may succeed a little later.
 DATABASE_BUSY = "database_busy"

@@ -1,5 +1,5 @@
-"""The HTML answer of a refusal that every page may meet: a rate limit (429), a busy database
-(503). It is a page of the site's own layout (staff pages for ``/staff/``,
+"""The HTML answer of a refusal that every page may meet: a rate limit (429), a body too large
+(413), a busy database (503). It is a page of the site's own layout (staff pages for ``/staff/``,
 the public site everywhere else) that says what happened and, where it applies, when to try
 again; the ``Retry-After`` header says the same to a machine."""
 
@@ -32,6 +32,7 @@ def error_page(request: HttpRequest, error: DomainError) -> HttpResponse:
 
 def _headings() -> dict[int, str]:
     return {
+        413: _("提交的内容过大"),
         429: _("操作过于频繁"),
         503: _("系统繁忙"),
     }

@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "chengxin.config.middleware.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "chengxin.api.middleware.ApiCredentialsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -310,6 +311,17 @@ def _cache_from_url(url: str) -> dict[str, object]:
 
 
 CACHES = {"default": _cache_from_url(CHENGXIN_CACHE_URL)}
+
+# --- Request bodies: per-route limits (RequestBodyLimitMiddleware), docs/deployment.md -----
+# Django's own limit answers a bare 400; the middleware answers 413 with the limit instead.
+DATA_UPLOAD_MAX_MEMORY_SIZE = None
+# Bytes of any route without a limit of its own (default 2.5 MiB, Django's own default); the
+# submission, upload and batch routes have theirs.
+CHENGXIN_REQUEST_MAX_BYTES = int(env_str("CHENGXIN_REQUEST_MAX_BYTES", "2621440") or 2621440)
+# Bytes one row of a JSON submission may take on average (docs/collection.md, "Body size").
+CHENGXIN_SUBMISSION_ROW_MAX_BYTES = int(
+    env_str("CHENGXIN_SUBMISSION_ROW_MAX_BYTES", "8192") or 8192
+)
 
 LOGGING = {
     "version": 1,
