@@ -162,12 +162,6 @@ class Throttle:
             return None
         return self._refused(key, usage)
 
-    def clear(self, key: str) -> None:
-        """Forget the key's count of the current window (after a successful sign-in, say)."""
-        rate = self.rate()
-        if rate is not None:
-            cache.delete(self._cache_key(key, _window(rate)[0]))
-
     def _refused(self, key: str, usage: Usage) -> ThrottledError:
         window, _retry_after = _window(usage.rate)
         marker = self._cache_key(key, window, suffix="refused")
