@@ -105,3 +105,22 @@ def every_log_record_kept(request):
     for logger in loggers:
         logger.removeHandler(handler)
     handler.close()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache: no rate-limit counter carries over from another."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+THROTTLE_CLOCK = 1_800_000_030.0  # 30 s into a window of every period the tests use
+
+
+@pytest.fixture
+def throttle_clock(monkeypatch):
+    """The rate limits' clock stands still 30 s into a window, so no window ends during the test
+    and ``Retry-After`` is exact (870 s for a 15-minute rate, 30 s for a one-minute rate)."""
+    monkeypatch.setattr("chengxin.core.throttle._now", lambda: THROTTLE_CLOCK)
+    return THROTTLE_CLOCK

@@ -21,7 +21,9 @@ TOKEN_NAME_INVALID = "accounts.token_name_invalid"
 TOKEN_NOT_FOUND = "accounts.token_not_found"
 TOKEN_ALREADY_REVOKED = "accounts.token_already_revoked"
 
-# What the API answers (problem+json, status 401) when a bearer token is refused.
+# What the API answers (problem+json, status 401) when a bearer token is refused, or when an
+# Authorization header holds no bearer token at all.
+AUTH_REQUIRED = "auth_required"
 TOKEN_INVALID = "token_invalid"
 TOKEN_EXPIRED = "token_expired"
 TOKEN_REVOKED = "token_revoked"

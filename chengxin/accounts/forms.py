@@ -17,7 +17,9 @@ class StaffPasswordForm(AuthenticationForm):
     """
 
     error_messages = {
-        "invalid_login": _("用户名或密码不正确。连续失败 5 次后账户将被暂时锁定。"),
+        "invalid_login": _(
+            "用户名或密码不正确。在同一网络地址连续失败 5 次后，账户将在该地址被暂时锁定。"
+        ),
         "inactive": _("该账户已停用。"),
         "not_staff": _("此页面仅供工作人员登录。"),
     }

@@ -3,12 +3,15 @@
 Nobody is signed in between the two steps: after the password, the session only remembers which
 account is half-way (``PENDING_USER_KEY``). Django's ``login`` runs once both factors passed, so
 the sign-in event, the session timestamps and the verified device all start together. A wrong
-code counts as a failed sign-in for the lockout (django-axes) and the audit log.
+code counts as a failed sign-in for the lockout (django-axes), the rate limits and the audit log.
+The lockout is per user name and address; the rate limits (``chengxin.accounts.throttles``)
+refuse password spraying from one address and guessing one account from many.
 """
 
 from __future__ import annotations
 
 import time
+import unicodedata
 from base64 import b32encode
 
 import segno
@@ -17,6 +20,7 @@ from axes.helpers import get_lockout_response
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +37,7 @@ from chengxin.accounts.forms import StaffPasswordForm, TotpCodeForm
 from chengxin.accounts.middleware import SESSION_SEEN_KEY, SESSION_STARTED_KEY
 from chengxin.accounts.models import User
 from chengxin.accounts.services import totp_device_confirm, totp_device_for_enrolment
+from chengxin.accounts.throttles import sign_in_failure_count, sign_in_refusal
 
 PENDING_USER_KEY = "chengxin_pending_user_id"
 PENDING_BACKEND_KEY = "chengxin_pending_backend"
@@ -44,18 +49,25 @@ QR_SCALE = 4
 @csrf_protect
 @never_cache
 def sign_in(request: HttpRequest) -> HttpResponse:
-    """Step one: username and password."""
+    """Step one: username and password. Refused (429) while a sign-in rate limit holds."""
     form = StaffPasswordForm(request, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.get_user()
-        next_url = _safe_next(request, request.POST.get("next", ""))
-        if not settings.CHENGXIN_REQUIRE_TOTP:
-            return _complete_sign_in(request, user=user, backend=user.backend, next_url=next_url)
-        _remember_pending(request, user=user, next_url=next_url)
-        step = "accounts:verify" if user_has_device(user) else "accounts:enrol"
-        return redirect(step)
+    if request.method == "POST":
+        _refuse_if_throttled(request, _attempted_username(request))
+        if form.is_valid():
+            return _password_accepted(request, form.get_user())
+        if form.has_error(NON_FIELD_ERRORS, "invalid_login"):
+            sign_in_failure_count(request=request, username=_attempted_username(request))
     next_url = request.POST.get("next") or request.GET.get("next", "")
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
+
+
+def _password_accepted(request: HttpRequest, user: User) -> HttpResponse:
+    next_url = _safe_next(request, request.POST.get("next", ""))
+    if not settings.CHENGXIN_REQUIRE_TOTP:
+        return _complete_sign_in(request, user=user, backend=user.backend, next_url=next_url)
+    _remember_pending(request, user=user, next_url=next_url)
+    step = "accounts:verify" if user_has_device(user) else "accounts:enrol"
+    return redirect(step)
 
 
 @csrf_protect
@@ -69,6 +81,8 @@ def sign_in_verify(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:enrol")
     if _is_locked(request, user):
         return _locked_out(request, user)
+    if request.method == "POST":
+        _refuse_if_throttled(request, user.get_username())
     form = TotpCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(user, form.cleaned_data["code"])
@@ -90,6 +104,8 @@ def sign_in_enrol(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:verify")
     if _is_locked(request, user):
         return _locked_out(request, user)
+    if request.method == "POST":
+        _refuse_if_throttled(request, user.get_username())
     device = totp_device_for_enrolment(user=user)
     form = TotpCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -143,11 +159,25 @@ def _complete_sign_in(
 
 
 def _code_refused(request: HttpRequest, form: TotpCodeForm, user: User) -> None:
-    """Count a wrong code like a wrong password: axes may lock the account, audit records it."""
+    """Count a wrong code like a wrong password: axes may lock the account, the rate limits
+    count it, audit records it."""
     form.add_error("code", _("验证码不正确或已过期，请输入应用中当前显示的验证码。"))
+    sign_in_failure_count(request=request, username=user.get_username())
     user_login_failed.send(
         sender=__name__, credentials={"username": user.get_username()}, request=request
     )
+
+
+def _refuse_if_throttled(request: HttpRequest, username: str) -> None:
+    """Raise the sign-in rate limit's refusal (a 429 page, ``RefusalAnswerMiddleware``)."""
+    refusal = sign_in_refusal(request=request, username=username)
+    if refusal is not None:
+        raise refusal
+
+
+def _attempted_username(request: HttpRequest) -> str:
+    """The user name as the password form reads it (stripped, NFKC), for the rate limits."""
+    return unicodedata.normalize("NFKC", str(request.POST.get("username", "")).strip())
 
 
 def _is_locked(request: HttpRequest, user: User) -> bool:

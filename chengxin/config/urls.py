@@ -22,5 +22,7 @@ urlpatterns = [
     path("", include("chengxin.portal.urls")),
 ]
 
+handler500 = "chengxin.config.views.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.STATIC_URL, document_root=settings.STATICFILES_DIRS[0])

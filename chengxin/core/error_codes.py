@@ -1,4 +1,5 @@
-"""Machine codes of the core app's refusals: policy values and the working-day calendar."""
+"""Machine codes of the core app's refusals: policy values, the working-day calendar, and the
+answers every entry point shares (rate limits, request size, a busy database)."""
 
 POLICY_UNKNOWN = "core.policy_unknown"
 POLICY_INVALID_TYPE = "core.policy_invalid_type"
@@ -6,3 +7,9 @@ POLICY_OUT_OF_RANGE = "core.policy_out_of_range"
 POLICY_REASON_REQUIRED = "core.policy_reason_required"
 CALENDAR_DAY_NOT_FOUND = "core.calendar_day_not_found"
 CALENDAR_DAY_NAME_REQUIRED = "core.calendar_day_name_required"
+# 429: a rate limit of chengxin.core.throttle refused the request.
+RATE_LIMITED = "rate_limited"
+# 413: the request body is larger than its route accepts (chengxin.core.request_limits).
+REQUEST_TOO_LARGE = "request_too_large"
+# 503: the database is locked or busy; the same request may succeed a little later.
+DATABASE_BUSY = "database_busy"

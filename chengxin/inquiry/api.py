@@ -18,7 +18,6 @@ from chengxin.api.auth import bearer_auth
 from chengxin.inquiry.choices import ReportFormat
 from chengxin.inquiry.selectors import (
     purposes_for,
-    report_by_verification_code,
     report_get_for_requester,
     verification_summary,
 )
@@ -28,6 +27,7 @@ from chengxin.inquiry.services import (
     report_issue,
     report_open,
 )
+from chengxin.inquiry.throttles import report_verify_lookup
 
 router = Router(tags=["inquiry"])
 
@@ -188,7 +188,7 @@ def report_create(request: HttpRequest, body: ReportIn):
 def report_verify(request: HttpRequest, code: str):
     """Verify a report by its code, for anyone: number, time, hashes and a masked summary as
     issued."""
-    return verification_summary(report_by_verification_code(code))
+    return verification_summary(report_verify_lookup(request=request, code=code))
 
 
 @router.get("/reports/{number}.pdf", auth=[bearer_auth, session_auth])

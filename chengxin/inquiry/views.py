@@ -18,11 +18,11 @@ from chengxin.inquiry.forms import ProfileQueryForm, VerificationForm
 from chengxin.inquiry.pdf import formatted_code
 from chengxin.inquiry.selectors import (
     CATEGORY_ORDER,
-    report_by_verification_code,
     report_get_for_requester,
     verification_summary,
 )
 from chengxin.inquiry.services import profile_query, report_full_name, report_issue, report_open
+from chengxin.inquiry.throttles import report_verify_lookup
 
 ACTION_REPORT = "report"
 
@@ -98,7 +98,8 @@ def verify(request: HttpRequest) -> HttpResponse:
     not_found = False
     if form.is_valid():
         try:
-            summary = verification_summary(report_by_verification_code(form.cleaned_data["code"]))
+            report = report_verify_lookup(request=request, code=form.cleaned_data["code"])
+            summary = verification_summary(report)
         except NotFoundError:
             not_found = True
     else:

@@ -1,4 +1,4 @@
-"""Lockout after 5 failed sign-ins (django-axes, per username), and unlocking it."""
+"""Lockout after 5 failed sign-ins (django-axes, per user name and address), and unlocking it."""
 
 from __future__ import annotations
 
@@ -66,7 +66,23 @@ def test_the_fifth_failure_locks_the_account_even_for_the_right_password(client,
     assert AuditEvent.objects.filter(action=AuditAction.SIGN_IN_FAILED).count() == 6
 
 
-def test_the_lockout_is_per_username_not_per_address(client, officer):
+def test_the_lockout_page_says_how_long_the_lock_lasts(client, officer):
+    # given
+    for _attempt in range(4):
+        _sign_in(client, "wrong-password")
+
+    # when
+    response = _sign_in(client, "wrong-password")
+
+    # then
+    page = response.content.decode()
+    assert response.status_code == LOCKED_STATUS
+    assert "请在 30 分钟后再试" in page
+    assert "每次锁定 30 分钟，从最后一次失败登录起算" in page
+    assert 1 <= int(response["Retry-After"]) <= 1800
+
+
+def test_a_locked_name_leaves_the_colleagues_at_the_same_address_free(client, officer):
     # given
     colleague = staff_user(Role.OFFICER, username="officer.li")
     totp_device(colleague)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from chengxin.config.env import (
@@ -120,7 +121,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "chengxin.config.middleware.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "chengxin.api.middleware.ApiCredentialsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -130,6 +133,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "chengxin.portal.middleware.PublicPageThrottleMiddleware",
+    "chengxin.config.middleware.RefusalAnswerMiddleware",
 ]
 
 ROOT_URLCONF = "chengxin.config.urls"
@@ -154,29 +159,57 @@ TEMPLATES = [
 ]
 
 # --- Database: SQLite by default (WAL, busy timeout), PostgreSQL through DATABASE_URL ----------
+SQLITE_ENGINE = "django.db.backends.sqlite3"
 SQLITE_PATH = Path(env_str("CHENGXIN_SQLITE_PATH", str(VAR_DIR / "chengxin.sqlite3")) or "")
+# Seconds a request waits for another writer's lock on an SQLite file before the database
+# answers "locked" (then the request gets 503 with Retry-After, not a 500).
+CHENGXIN_SQLITE_BUSY_TIMEOUT = float(env_str("CHENGXIN_SQLITE_BUSY_TIMEOUT", "20") or 20)
+
+
+def _sqlite_options() -> dict[str, object]:
+    """The options of every SQLite database, however it is named (CHENGXIN_SQLITE_PATH or a
+    ``sqlite:///`` DATABASE_URL): write transactions take the lock when they begin (so they
+    wait for it instead of failing half-way), the WAL journal (readers never wait for the
+    writer), and the busy timeout."""
+    return {
+        "timeout": CHENGXIN_SQLITE_BUSY_TIMEOUT,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            f" PRAGMA busy_timeout={int(CHENGXIN_SQLITE_BUSY_TIMEOUT * 1000)};"
+        ),
+    }
 
 
 def _database_from_environment() -> dict[str, object]:
     url = env_str("DATABASE_URL")
-    if url:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-        return dict(config)
+    if not url:
+        return {"ENGINE": SQLITE_ENGINE, "NAME": SQLITE_PATH, "OPTIONS": _sqlite_options()}
+    config = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+    if config["ENGINE"] == SQLITE_ENGINE:
+        # Options given in the URL's query string win over the defaults.
+        config["OPTIONS"] = {**_sqlite_options(), **dict(config.get("OPTIONS") or {})}
+    return config
+
+
+def _cache_database(main: dict[str, object]) -> dict[str, dict[str, object]]:
+    """On SQLite, the shared cache (rate-limit counters) gets a database file of its own next to
+    the main one, so counting never waits for an import's write lock (chengxin.core.cache)."""
+    if main["ENGINE"] != SQLITE_ENGINE:
+        return {}
+    path = Path(str(main["NAME"]))
     return {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": SQLITE_PATH,
-        "OPTIONS": {
-            "timeout": 20,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                " PRAGMA busy_timeout=20000;"
-            ),
-        },
+        "cache": {
+            "ENGINE": SQLITE_ENGINE,
+            "NAME": path.with_name(f"{path.stem}-cache.sqlite3"),
+            "OPTIONS": _sqlite_options(),
+        }
     }
 
 
 DATABASES = {"default": _database_from_environment()}
+DATABASES.update(_cache_database(DATABASES["default"]))
+DATABASE_ROUTERS = ["chengxin.core.cache.CacheDatabaseRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -204,16 +237,38 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# --- Lockout after repeated failures (django-axes) -----------------------------------------
+# --- Lockout after repeated failures (django-axes), docs/accounts.md ----------------------
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# A user name is locked at one address only: someone else's failures elsewhere never lock an
+# administrator out at their own desk. Spraying and distributed guessing are the rate limits'
+# (CHENGXIN_THROTTLE_RATES).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "chengxin.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "chengxin.core.network.client_address"
 AXES_VERBOSE = False
-# Lockout is per username, not per address: government offices share a few NAT addresses, so
-# locking an address would lock out whole departments (axes.W006 asks for the address).
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# --- Rate limits (docs/deployment.md "Rate limits", docs/accounts.md) ---------------------
+# COUNT/PERIOD per key in fixed windows (PERIOD: s, m, h or d, optionally after a number:
+# 15m); "off" turns one off. Counted in the shared cache (CACHES below).
+CHENGXIN_THROTTLE_RATES = {
+    # failed sign-ins (password or code) per client address, across user names
+    "sign_in_address": env_str("CHENGXIN_RATE_SIGN_IN_ADDRESS", "30/15m") or "",
+    # failed sign-ins per user name across addresses; past it only known addresses may try
+    "sign_in_account": env_str("CHENGXIN_RATE_SIGN_IN_ACCOUNT", "10/15m") or "",
+    # refused bearer tokens per client address
+    "token_address": env_str("CHENGXIN_RATE_TOKEN_ADDRESS", "30/10m") or "",
+    # report verification codes that find no report, per client address
+    "verify_address": env_str("CHENGXIN_RATE_VERIFY_ADDRESS", "20/10m") or "",
+    # pages of the public website per client address
+    "public_address": env_str("CHENGXIN_RATE_PUBLIC_ADDRESS", "300/5m") or "",
+}
+# The client address is the connection's peer (REMOTE_ADDR). Behind N reverse proxies that each
+# append to X-Forwarded-For, set this to N; the header is never trusted otherwise.
+CHENGXIN_TRUSTED_PROXY_COUNT = int(env_str("CHENGXIN_TRUSTED_PROXY_COUNT", "0") or 0)
+
 # Staff pages need a verified second factor (TOTP) after the password (SPEC §14).
 CHENGXIN_REQUIRE_TOTP = env_bool("CHENGXIN_REQUIRE_TOTP", True)
 OTP_TOTP_ISSUER = CHENGXIN_SITE_NAME
@@ -255,7 +310,37 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# --- The cache every process shares (rate-limit counters), docs/deployment.md -------------
+# Empty: a table of the database (on SQLite in the file of its own above), created by
+# `chengxin migrate`. redis://… or rediss://…: Redis (install the `redis` package).
+CHENGXIN_CACHE_URL = env_str("CHENGXIN_CACHE_URL", "") or ""
+
+
+def _cache_from_url(url: str) -> dict[str, object]:
+    if not url:
+        return {
+            "BACKEND": "chengxin.core.cache.CounterDatabaseCache",
+            "LOCATION": "chengxin_cache",
+            "TIMEOUT": 3600,
+            "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4},
+        }
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured("CHENGXIN_CACHE_URL must be empty or a redis:// address.")
+
+
+CACHES = {"default": _cache_from_url(CHENGXIN_CACHE_URL)}
+
+# --- Request bodies: per-route limits (RequestBodyLimitMiddleware), docs/deployment.md -----
+# Django's own limit answers a bare 400; the middleware answers 413 with the limit instead.
+DATA_UPLOAD_MAX_MEMORY_SIZE = None
+# Bytes of any route without a limit of its own (default 2.5 MiB, Django's own default); the
+# submission, upload and batch routes have theirs.
+CHENGXIN_REQUEST_MAX_BYTES = int(env_str("CHENGXIN_REQUEST_MAX_BYTES", "2621440") or 2621440)
+# Bytes one row of a JSON submission may take on average (docs/collection.md, "Body size").
+CHENGXIN_SUBMISSION_ROW_MAX_BYTES = int(
+    env_str("CHENGXIN_SUBMISSION_ROW_MAX_BYTES", "8192") or 8192
+)
 
 LOGGING = {
     "version": 1,

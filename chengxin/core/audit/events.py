@@ -9,7 +9,6 @@ Personal data never enters the log: the person concerned is named by blind index
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 from collections.abc import Mapping
@@ -25,6 +24,7 @@ from chengxin.core.audit.choices import AuditAction, HashAlgorithm
 from chengxin.core.audit.models import AuditEvent
 from chengxin.core.crypto import blind_index
 from chengxin.core.json import canonical
+from chengxin.core.network import client_address
 
 _IDENTITY_NUMBER = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
 _BLIND_INDEX = re.compile(r"[0-9a-f]{64}")
@@ -93,20 +93,24 @@ def sign_in_event(*, user, request) -> AuditEvent:
     )
 
 
-def sign_in_failed_event(*, username: str, request) -> AuditEvent:
+def sign_in_failed_event(*, username: str, request, reason: str = "") -> AuditEvent:
     """A failed sign-in attempt. The attempted username is kept (never the password); if it is an
-    identity number, only its blind index is kept."""
+    identity number, only its blind index is kept. ``reason`` says why the attempt was refused
+    when it was not tried at all (``throttled``: a rate limit refused it)."""
     username = (username or "").strip()
     subject_index = ""
     if _contains_identity_number(username):
         subject_index = blind_index(username.upper())
         username = ""
+    detail = {"username": username[: _LIMITS["actor_username"]]}
+    if reason:
+        detail["reason"] = reason
     return record(
         actor=None,
         action=AuditAction.SIGN_IN_FAILED,
         object_type="user",
         subject_index=subject_index,
-        detail={"username": username[: _LIMITS["actor_username"]]},
+        detail=detail,
         request=request,
     )
 
@@ -235,13 +239,7 @@ def _floats_as_text(value: Any) -> Any:
 
 
 def _client_address(request) -> str:
-    if request is None:
-        return ""
-    address = request.META.get("REMOTE_ADDR") or ""
-    try:
-        return ipaddress.ip_address(address).compressed
-    except ValueError:
-        return ""
+    return client_address(request) if request is not None else ""
 
 
 def _contains_identity_number(text: str) -> bool:
