@@ -6,3 +6,8 @@ POLICY_OUT_OF_RANGE = "core.policy_out_of_range"
 POLICY_REASON_REQUIRED = "core.policy_reason_required"
 CALENDAR_DAY_NOT_FOUND = "core.calendar_day_not_found"
 CALENDAR_DAY_NAME_REQUIRED = "core.calendar_day_name_required"
+
+# Free text from outside, on every endpoint and page (``chengxin.core.text``). Not prefixed: a
+# client meets them on every app's fields, as it meets the row error codes.
+TEXT_TOO_LONG = "text_too_long"
+TEXT_HOLDS_ID_NUMBER = "text_holds_id_number"

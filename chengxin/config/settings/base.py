@@ -63,6 +63,9 @@ CHENGXIN_RECEIPT_ACTIVE_KEY = env_str("CHENGXIN_RECEIPT_ACTIVE_KEY") or str(
 CHENGXIN_PUBLIC_URL = env_str("CHENGXIN_PUBLIC_URL", "") or ""
 # The prefix of credit report numbers (QQHR-2026-000123).
 CHENGXIN_REPORT_PREFIX = env_str("CHENGXIN_REPORT_PREFIX", "QQHR") or "QQHR"
+# The module that finds ID numbers in free text for the guards of core: the audit log, free-text
+# fields and the log filter (chengxin.core.personal_data; docs/identity.md, "ID numbers in text").
+CHENGXIN_ID_NUMBER_DETECTOR = "chengxin.identity.detection"
 # Seals between two automatic signed checkpoints of the audit log (docs/audit.md).
 CHENGXIN_AUDIT_CHECKPOINT_INTERVAL = int(
     env_str("CHENGXIN_AUDIT_CHECKPOINT_INTERVAL", "1000") or 1000
@@ -238,13 +241,39 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Every handler masks ID numbers in what it writes (chengxin.core.personal_data.RedactIdNumbers).
+# Django's own handlers are replaced: its "django" logger writes through the root handler, and
+# the development server's request lines through a filtered copy of its handler.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_id_numbers": {"()": "chengxin.core.personal_data.RedactIdNumbers"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_id_numbers"],
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_id_numbers"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("CHENGXIN_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
