@@ -84,12 +84,15 @@ _LAYOUTS = (
     f"{_D}{{15}}(?!{_D})",
     f"{_D}{{6}}{_GAP}{_D}{{6}}{_GAP}{_D}{{3}}(?!{_D})",
 )
-# Where a candidate may start: a run of at least four digits (every layout starts with a group of
-# four or more; matched greedily, each match is a whole run, so it starts where the run does).
-# Each start is then tried on its own, so that a candidate starting inside an earlier one that
-# failed is still found; at most one layout matches at a given start (they differ in their first
-# group or gap).
-_START = re.compile(f"{_D}{{4,}}")
+# Where a candidate may start: a run of six digits or more, or of four followed by a gap and four
+# more (the first group of every layout). The run is consumed whole, and nothing after it, so no
+# later start is skipped; a start inside a longer run of digits is passed over (see the module
+# docstring). Each start is then tried on its own, so that a candidate starting inside an earlier
+# one that failed is still found; at most one layout matches at a given start (they differ in
+# their first group or gap). Dates and amounts (``2026-03-01``, ``1234.50``) start nothing.
+# (One leading digit class, then the alternatives: twice as fast a scan as two alternatives.)
+_START = re.compile(f"{_D}(?:{_D}{{5,}}|{_D}{{3}}(?={_GAP}{_D}{{4}}))")
+_DIGIT = re.compile(_D)
 _CANDIDATE = re.compile("|".join(_LAYOUTS))
 _NOT_NUMBER_CHARACTER = re.compile("[^0-9Xx]")
 
@@ -112,6 +115,8 @@ def id_number_spans(text: str, *, today: date | None = None) -> list[IdNumberSpa
     day = None
     for start_match in _START.finditer(text):
         start = start_match.start()
+        if start and _DIGIT.match(text, start - 1):
+            continue
         match = _CANDIDATE.match(text, start)
         if match is None or (spans and start < spans[-1].end):
             continue
