@@ -1,6 +1,7 @@
 """ID numbers in free text from core: the detector the settings name, the log filter, free-text
 fields, and the layering that keeps core below the apps."""
 
+import datetime
 import io
 import logging
 import re
@@ -10,9 +11,13 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from chengxin.core import error_codes
+from chengxin.core import error_codes, policies
+from chengxin.core.choices import CalendarDayKind
 from chengxin.core.errors import DomainError
+from chengxin.core.models import CalendarDay, PolicyChange
 from chengxin.core.personal_data import WITHHELD, RedactIdNumbers, contains_id_number, detector
+from chengxin.core.reference import load_reference_data
+from chengxin.core.services import calendar_day_save, policy_value_set
 from chengxin.core.text import TextField, text_checked
 
 # Valid for the platform; its county code (230208) is younger than its holder.
@@ -153,3 +158,48 @@ def test_a_free_text_field_refuses_an_id_number_and_an_over_long_value_by_name()
     assert (too_long.value.status, too_long.value.code) == (422, error_codes.TEXT_TOO_LONG)
     assert too_long.value.message == "“案件编号”不能超过20个字符（现有21个），请缩短。"
     assert kept == "采购-1"
+
+
+@pytest.mark.django_db
+def test_a_policy_change_whose_reason_holds_an_id_number_is_refused():
+    # given
+    load_reference_data(stdout=io.StringIO())
+
+    # when
+    with pytest.raises(DomainError) as refusal:
+        policy_value_set(
+            name=policies.OBJECTION_DECISION.name,
+            value=7,
+            actor=None,
+            reason=f"当事人{NUMBER}申请",
+        )
+
+    # then
+    assert (refusal.value.status, refusal.value.code) == (422, error_codes.TEXT_HOLDS_ID_NUMBER)
+    assert refusal.value.details["errors"][0]["field"] == "reason"
+    assert not PolicyChange.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("fields", "code"),
+    [
+        ({"name": f"春节{NUMBER}"}, error_codes.TEXT_HOLDS_ID_NUMBER),
+        ({"name": "节" * 41}, error_codes.TEXT_TOO_LONG),
+        ({"source_note": "依" * 201}, error_codes.TEXT_TOO_LONG),
+    ],
+    ids=["name-with-number", "name-too-long", "note-too-long"],
+)
+def test_a_calendar_day_naming_an_id_number_or_over_its_limits_is_refused(fields, code):
+    # given
+    arguments = {"name": "春节", "source_note": "", **fields}
+
+    # when
+    with pytest.raises(DomainError) as refusal:
+        calendar_day_save(
+            day=datetime.date(2027, 2, 6), kind=CalendarDayKind.HOLIDAY, actor=None, **arguments
+        )
+
+    # then
+    assert (refusal.value.status, refusal.value.code) == (422, code)
+    assert not CalendarDay.objects.exists()
