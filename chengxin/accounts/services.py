@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chengxin.accounts import error_codes
 from chengxin.accounts.choices import ADMINISTRATIVE_ROLES, DEPARTMENT_ROLES, Role
-from chengxin.accounts.limits import DISPLAY_NAME, TOKEN_NAME, USERNAME
+from chengxin.accounts.limits import DEPARTMENT_CODE, DISPLAY_NAME, TOKEN_NAME, USERNAME
 from chengxin.accounts.models import ApiToken, Department, User
 from chengxin.accounts.tokens import token_digest, token_generate, token_visible_prefix
 from chengxin.core.audit import events as audit_events
@@ -55,7 +55,9 @@ def department_create(
     is_credit_office: bool = False,
     actor,
 ) -> Department:
-    """Create a department (reference data). The code is stable and unique."""
+    """Create a department (reference data). The code is stable and unique, and is copied into
+    audit events and check receipts: it may not hold an ID number (422)."""
+    code = text_checked(code, DEPARTMENT_CODE)
     with transaction.atomic():
         department = Department.objects.create(
             code=code,

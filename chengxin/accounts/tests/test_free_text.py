@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from chengxin.accounts.choices import Role
 from chengxin.accounts.limits import USERNAME_MAX_LENGTH
-from chengxin.accounts.models import ApiToken, User
-from chengxin.accounts.services import api_token_create, user_create
+from chengxin.accounts.models import ApiToken, Department, User
+from chengxin.accounts.services import api_token_create, department_create, user_create
 from chengxin.accounts.tests.factories import credit_office, staff_user
 from chengxin.core.audit.models import AuditEvent
 from chengxin.core.errors import DomainError
@@ -58,6 +58,16 @@ def test_a_token_whose_purpose_holds_an_id_number_is_refused():
     # then
     assert (refusal.value.status, refusal.value.code) == (422, "text_holds_id_number")
     assert not ApiToken.objects.exists()
+
+
+def test_a_department_code_holding_an_id_number_is_refused():
+    # when
+    with pytest.raises(DomainError) as refusal:
+        department_create(code=COUNTY_RENAMED, name="某部门", kind="government", actor=None)
+
+    # then
+    assert (refusal.value.status, refusal.value.code) == (422, "text_holds_id_number")
+    assert not Department.objects.exists()
 
 
 def test_signing_in_with_a_megabyte_username_is_refused_by_the_form(client):
