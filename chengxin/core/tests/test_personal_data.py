@@ -129,6 +129,13 @@ def test_every_configured_log_handler_masks_numbers():
         "()": "chengxin.core.personal_data.RedactIdNumbers"
     }
     assert logging_settings["loggers"]["django"]["handlers"] == []
+    for logger in (logging.getLogger(), logging.getLogger("django.server")):
+        filtered = [
+            handler
+            for handler in logger.handlers
+            if any(isinstance(each, RedactIdNumbers) for each in handler.filters)
+        ]
+        assert len(filtered) == 1
 
 
 def test_a_free_text_field_refuses_an_id_number_and_an_over_long_value_by_name():
