@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.validators import RegexValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from chengxin.accounts.limits import USERNAME_MAX_LENGTH
 from chengxin.accounts.permissions import is_staff_member
 
 
@@ -23,6 +24,13 @@ class StaffPasswordForm(AuthenticationForm):
         "inactive": _("该账户已停用。"),
         "not_staff": _("此页面仅供工作人员登录。"),
     }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Django sets the field's max_length after building it, so the limit is only an HTML
+        # attribute: without the validator, any length reached the backends and the lockout's
+        # table (255 characters on PostgreSQL: a 500).
+        self.fields["username"].validators.append(MaxLengthValidator(USERNAME_MAX_LENGTH))
 
     def confirm_login_allowed(self, user) -> None:
         super().confirm_login_allowed(user)

@@ -21,11 +21,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chengxin.accounts import error_codes
 from chengxin.accounts.choices import ADMINISTRATIVE_ROLES, DEPARTMENT_ROLES, Role
+from chengxin.accounts.limits import DEPARTMENT_CODE, DISPLAY_NAME, TOKEN_NAME, USERNAME
 from chengxin.accounts.models import ApiToken, Department, User
 from chengxin.accounts.tokens import token_digest, token_generate, token_visible_prefix
 from chengxin.core.audit import events as audit_events
 from chengxin.core.audit.choices import AuditAction
 from chengxin.core.errors import DomainError, NotFoundError
+from chengxin.core.text import field_refusal, text_checked, text_errors
 
 GENERATED_PASSWORD_BYTES = 12
 TOKEN_DEFAULT_DAYS = 90
@@ -53,7 +55,9 @@ def department_create(
     is_credit_office: bool = False,
     actor,
 ) -> Department:
-    """Create a department (reference data). The code is stable and unique."""
+    """Create a department (reference data). The code is stable and unique, and is copied into
+    audit events and check receipts: it may not hold an ID number (422)."""
+    code = text_checked(code, DEPARTMENT_CODE)
     with transaction.atomic():
         department = Department.objects.create(
             code=code,
@@ -89,11 +93,13 @@ def user_create(
     the credit office (reviewers must name it, administrators may); citizens and agencies have
     none. Without ``password``, a random one is generated and returned once. Raises
     ``DomainError`` for an unknown role, a taken or malformed username, a weak password or a
-    department that does not fit the role.
+    department that does not fit the role; a username or display name over its limit
+    (``limits``) or holding an ID number (the username is copied into audit events and receipts).
     """
     role = _checked_role(role)
     department = _checked_department(role=role, department_code=department_code)
     _check_username(username)
+    display_name = text_checked(display_name, DISPLAY_NAME)
     generated = None if password is not None else _password_generate()
     candidate = User(username=username, role=role, department=department, display_name=display_name)
     _check_password(password, user=candidate)
@@ -124,6 +130,7 @@ def user_update(
     ``user_create``. The audit event names what changed."""
     role = _checked_role(role)
     department = _checked_department(role=role, department_code=department_code)
+    display_name = text_checked(display_name, DISPLAY_NAME)
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         before = _user_detail(locked) | {"is_active": locked.is_active}
@@ -338,6 +345,9 @@ def _check_role_without_department(role: str) -> None:
 
 
 def _check_username(username: str) -> None:
+    errors = text_errors(username, USERNAME)
+    if errors:
+        raise field_refusal(errors)
     try:
         User.username_validator(username)
     except ValidationError as error:
@@ -435,12 +445,13 @@ def _check_token_request(*, user: User, name: str, expires_in_days: int) -> None
             message=_("令牌有效期须在 1 至 %(max)d 天之间。") % {"max": TOKEN_MAX_DAYS},
             message_en=f"A token lives 1 to {TOKEN_MAX_DAYS} days.",
         )
-    if not name.strip() or len(name.strip()) > ApiToken._meta.get_field("name").max_length:
+    if not name.strip() or len(name.strip()) > TOKEN_NAME.max_length:
         raise DomainError(
             code=error_codes.TOKEN_NAME_INVALID,
             message=_("请填写令牌用途（不超过 100 个字符）。"),
             message_en="Give the token a purpose of at most 100 characters.",
         )
+    text_checked(name, TOKEN_NAME)
 
 
 DEPARTMENT_EDITABLE_FIELDS = (

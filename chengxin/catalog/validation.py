@@ -31,6 +31,8 @@ from chengxin.catalog.schema import (
     ambiguous_header_problems,
     validate_table_schema,
 )
+from chengxin.core import error_codes as core_error_codes
+from chengxin.core.personal_data import contains_id_number
 from chengxin.core.selectors import policy_value
 
 CODE_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -94,6 +96,16 @@ def _identity_problems(item: CatalogItem, department_count: int) -> list[Problem
                 error_codes.PROBLEM_CODE_FORMAT,
                 _("代码只能由小写字母、数字和连字符组成，最长64个字符。"),
                 "A code has lower-case letters, digits and hyphens only, at most 64 characters.",
+            )
+        )
+    elif contains_id_number(item.code):
+        # The code is in every URL and audit event of the item.
+        problems.append(
+            _problem(
+                "code",
+                core_error_codes.TEXT_HOLDS_ID_NUMBER,
+                _("代码中不能包含身份证号码。"),
+                "A code must not hold an ID number.",
             )
         )
     for attribute, label in (("name", _("名称")), ("legal_basis", _("法律依据"))):

@@ -126,7 +126,7 @@ def submission_post(
         item_code=payload.catalog_item,
         operation=payload.operation,
         records=payload.records,
-        idempotency_key=key[:200],
+        idempotency_key=key,
         channel=SubmissionChannel.API,
     )
     return answer.as_dict()

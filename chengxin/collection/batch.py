@@ -39,8 +39,10 @@ from chengxin.collection.writer import (
     versions_insert,
 )
 from chengxin.core import crypto
+from chengxin.core import error_codes as core_error_codes
 from chengxin.core.bulk import any_of, bulk_update_rows
 from chengxin.core.json import canonical, dumps
+from chengxin.core.personal_data import contains_id_number
 from chengxin.identity.services import subject_ids_get_or_create
 
 NAME_HASH_PURPOSE = "collection.record.name"
@@ -415,14 +417,17 @@ def revoke_rows(batch: Batch) -> None:
 
     A found record becomes ``revoked`` at once (a new version with that status, so an as-of read
     before this moment still shows it active); an already revoked one is ``unchanged``; an
-    unknown ``source_id`` is a rejected row.
+    unknown ``source_id`` is a rejected row, and so is one that holds an ID number (no record
+    can have it: the row validation refuses it).
     """
     source_ids = {row: _revoke_source_id(values) for row, values in batch.raw.items()}
     existing = _existing_records(batch, [value for value in source_ids.values() if value])
     revoked: list[CreditRecord] = []
     for row, source_id in source_ids.items():
         record = existing.get(source_id) if source_id else None
-        if record is None:
+        if record is None and contains_id_number(source_id):
+            batch.bad[row] = [_revoke_id_number_error(row)]
+        elif record is None:
             batch.bad[row] = [_revoke_error(row, required=not source_id)]
         elif record.status == RecordStatus.REVOKED:
             batch.results.append(_result(row, record, Outcome.UNCHANGED))
@@ -452,6 +457,16 @@ def _revoke_error(row: int, *, required: bool) -> RowError:
         code=error_codes.RECORD_NOT_FOUND,
         message=_("本部门没有该来源记录编号的记录，无法撤销。"),
         message_en="The department has no record with this source_id to revoke.",
+    )
+
+
+def _revoke_id_number_error(row: int) -> RowError:
+    return RowError(
+        row=row,
+        field=SOURCE_ID_FIELD,
+        code=core_error_codes.TEXT_HOLDS_ID_NUMBER,
+        message=_("第%(row)s行：来源记录编号不能包含身份证号码。") % {"row": row},
+        message_en=f"Row {row}: the source_id must not hold an ID number.",
     )
 
 
@@ -491,12 +506,16 @@ def quarantine_rows(batch: Batch) -> None:
 def _quarantine_entry(batch: Batch, row: int, errors: list[RowError]) -> QuarantineEntry:
     original = batch.raw[row]
     sealed = crypto.encrypt(dumps(original), purpose=QUARANTINE_PURPOSE)
+    # The source id is kept in clear to match later corrections; one holding an ID number is
+    # kept only in the encrypted values.
+    source_id = str(original.get(SOURCE_ID_FIELD) or "").strip()
+    kept = "" if contains_id_number(source_id) else source_id[:100]
     return QuarantineEntry(
         submission=batch.submission,
         department=batch.submission.department,
         item=batch.item,
         row_number=row,
-        source_id=str(original.get(SOURCE_ID_FIELD) or "").strip()[:100],
+        source_id="" if contains_id_number(kept) else kept,
         values_ciphertext=sealed.ciphertext,
         values_key_id=sealed.key_id,
         values_algorithm=sealed.algorithm,

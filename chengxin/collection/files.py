@@ -31,6 +31,7 @@ from chengxin.catalog.schema import header_map, normalise_header
 from chengxin.catalog.selectors import catalog_item_table_schema
 from chengxin.collection import row_error_codes
 from chengxin.collection.exports import ERROR_COLUMN_TITLES
+from chengxin.core.personal_data import redact_id_numbers
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_ROWS = 1_000_000
@@ -46,6 +47,8 @@ KIND_CSV = "csv"
 KIND_XLSX = "xlsx"
 _CHUNK_BYTES = 1024 * 1024
 _DELIMITERS = (",", "\t", ";")
+# An unknown column's header is repeated in a warning; a longer one is shown cut, with an ellipsis.
+HEADER_SHOWN = 64
 # What reading a damaged file raises: csv (a NUL byte, an oversized field), openpyxl (a missing
 # part is an OSError or KeyError, broken XML a ParseError, a bad value a ValueError) and a
 # decoding error (a ValueError too, told apart in ``_unreadable``).
@@ -463,8 +466,15 @@ def _layout_errors(layout: FileLayout, schema: dict) -> list[FileError]:
 def _layout_warnings(layout: FileLayout) -> list[FileError]:
     if not layout.unknown_columns:
         return []
-    listed = "、".join(layout.unknown_columns)
+    listed = "、".join(_header_shown(header) for header in layout.unknown_columns)
     return [_file_error(row_error_codes.FILE_COLUMNS_UNKNOWN, columns=listed)]
+
+
+def _header_shown(header: str) -> str:
+    """An unknown column's header as the warning repeats it (the warning is stored and shown): a
+    first row of data taken for the header must not put an ID number there, nor a long text."""
+    shown = redact_id_numbers(header)
+    return shown if len(shown) <= HEADER_SHOWN else shown[:HEADER_SHOWN] + "…"
 
 
 def _unreadable(error: Exception) -> FileError:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chengxin.catalog.models import CatalogItem
+from chengxin.collection.limits import FILE_NAME_MAX_LENGTH
 from chengxin.core.errors import DomainError
 
 
@@ -15,6 +16,7 @@ class UploadForm(forms.Form):
     catalog_item = forms.ChoiceField(label=_("目录项"))
     file = forms.FileField(
         label=_("文件（CSV 或 XLSX）"),
+        max_length=FILE_NAME_MAX_LENGTH,
         help_text=_(
             "可使用目录项的 XLSX 模板，也可使用表头为字段中文名称或字段名的 CSV（UTF-8 或 GB18030）。"
         ),

@@ -49,6 +49,7 @@ from chengxin.collection.files import (
     upload_max_bytes,
 )
 from chengxin.collection.lifecycle import policy_periods
+from chengxin.collection.limits import FILE_NAME
 from chengxin.collection.models import CreditRecord, RecordVersion, Submission, SubmissionFile
 from chengxin.collection.preparation import (
     PreparationJob,
@@ -70,6 +71,7 @@ from chengxin.core.audit import events as audit_events
 from chengxin.core.audit.choices import AuditAction
 from chengxin.core.bulk import StatisticsKeeper
 from chengxin.core.errors import DomainError, PermissionDeniedError
+from chengxin.core.text import text_checked
 
 FILE_PURPOSE = "collection.submission.file"
 DEFAULT_CHUNK_ROWS = 5_000
@@ -94,9 +96,12 @@ def file_upload_create(
 
     Refused at once (422 ``file_refused``, nothing kept) when the file as a whole is unusable:
     too large, not CSV/XLSX, no header, a required column missing; 409 ``file_duplicate`` when
-    the same content was already imported for the department and item.
+    the same content was already imported for the department and item; 422 when its name is
+    longer than ``limits.FILE_NAME_MAX_LENGTH`` or holds an ID number (the name is stored, shown
+    and audited).
     """
     item = checked_request(actor=actor, department=department, item_code=item_code)
+    file_name = text_checked(file_name, FILE_NAME)
     _check_operation(operation)
     table = open_table(data, schema=_schema(item))
     _refuse_file_errors(table.file_errors)
@@ -194,9 +199,11 @@ def file_import_start(
     """The submission for importing the file at ``path`` from the command line.
 
     An unfinished import of the same content (a run that was killed) is resumed; a finished one
-    makes the file a duplicate. File errors do not raise here: the run records them.
+    makes the file a duplicate. File errors do not raise here: the run records them. A file name
+    that is too long or holds an ID number is refused as for an upload.
     """
     item = checked_request(actor=actor, department=department, item_code=item_code)
+    file_name = text_checked(path.name, FILE_NAME)
     _check_operation(operation)
     table = open_table(path, schema=_schema(item), max_bytes=import_max_bytes())
     earlier = _same_content(department=department, item=item, content_hash=table.content_hash)
@@ -211,7 +218,7 @@ def file_import_start(
         department=department,
         item=item,
         table=table,
-        file_name=path.name,
+        file_name=file_name,
         operation=operation,
         channel=SubmissionChannel.CLI,
     )
@@ -295,7 +302,7 @@ def _submission_new(
         channel=channel,
         status=SubmissionStatus.RECEIVED,
         created_by=actor,
-        file_name=file_name[:255],
+        file_name=file_name,
         file_size=table.size,
         content_hash=table.content_hash,
         total_rows=table.estimated_rows(),

@@ -4,7 +4,11 @@ Every problem of the row is reported, one error per problem (row number, field, 
 message in Chinese and English naming the column by its Chinese title); a field with a wrong type
 is not checked further. The identity number goes through
 ``chengxin.identity.validation.validate_id_number`` with its own codes; its normalised
-18-character form is the cleaned value. Messages never repeat the value itself.
+18-character form is the cleaned value. Every other field is kept in clear (in the record's
+versions, on the public site), so a value that holds an ID number is refused
+(``text_holds_id_number``, the platform's one detector, ``core.personal_data``) and a text field
+has at most ``limits.RECORD_TEXT_MAX_LENGTH`` characters where its item states no ``maxLength``.
+Messages never repeat the value itself.
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ from django.utils.translation import gettext as _
 
 from chengxin.collection import row_error_codes
 from chengxin.collection.dates import DateInvalid, parse_date
+from chengxin.collection.limits import RECORD_TEXT_MAX_LENGTH, UNKNOWN_FIELD_NAME_SHOWN
+from chengxin.core import error_codes as core_error_codes
+from chengxin.core.personal_data import detector, redact_id_numbers
 from chengxin.identity.validation import validate_id_number
 
 ID_NUMBER_FIELD = "id_number"
@@ -91,6 +98,8 @@ class RowValidator:
         self.fields = [_FieldCheck(descriptor) for descriptor in schema["fields"]]
         self.names = frozenset(check.name for check in self.fields)
         self._id_numbers: dict[str, tuple[Any, list[_Problem], list[_Problem]]] = {}
+        self._holds_id_number = detector().contains_id_number
+        self._screened = tuple(check.name for check in self.fields if check.screened)
 
     def validate(self, values: Mapping[str, Any], *, row_number: int) -> RowResult:
         cleaned: dict[str, Any] = {}
@@ -98,11 +107,15 @@ class RowValidator:
             _unknown_field_error(row_number, name) for name in values if name not in self.names
         ]
         warnings: list[RowError] = []
+        holding = self._fields_holding_id_numbers(values)
         for check in self.fields:
             raw = values.get(check.name)
             if raw is None or (isinstance(raw, str) and raw.strip() in self.missing_values):
                 if check.required:
                     errors.append(_error(row_number, check.descriptor, _required_problem()))
+                continue
+            if check.name in holding:
+                errors.append(_error(row_number, check.descriptor, _holds_id_number_problem()))
                 continue
             value, problems, remarks = self._check(check, raw)
             if problems:
@@ -112,6 +125,26 @@ class RowValidator:
             if remarks:
                 warnings.extend(_error(row_number, check.descriptor, remark) for remark in remarks)
         return RowResult(cleaned=cleaned, errors=errors, warnings=warnings)
+
+    def _fields_holding_id_numbers(self, values: Mapping[str, Any]) -> frozenset[str]:
+        """The fields other than the ID number whose value holds one (as text, or as a number).
+
+        The values are searched as one text first, joined by a character that neither belongs
+        to a number nor separates its digit groups: one search per row, since rows almost never
+        hold one (this runs for every row of every import); only then field by field. Only the
+        fields whose value is kept as sent are searched (``_FieldCheck.screened``).
+        """
+        texts = [
+            value if (value := values.get(name)).__class__ is str else _as_text(value)
+            for name in self._screened
+        ]
+        if not self._holds_id_number(_FIELD_SEPARATOR.join(texts)):
+            return frozenset()
+        return frozenset(
+            name
+            for name, text in zip(self._screened, texts, strict=True)
+            if self._holds_id_number(text)
+        )
 
     def _check(self, check: _FieldCheck, raw: Any) -> tuple[Any, list[_Problem], list[_Problem]]:
         if check.name == ID_NUMBER_FIELD:
@@ -149,9 +182,16 @@ class _FieldCheck:
         self.typed_minimum = _typed(field_type, self.minimum) if "minimum" in constraints else None
         self.maximum = constraints.get("maximum")
         self.typed_maximum = _typed(field_type, self.maximum) if "maximum" in constraints else None
+        # A value kept as it was sent could keep an ID number in clear: text (unless it must be
+        # one of the item's own options) and numbers. A date or a yes/no keeps none.
+        self.screened = self.name != ID_NUMBER_FIELD and (
+            field_type in ("integer", "number") or (field_type == "string" and self.enum is None)
+        )
         self.max_length = constraints.get("maxLength")
-        self.constrained = any(
-            key in constraints for key in ("pattern", "enum", "minimum", "maximum", "maxLength")
+        if self.max_length is None and field_type == "string":
+            self.max_length = RECORD_TEXT_MAX_LENGTH
+        self.constrained = self.max_length is not None or any(
+            key in constraints for key in ("pattern", "enum", "minimum", "maximum")
         )
 
     def problems(self, value: Any) -> list[_Problem]:
@@ -168,6 +208,17 @@ class _FieldCheck:
         if self.max_length is not None and len(value) > self.max_length:
             problems.append(_max_length_problem(self.max_length, len(value)))
         return problems
+
+
+_FIELD_SEPARATOR = "\x1f"
+
+
+def _as_text(raw: Any) -> str:
+    if raw.__class__ is str:
+        return raw
+    if raw is None or isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
+        return ""
+    return str(raw)
 
 
 def _check_id_number(raw: Any, *, today: date) -> tuple[Any, list[_Problem], list[_Problem]]:
@@ -260,6 +311,11 @@ def _error(row_number: int, descriptor: dict[str, Any], problem: _Problem) -> Ro
 
 
 def _unknown_field_error(row_number: int, name: str) -> RowError:
+    # The name comes from the provider and is repeated in the error, which is stored and shown:
+    # no ID number in it, and no more of it than a reader needs.
+    name = redact_id_numbers(str(name))
+    if len(name) > UNKNOWN_FIELD_NAME_SHOWN:
+        name = name[:UNKNOWN_FIELD_NAME_SHOWN] + "…"
     return RowError(
         row=row_number,
         field=name,
@@ -337,6 +393,14 @@ def _max_length_problem(limit: int, length: int) -> _Problem:
         row_error_codes.FIELD_MAX_LENGTH,
         _("超过%(limit)s个字符（现有%(length)s个），请缩短。") % {"limit": limit, "length": length},
         f"Longer than {limit} characters ({length}); shorten it.",
+    )
+
+
+def _holds_id_number_problem() -> _Problem:
+    return _Problem(
+        core_error_codes.TEXT_HOLDS_ID_NUMBER,
+        _("不能包含身份证号码，身份证号码只能填在身份证号码一栏。"),
+        "Must not hold an ID number; ID numbers go in the ID-number column only.",
     )
 
 

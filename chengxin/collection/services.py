@@ -35,12 +35,15 @@ from chengxin.collection.batch import (
 )
 from chengxin.collection.choices import Operation, SubmissionChannel, SubmissionStatus
 from chengxin.collection.lifecycle import policy_periods
+from chengxin.collection.limits import IDEMPOTENCY_KEY
 from chengxin.collection.models import Submission
 from chengxin.core.audit import events as audit_events
 from chengxin.core.audit.choices import AuditAction
 from chengxin.core.errors import DomainError, PermissionDeniedError
 from chengxin.core.json import canonical, dumps
+from chengxin.core.personal_data import redact_id_numbers
 from chengxin.core.selectors import policy_value
+from chengxin.core.text import text_checked
 
 __all__ = ["SubmissionAnswer", "SubmissionRowError", "SubmissionRowResult", "submission_create"]
 
@@ -92,11 +95,13 @@ def submission_create(
     Refusals (nothing written): a role other than provider of ``department`` (403
     ``submission_role_required``), an item the department does not provide (403
     ``item_not_provided_by_department``), an unknown operation, no rows or more rows than
-    ``submission.api_max_rows`` (422). Idempotency: the same key and body answer the stored
-    result; the same key with another body is 422 ``idempotency_key_reused``; a first request
-    still running is 409 ``submission_in_progress``.
+    ``submission.api_max_rows`` (422), an idempotency key longer than
+    ``limits.IDEMPOTENCY_KEY_MAX_LENGTH`` or holding an ID number (422, it is stored). Idempotency:
+    the same key and body answer the stored result; the same key with another body is 422
+    ``idempotency_key_reused``; a first request still running is 409 ``submission_in_progress``.
     """
     item = checked_request(actor=actor, department=department, item_code=item_code)
+    idempotency_key = text_checked(idempotency_key, IDEMPOTENCY_KEY)
     _check_rows(operation=operation, records=records)
     request_hash = _request_hash(item_code=item_code, operation=operation, records=records)
     submission, replay = _submission_claim(
@@ -294,7 +299,8 @@ def audit_submission(*, actor, submission: Submission, catalog_version: int, out
         "outcomes": {outcome: outcomes[outcome] for outcome in sorted(outcomes)},
     }
     if submission.file_name:
-        detail["file"] = submission.file_name
+        # Names are checked on arrival; one stored before that may still hold a number.
+        detail["file"] = redact_id_numbers(submission.file_name)
     audit_events.change_event(
         actor=actor,
         action=AuditAction.CREATE,

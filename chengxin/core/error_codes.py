@@ -13,3 +13,9 @@ RATE_LIMITED = "rate_limited"
 REQUEST_TOO_LARGE = "request_too_large"
 # 503: the database is locked or busy; the same request may succeed a little later.
 DATABASE_BUSY = "database_busy"
+
+
+# Free text from outside, on every endpoint and page (``chengxin.core.text``). Not prefixed: a
+# client meets them on every app's fields, as it meets the row error codes.
+TEXT_TOO_LONG = "text_too_long"
+TEXT_HOLDS_ID_NUMBER = "text_holds_id_number"

@@ -11,7 +11,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from chengxin.core import error_codes
 from chengxin.core.audit import events as audit_events
@@ -22,9 +22,24 @@ from chengxin.core.errors import DomainError, NotFoundError
 from chengxin.core.models import CalendarDay, PolicyChange, PolicyValue
 from chengxin.core.policies import PolicyDefinition, PolicyScalar, get_definition
 from chengxin.core.selectors import invalidate_policy_cache
+from chengxin.core.text import TextField, text_checked
 
 POLICY_OBJECT_TYPE = "core.policyvalue"
 CALENDAR_OBJECT_TYPE = "core.calendarday"
+# The texts staff give with a change: kept in clear, the holiday's name also in the audit log, so
+# each has a maximum and none may hold an ID number (``core.text``).
+POLICY_REASON_MAX_LENGTH = 2000
+CALENDAR_NAME_MAX_LENGTH = 40
+CALENDAR_NOTE_MAX_LENGTH = 200
+POLICY_REASON = TextField(
+    name="reason", label=gettext_lazy("变更理由"), max_length=POLICY_REASON_MAX_LENGTH
+)
+CALENDAR_NAME = TextField(
+    name="name", label=gettext_lazy("节日名称"), max_length=CALENDAR_NAME_MAX_LENGTH
+)
+CALENDAR_NOTE = TextField(
+    name="source_note", label=gettext_lazy("依据"), max_length=CALENDAR_NOTE_MAX_LENGTH
+)
 
 
 def policy_value_set(*, name: str, value: object, actor, reason: str) -> PolicyValue:
@@ -88,7 +103,8 @@ def calendar_day_save(
     The entry overrides the ``chinese-calendar`` package for that date, and its year then
     counts as known. Writes an audit event with the old and new kind.
     """
-    name = name.strip()
+    name = text_checked(name, CALENDAR_NAME)
+    source_note = text_checked(source_note, CALENDAR_NOTE)
     if not name:
         raise DomainError(
             code=error_codes.CALENDAR_DAY_NAME_REQUIRED,
@@ -101,7 +117,7 @@ def calendar_day_save(
         entry = entry or CalendarDay(date=day)
         entry.kind = CalendarDayKind(kind)
         entry.name = name
-        entry.source_note = source_note.strip()
+        entry.source_note = source_note
         entry.updated_at = timezone.now()
         entry.updated_by = actor
         entry.save()
@@ -188,7 +204,7 @@ def _write_change(
 
 
 def _required_reason(reason: str) -> str:
-    cleaned = (reason or "").strip()
+    cleaned = text_checked(reason, POLICY_REASON)
     if not cleaned:
         raise DomainError(
             code=error_codes.POLICY_REASON_REQUIRED,

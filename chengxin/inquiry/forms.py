@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chengxin.inquiry.limits import CASE_NO_MAX_LENGTH
 from chengxin.inquiry.selectors import (
     VERIFICATION_CODE_LENGTH,
     normalised_verification_code,
@@ -23,7 +24,7 @@ class ProfileQueryForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     purpose = forms.ChoiceField(label=_("查询事由"))
-    case_no = forms.CharField(label=_("案件编号"), max_length=100)
+    case_no = forms.CharField(label=_("案件编号"), max_length=CASE_NO_MAX_LENGTH)
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)

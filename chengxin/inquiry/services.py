@@ -11,7 +11,6 @@ import base64
 import datetime
 import hashlib
 import hmac
-import re
 import secrets
 from dataclasses import dataclass
 
@@ -30,12 +29,12 @@ from chengxin.core.audit.choices import AuditAction
 from chengxin.core.errors import DomainError, PermissionDeniedError
 from chengxin.core.policies import REPORT_QUERY_HISTORY
 from chengxin.core.selectors import policy_value
+from chengxin.core.text import text_checked
 from chengxin.identity.choices import MaskContext
 from chengxin.identity.masking import mask_id_number
 from chengxin.identity.models import Subject, name_purpose
 from chengxin.identity.selectors import subject_by_index, subject_name
 from chengxin.identity.services import valid_id_number
-from chengxin.identity.validation import validate_id_number
 from chengxin.inquiry import error_codes
 from chengxin.inquiry.choices import (
     CONSENT_OBJECT,
@@ -45,6 +44,7 @@ from chengxin.inquiry.choices import (
     ReportFormat,
 )
 from chengxin.inquiry.content import ReportRequest, content_hash, report_content
+from chengxin.inquiry.limits import CASE_NO, NAME, PURPOSE_CODE
 from chengxin.inquiry.models import (
     Consent,
     CreditReport,
@@ -66,9 +66,7 @@ from chengxin.inquiry.selectors import (
     records_visible,
 )
 
-CASE_NO_MAX_LENGTH = 100
 REPORT_NUMBER_PREFIX_DEFAULT = "QQHR"
-_IDENTITY_NUMBER = re.compile(r"[0-9]{17}[0-9Xx]")
 
 
 @dataclass(frozen=True)
@@ -106,8 +104,10 @@ def profile_query(*, actor, id_number: str, purpose: str, case_no: str, request=
 
     Refusals (nothing written): a role without ``query_credit_files`` or without a department
     (403 ``query_role_required``), a missing, unknown or not-allowed purpose (400
-    ``purpose_required`` / 403 ``purpose_not_allowed``), a missing or malformed case number
-    (``case_no_required``), an invalid ID number (the identity validation code). A person with no
+    ``purpose_required`` / 403 ``purpose_not_allowed``), a missing case number
+    (``case_no_required``), a case number over ``limits.CASE_NO_MAX_LENGTH`` or holding an ID
+    number (422 ``text_too_long`` / ``text_holds_id_number``), an invalid ID number (the identity
+    validation code). A person with no
     records gets an empty answer. Writes a ``ProfileQuery`` row and one ``personal_data_read``
     audit event (the identity selector adds its own event for the name it decrypts).
     """
@@ -165,7 +165,7 @@ def _check_officer(actor, *, error_code: str) -> None:
 
 
 def _purpose_for(actor, *, code: str) -> QueryPurpose:
-    code = (code or "").strip()
+    code = text_checked(code, PURPOSE_CODE)
     if not code:
         raise DomainError(
             code=error_codes.PURPOSE_REQUIRED,
@@ -183,21 +183,14 @@ def _purpose_for(actor, *, code: str) -> QueryPurpose:
 
 
 def _checked_case_no(case_no: str, *, purpose: QueryPurpose) -> str:
-    case_no = (case_no or "").strip()
+    """The case number stripped; kept in the query, the report and the audit log, so it has at
+    most ``limits.CASE_NO_MAX_LENGTH`` characters and no ID number (422 otherwise)."""
+    case_no = text_checked(case_no, CASE_NO)
     if purpose.requires_case_no and not case_no:
         raise DomainError(
             code=error_codes.CASE_NO_REQUIRED,
             message=_("请填写案件编号。"),
             message_en="A case number is required.",
-        )
-    looks_personal = any(
-        validate_id_number(match).is_valid for match in _IDENTITY_NUMBER.findall(case_no)
-    )
-    if len(case_no) > CASE_NO_MAX_LENGTH or looks_personal:
-        raise DomainError(
-            code=error_codes.CASE_NO_REQUIRED,
-            message=_("案件编号不超过100个字符，且不得包含身份证号码。"),
-            message_en="A case number has at most 100 characters and no identity number.",
         )
     return case_no
 
@@ -331,6 +324,7 @@ def _report_issue_self(*, actor, id_number: str, name: str, base_url: str, reque
             _("只有公众用户可以查询本人信用报告。"),
             "Only a citizen account may ask for its own credit report.",
         )
+    name = text_checked(name, NAME)
     person = _person_of(id_number)
     if person.subject is None or not _name_matches(person.subject, name):
         raise PermissionDeniedError(

@@ -19,6 +19,7 @@ from chengxin.catalog.snapshots import content_hash
 from chengxin.core.audit import events as audit_events
 from chengxin.core.audit.choices import AuditAction
 from chengxin.core.errors import DomainError
+from chengxin.core.personal_data import contains_id_number
 from chengxin.measures import error_codes
 from chengxin.measures.choices import Matter, MeasureKind, MeasureStatus, MeasureType
 from chengxin.measures.models import Measure, MeasureVersion
@@ -66,6 +67,9 @@ def measure_problems(measure: Measure) -> list[dict[str, str]]:
 
     if not CODE_PATTERN.match(measure.code or ""):
         problem("code", _("代码只能包含小写字母、数字、点、下划线和连字符。"), "Invalid code.")
+    elif contains_id_number(measure.code):
+        # The code is in every check's answer and audit event.
+        problem("code", _("代码中不能包含身份证号码。"), "A code must not hold an ID number.")
     if not (measure.name or "").strip():
         problem("name", _("请填写措施名称。"), "The name is required.")
     if measure.kind not in MeasureKind.values:

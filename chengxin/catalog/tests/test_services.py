@@ -205,6 +205,7 @@ def test_an_own_title_that_repeats_a_common_alias_is_refused_as_ambiguous():
     ("overrides", "expected"),
     [
         ({"code": "Bad Code"}, [("code", error_codes.PROBLEM_CODE_FORMAT)]),
+        ({"code": "item-230208197001010013"}, [("code", "text_holds_id_number")]),
         ({"name": " "}, [("name", error_codes.PROBLEM_REQUIRED)]),
         ({"legal_basis": ""}, [("legal_basis", error_codes.PROBLEM_REQUIRED)]),
         ({"departments": []}, [("departments", error_codes.PROBLEM_REQUIRED)]),

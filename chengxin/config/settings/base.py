@@ -64,6 +64,9 @@ CHENGXIN_RECEIPT_ACTIVE_KEY = env_str("CHENGXIN_RECEIPT_ACTIVE_KEY") or str(
 CHENGXIN_PUBLIC_URL = env_str("CHENGXIN_PUBLIC_URL", "") or ""
 # The prefix of credit report numbers (QQHR-2026-000123).
 CHENGXIN_REPORT_PREFIX = env_str("CHENGXIN_REPORT_PREFIX", "QQHR") or "QQHR"
+# The module that finds ID numbers in free text for the guards of core: the audit log, free-text
+# fields and the log filter (chengxin.core.personal_data; docs/identity.md, "ID numbers in text").
+CHENGXIN_ID_NUMBER_DETECTOR = "chengxin.identity.detection"
 
 # --- Audit log checkpoints (docs/audit.md) -------------------------------------------------
 # Seals between two automatic signed checkpoints of the audit log.
@@ -342,24 +345,49 @@ CHENGXIN_SUBMISSION_ROW_MAX_BYTES = int(
     env_str("CHENGXIN_SUBMISSION_ROW_MAX_BYTES", "8192") or 8192
 )
 
+# Every handler masks ID numbers in what it writes (chengxin.core.personal_data.RedactIdNumbers).
+# Django's own handlers are replaced: its "django" logger writes through the root handler, and
+# the development server's request lines through a filtered copy of its handler.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    # The request loggers write the route and the query's parameter names, never the values a
-    # client sent in a path or query (chengxin.core.logfilters).
-    "filters": {"request_target": {"()": "chengxin.core.logfilters.RequestTargetFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "redact_id_numbers": {"()": "chengxin.core.personal_data.RedactIdNumbers"},
+        # The request loggers write the route and the query's parameter names, never the values
+        # a client sent in a path or query (chengxin.core.logfilters).
+        "request_target": {"()": "chengxin.core.logfilters.RequestTargetFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_id_numbers"],
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_id_numbers"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("CHENGXIN_LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.db.backends": {"level": "WARNING"},
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.request": {"filters": ["request_target"]},
         "django.server": {
-            "handlers": ["console"],
+            "handlers": ["django.server"],
             "level": "INFO",
             "propagate": False,
             "filters": ["request_target"],
         },
+        "django.db.backends": {"level": "WARNING"},
     },
 }
 

@@ -4,7 +4,10 @@ Services call these inside their own transaction, so an event exists exactly whe
 records does. Each event is sealed into the hash chain right after its transaction commits.
 
 Personal data never enters the log: the person concerned is named by blind index
-(``subject_index``), and any field that carries a valid resident identity number is refused.
+(``subject_index``), and any field that carries an identity number is refused. The number is
+recognised by the platform's one detector (``core.personal_data``), the same that guards every
+free-text field, so outside input is refused with a clear answer before it gets here:
+``PersonalDataInAuditError`` is a programming error, the last line of defence.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from stdnum.cn import ric
 
 from chengxin.core.audit import hashing, sealing
 from chengxin.core.audit.choices import AuditAction, HashAlgorithm
@@ -25,8 +27,8 @@ from chengxin.core.audit.models import AuditEvent
 from chengxin.core.crypto import blind_index
 from chengxin.core.json import canonical
 from chengxin.core.network import client_address
+from chengxin.core.personal_data import contains_id_number, id_numbers_in
 
-_IDENTITY_NUMBER = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
 _BLIND_INDEX = re.compile(r"[0-9a-f]{64}")
 _LIMITS = {
     "object_type": 64,
@@ -94,15 +96,18 @@ def sign_in_event(*, user, request) -> AuditEvent:
 
 
 def sign_in_failed_event(*, username: str, request, reason: str = "") -> AuditEvent:
-    """A failed sign-in attempt. The attempted username is kept (never the password); if it is an
-    identity number, only its blind index is kept. ``reason`` says why the attempt was refused
-    when it was not tried at all (``throttled``: a rate limit refused it)."""
-    username = (username or "").strip()
+    """A failed sign-in attempt. The attempted username is kept (never the password); if it holds
+    an identity number, only the blind index of that number is kept. ``reason`` says why the
+    attempt was refused when it was not tried at all (``throttled``: a rate limit refused it)."""
+    attempted = (username or "").strip()
+    kept = attempted[: _LIMITS["actor_username"]]
+    # Cutting a name short can leave a number at its end that was not one before.
+    numbers = id_numbers_in(attempted) or id_numbers_in(kept)
     subject_index = ""
-    if _contains_identity_number(username):
-        subject_index = blind_index(username.upper())
-        username = ""
-    detail = {"username": username[: _LIMITS["actor_username"]]}
+    if numbers:
+        subject_index = blind_index(numbers[0])
+        kept = ""
+    detail = {"username": kept}
     if reason:
         detail["reason"] = reason
     return record(
@@ -197,7 +202,7 @@ def _actor_values(actor) -> dict[str, Any]:
         return {"actor_id": None}
     department = getattr(actor, "department", None)
     username = actor.get_username()
-    if _contains_identity_number(username):
+    if contains_id_number(username):
         username = ""
     return {
         "actor_id": actor.pk,
@@ -242,10 +247,6 @@ def _client_address(request) -> str:
     return client_address(request) if request is not None else ""
 
 
-def _contains_identity_number(text: str) -> bool:
-    return any(ric.is_valid(match.group()) for match in _IDENTITY_NUMBER.finditer(text))
-
-
 def _refuse_personal_data(event: AuditEvent) -> None:
     for field, limit in _LIMITS.items():
         if len(getattr(event, field)) > limit:
@@ -258,7 +259,7 @@ def _refuse_personal_data(event: AuditEvent) -> None:
         "detail": canonical(event.detail).decode("utf-8"),
     }
     for field, text in texts.items():
-        if _contains_identity_number(text):
+        if contains_id_number(text):
             raise PersonalDataInAuditError(
                 f"Audit field {field} contains an identity number; record the blind index instead."
             )

@@ -1,10 +1,11 @@
 """The answer of a check as JSON: lists, measures with their triggering records and legal basis,
-the green-channel answer, disputed flags; and the catalog fingerprint named in receipts."""
+the green-channel answer, disputed flags; the catalog fingerprint named in receipts; and the
+request as it leaves the platform."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -13,6 +14,16 @@ from chengxin.catalog.choices import ListKind
 from chengxin.measures.choices import Matter, MeasureKind
 from chengxin.measures.selectors import ApplicableMeasure, GreenChannelAnswer, ListMembership
 from chengxin.measures.snapshot import RulesSnapshot, rules_snapshot
+
+# Checks stored before the request left out the person's blind index still carry it, and their
+# receipts sign it: it stays stored (``selectors.check_receipt_verify`` uses it) but is never shown.
+WITHHELD_REQUEST_FIELDS = frozenset({"subject_index"})
+
+
+def request_as_shown(request: Mapping[str, Any]) -> dict[str, Any]:
+    """A check's stored request as API answers, downloads and the command line give it: the masked
+    number and the platform's own ids, without a blind index."""
+    return {name: value for name, value in request.items() if name not in WITHHELD_REQUEST_FIELDS}
 
 
 def catalog_fingerprint(*, rules: RulesSnapshot | None = None) -> str:

@@ -18,6 +18,7 @@ from ninja import Router, Schema, Status
 from chengxin.api.auth import bearer_auth
 from chengxin.core.errors import DomainError
 from chengxin.measures.checks import error_codes
+from chengxin.measures.checks.answers import request_as_shown
 from chengxin.measures.checks.batch import (
     SYNC_LIMIT,
     batch_create,
@@ -29,11 +30,12 @@ from chengxin.measures.checks.batch import (
 )
 from chengxin.measures.checks.choices import BatchStatus
 from chengxin.measures.checks.models import BatchCheck, Check
-from chengxin.measures.checks.receipts import public_keys, receipt_verify
+from chengxin.measures.checks.receipts import public_keys
 from chengxin.measures.checks.selectors import (
     batch_get_visible_to,
     check_feedback,
     check_get_visible_to,
+    check_receipt_verify,
     feedback_rates_visible_to,
 )
 from chengxin.measures.checks.services import check_run, feedback_give
@@ -131,7 +133,7 @@ def check_json(check: Check, *, is_new: bool = False) -> dict[str, Any]:
     return {
         "check_id": str(check.pk),
         "created_at": check.created_at,
-        "request": check.request,
+        "request": request_as_shown(check.request),
         "answer": check.answer,
         "receipt": check.receipt,
         "feedback": [_feedback_json(item) for item in feedback],
@@ -174,7 +176,7 @@ def keys_get(request: HttpRequest):
 @router.post("/verify", response=VerifyOut, auth=None)
 def verify_post(request: HttpRequest, payload: VerifyIn):
     """Verify a receipt (and the answer and request it covers, when given). Open to anyone."""
-    outcome = receipt_verify(payload.receipt, answer=payload.answer, request=payload.request)
+    outcome = check_receipt_verify(payload.receipt, answer=payload.answer, request=payload.request)
     check_id = payload.receipt.get("check_id")
     return {
         "valid": outcome.valid,

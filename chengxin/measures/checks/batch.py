@@ -27,6 +27,7 @@ from chengxin.collection.files import upload_max_bytes
 from chengxin.core import crypto
 from chengxin.core.audit import events as audit_events
 from chengxin.core.errors import DomainError
+from chengxin.core.text import text_checked
 from chengxin.identity.choices import MaskContext
 from chengxin.identity.masking import mask_id_number
 from chengxin.identity.selectors import subjects_by_indexes
@@ -36,6 +37,7 @@ from chengxin.measures.checks import error_codes
 from chengxin.measures.checks.answers import catalog_fingerprint
 from chengxin.measures.checks.bulk import MeasureCodes, people_facts
 from chengxin.measures.checks.choices import BatchStatus, RowOutcome
+from chengxin.measures.checks.limits import BATCH_FILE_NAME
 from chengxin.measures.checks.models import BatchCheck
 from chengxin.measures.checks.receipts import receipt_issue
 from chengxin.measures.checks.services import check_fields_clean, check_refused_for
@@ -186,9 +188,12 @@ def batch_create(
     file_name: str = "",
     request=None,
 ) -> BatchCheck:
-    """Accept a batch: checked at once when small, otherwise queued for the worker."""
+    """Accept a batch: checked at once when small, otherwise queued for the worker. The fields are
+    checked as for one check; the file's name is kept, so it has at most
+    ``limits.FILE_NAME_MAX_LENGTH`` characters and no ID number (422 otherwise)."""
     check_refused_for(actor)
     matter, case_no, purpose = check_fields_clean(matter=matter, case_no=case_no, purpose=purpose)
+    file_name = text_checked(file_name, BATCH_FILE_NAME)
     if not batch_input.rows:
         raise _empty()
     if len(batch_input.rows) > MAX_IDS:
@@ -209,7 +214,7 @@ def batch_create(
             checked_on=timezone.localdate(),
             actor=actor,
             department=actor.department,
-            file_name=file_name[:255],
+            file_name=file_name,
             total=len(batch_input.rows),
             input_ciphertext=sealed.ciphertext,
             input_key_id=sealed.key_id,

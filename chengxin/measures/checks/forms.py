@@ -5,6 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chengxin.measures.checks.limits import (
+    CASE_NO_MAX_LENGTH,
+    FEEDBACK_REASON_MAX_LENGTH,
+    FILE_NAME_MAX_LENGTH,
+    PURPOSE_MAX_LENGTH,
+)
 from chengxin.measures.choices import Matter
 
 
@@ -17,8 +23,8 @@ class CheckForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     matter = forms.ChoiceField(label=_("核查事项"), choices=Matter.choices)
-    purpose = forms.CharField(label=_("核查事由"), max_length=200)
-    case_no = forms.CharField(label=_("案件编号"), max_length=100)
+    purpose = forms.CharField(label=_("核查事由"), max_length=PURPOSE_MAX_LENGTH)
+    case_no = forms.CharField(label=_("案件编号"), max_length=CASE_NO_MAX_LENGTH)
 
 
 class FeedbackForm(forms.Form):
@@ -31,7 +37,11 @@ class FeedbackForm(forms.Form):
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("理由"),
+        max_length=FEEDBACK_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
@@ -40,11 +50,12 @@ class BatchCheckForm(forms.Form):
 
     file = forms.FileField(
         label=_("身份证号码文件"),
+        max_length=FILE_NAME_MAX_LENGTH,
         help_text=_(
             "CSV（UTF-8 或 GB18030）或 XLSX，含“身份证号码”列或只有一列号码；最多 100,000 个。"
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
     matter = forms.ChoiceField(label=_("核查事项"), choices=Matter.choices)
-    purpose = forms.CharField(label=_("核查事由"), max_length=200)
-    case_no = forms.CharField(label=_("案件编号"), max_length=100)
+    purpose = forms.CharField(label=_("核查事由"), max_length=PURPOSE_MAX_LENGTH)
+    case_no = forms.CharField(label=_("案件编号"), max_length=CASE_NO_MAX_LENGTH)

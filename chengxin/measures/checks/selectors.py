@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext as _
@@ -14,7 +16,10 @@ from chengxin.accounts.permissions import has_capability, is_staff_member
 from chengxin.core.audit import events as audit_events
 from chengxin.core.errors import NotFoundError, PermissionDeniedError
 from chengxin.measures.checks import error_codes
+from chengxin.measures.checks.answers import request_as_shown
+from chengxin.measures.checks.choices import VerificationReason
 from chengxin.measures.checks.models import BatchCheck, Check, CheckFeedback, CheckMeasure
+from chengxin.measures.checks.receipts import ReceiptVerification, receipt_verify
 from chengxin.measures.checks.services import CHECK_OBJECT_TYPE, check_refused_for, not_found
 
 
@@ -138,3 +143,36 @@ def batch_get_visible_to(*, user, batch_id) -> BatchCheck:
             error_codes.BATCH_NOT_FOUND, _("未找到该批量核查。"), "No such batch check."
         )
     return batch
+
+
+def check_receipt_verify(
+    receipt: Mapping[str, Any] | Any,
+    *,
+    answer: Mapping[str, Any] | None = None,
+    request: Mapping[str, Any] | None = None,
+) -> ReceiptVerification:
+    """``receipts.receipt_verify``, knowing the checks stored here: open to anyone.
+
+    A check stored before requests left out the blind index has a receipt that signs the request
+    with it, while the request is now shown without it (``answers.request_as_shown``). When the
+    request given is exactly that shown form of the stored request of the check the receipt names
+    (and the receipt is the stored one), the stored request is checked against the receipt
+    instead. Nothing but the outcome is answered.
+    """
+    outcome = receipt_verify(receipt, answer=answer, request=request)
+    if outcome.reason != VerificationReason.REQUEST_MISMATCH or not isinstance(request, Mapping):
+        return outcome
+    stored = _stored_request(receipt)
+    if stored is None or request_as_shown(stored) != dict(request):
+        return outcome
+    return receipt_verify(receipt, answer=answer, request=stored)
+
+
+def _stored_request(receipt: Mapping[str, Any]) -> dict[str, Any] | None:
+    check_id = _parsed_uuid(receipt.get("check_id"))
+    check = (
+        Check.objects.filter(pk=check_id).only("receipt", "request").first() if check_id else None
+    )
+    if check is None or check.receipt != dict(receipt):
+        return None
+    return check.request

@@ -20,6 +20,7 @@ from chengxin.accounts.permissions import has_capability
 from chengxin.core import crypto
 from chengxin.core.audit import events as audit_events
 from chengxin.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from chengxin.core.text import field_refusal, text_checked, text_errors
 from chengxin.identity.choices import MaskContext
 from chengxin.identity.masking import mask_id_number
 from chengxin.identity.selectors import subject_by_index
@@ -27,6 +28,7 @@ from chengxin.identity.validation import validate_id_number
 from chengxin.measures import selectors as measures
 from chengxin.measures.checks import error_codes
 from chengxin.measures.checks.answers import answer_build, catalog_fingerprint
+from chengxin.measures.checks.limits import CASE_NO, FEEDBACK_REASON, PURPOSE
 from chengxin.measures.checks.models import Check, CheckFeedback, CheckMeasure
 from chengxin.measures.checks.receipts import receipt_issue
 from chengxin.measures.choices import Matter
@@ -34,8 +36,6 @@ from chengxin.measures.snapshot import rules_snapshot
 
 CHECK_OBJECT_TYPE = "checks.check"
 FEEDBACK_OBJECT_TYPE = "checks.feedback"
-CASE_NO_MAX = 100
-PURPOSE_MAX = 200
 
 
 def check_refused_for(actor) -> None:
@@ -50,7 +50,9 @@ def check_refused_for(actor) -> None:
 
 def check_fields_clean(*, matter: str, case_no: str, purpose: str) -> tuple[str, str, str]:
     """``matter``, ``case_no`` and ``purpose`` stripped and checked; every missing or wrong one is
-    named in ``details["errors"]`` of one ``DomainError`` (422)."""
+    named in ``details["errors"]`` of one ``DomainError`` (422). The purpose and the case number
+    are kept in the check, its receipt and the audit log: longer than their limits
+    (``limits``) or holding an ID number, they are refused, never cut."""
     matter = (matter or "").strip()
     case_no = (case_no or "").strip()
     purpose = (purpose or "").strip()
@@ -61,18 +63,13 @@ def check_fields_clean(*, matter: str, case_no: str, purpose: str) -> tuple[str,
         errors.append(_field_error("matter", error_codes.CHECK_MATTER_UNKNOWN))
     if not purpose:
         errors.append(_field_error("purpose", error_codes.CHECK_PURPOSE_REQUIRED))
+    errors.extend(text_errors(purpose, PURPOSE))
     if not case_no:
         errors.append(_field_error("case_no", error_codes.CHECK_CASE_NO_REQUIRED))
+    errors.extend(text_errors(case_no, CASE_NO))
     if errors:
-        first = errors[0]
-        raise DomainError(
-            code=first["code"],
-            message=first["message"],
-            message_en=first["message_en"],
-            status=422,
-            details={"errors": errors},
-        )
-    return matter, case_no[:CASE_NO_MAX], purpose[:PURPOSE_MAX]
+        raise field_refusal(errors)
+    return matter, case_no, purpose
 
 
 _FIELD_MESSAGES = {
@@ -144,10 +141,12 @@ def check_run(
         masked = (
             subject.id_masked if subject else mask_id_number(normalised, context=MaskContext.STAFF)
         )
+        # What the receipt signs and the officer's system receives: the masked number and the
+        # platform's own ids, never the blind index, a pseudonym that would let every receiving
+        # system link the person across departments (it stays in the check's own column).
         check_request = {
             "check_id": str(check_id),
             "id_number_masked": masked,
-            "subject_index": subject_index,
             "matter": matter,
             "case_no": case_no,
             "purpose": purpose,
@@ -236,7 +235,8 @@ def feedback_give(
     """Record whether a measure the check found was applied, and why (one per check and measure).
 
     Given by an officer of the department that ran the check (``check`` comes from a selector
-    that already refused other departments)."""
+    that already refused other departments). The reason has at most
+    ``limits.FEEDBACK_REASON_MAX_LENGTH`` characters and no ID number (422 otherwise)."""
     check_refused_for(actor)
     measure_code = (measure_code or "").strip()
     codes = {measure["code"] for measure in check.answer.get("measures", [])}
@@ -247,7 +247,7 @@ def feedback_give(
             message_en="The check did not find this measure applicable.",
             status=422,
         )
-    reason = (reason or "").strip()
+    reason = text_checked(reason, FEEDBACK_REASON)
     if not reason:
         raise DomainError(
             code=error_codes.FEEDBACK_REASON_REQUIRED,
@@ -267,7 +267,7 @@ def feedback_give(
             check_ref=check,
             measure_code=measure_code,
             applied=bool(applied),
-            reason=reason[:2000],
+            reason=reason,
             decided_on=decided_on or timezone.localdate(),
             created_by=actor,
             department=actor.department,

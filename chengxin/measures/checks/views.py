@@ -16,6 +16,7 @@ from chengxin.accounts.decorators import staff_required
 from chengxin.accounts.permissions import has_capability
 from chengxin.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from chengxin.core.json import dumps
+from chengxin.measures.checks.answers import request_as_shown
 from chengxin.measures.checks.forms import CheckForm, FeedbackForm
 from chengxin.measures.checks.selectors import (
     check_feedback,
@@ -119,7 +120,13 @@ def receipt_download(request: HttpRequest, check_id) -> HttpResponse:
     """The receipt with the answer and request it covers, as JSON (for ``chengxin check verify``
     or ``POST /api/v1/checks/verify``)."""
     check = _visible_check(request, check_id)
-    body = dumps({"receipt": check.receipt, "answer": check.answer, "request": check.request})
+    body = dumps(
+        {
+            "receipt": check.receipt,
+            "answer": check.answer,
+            "request": request_as_shown(check.request),
+        }
+    )
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="receipt-{check.pk}.json"'
     return response

@@ -45,6 +45,17 @@ def _draft(**overrides):
     return measure_create(**attributes)
 
 
+def test_a_measure_code_holding_an_id_number_is_refused():
+    # when
+    with pytest.raises(DomainError) as refusal:
+        _draft(code="m-230208197001010013")
+    # then
+    assert [(error["field"], error["message"]) for error in refusal.value.details["problems"]] == [
+        ("code", "代码中不能包含身份证号码。")
+    ]
+    assert not Measure.objects.exists()
+
+
 def test_activation_without_legal_basis_or_department_is_refused():
     # given
     no_basis = _draft(legal_basis="")

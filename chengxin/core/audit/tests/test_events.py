@@ -18,6 +18,9 @@ pytestmark = pytest.mark.django_db
 
 IDENTITY_NUMBER = "11010519491231002X"
 SUBJECT = blind_index(IDENTITY_NUMBER)
+# Valid for the platform, though its county code (230208) is younger than its holder, so that
+# python-stdnum's ``ric.is_valid`` rejects it.
+COUNTY_RENAMED = "230208197001010013"
 
 
 def _request(address="203.0.113.7"):
@@ -121,6 +124,25 @@ def test_record_refuses_an_identity_number_in_any_field(field):
     assert AuditEvent.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    "field",
+    [
+        {"purpose": f"查询{COUNTY_RENAMED}"},
+        {"case_no": f"案号ID{COUNTY_RENAMED}"},
+        {"object_id": "２３０２０８１９７００１０１００１３"},
+        {"detail": {"file": f"{COUNTY_RENAMED[:6]} {COUNTY_RENAMED[6:14]} {COUNTY_RENAMED[14:]}"}},
+        {"detail": {"key": "230202800501012"}},
+    ],
+)
+def test_record_refuses_every_number_the_platform_accepts(field):
+    # when
+    with pytest.raises(PersonalDataInAuditError):
+        events.record(actor=None, action=AuditAction.CREATE, object_type="record", **field)
+
+    # then
+    assert AuditEvent.objects.count() == 0
+
+
 def test_record_accepts_an_eighteen_digit_number_that_is_not_an_identity_number():
     # when
     event = events.record(actor=None, action=AuditAction.CREATE, object_id="110105194912310021")
@@ -205,6 +227,16 @@ def test_failed_sign_in_with_an_identity_number_keeps_only_its_blind_index():
     stored = AuditEvent.objects.get(pk=event.pk)
     assert stored.action == "sign_in_failed"
     assert stored.subject_index == SUBJECT
+    assert stored.detail == {"username": ""}
+
+
+def test_failed_sign_in_with_a_number_inside_the_username_keeps_only_its_blind_index():
+    # when
+    event = events.sign_in_failed_event(username=f"zhang{COUNTY_RENAMED}", request=_request())
+
+    # then
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.subject_index == blind_index(COUNTY_RENAMED)
     assert stored.detail == {"username": ""}
 
 

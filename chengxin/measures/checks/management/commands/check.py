@@ -27,7 +27,8 @@ from django.core.management.commands.check import Command as SystemCheckCommand
 from chengxin.core.errors import DomainError
 from chengxin.core.json import dumps
 from chengxin.identity.validation import normalise_id_number
-from chengxin.measures.checks.receipts import receipt_verify
+from chengxin.measures.checks.answers import request_as_shown
+from chengxin.measures.checks.selectors import check_receipt_verify
 from chengxin.measures.checks.services import check_run
 
 VERIFY = "verify"
@@ -82,8 +83,9 @@ class Command(SystemCheckCommand):
         except DomainError as error:
             raise CommandError(f"{error.code}: {error.message}") from error
         if options["as_json"]:
+            shown = request_as_shown(check.request)
             self.stdout.write(
-                dumps({"request": check.request, "answer": check.answer, "receipt": check.receipt})
+                dumps({"request": shown, "answer": check.answer, "receipt": check.receipt})
             )
             return
         self._print_answer(check)
@@ -117,12 +119,12 @@ class Command(SystemCheckCommand):
         except (OSError, ValueError) as error:
             raise CommandError(f"无法读取回执文件：{error}") from error
         if isinstance(document, dict) and "receipt" in document:
-            outcome = receipt_verify(
+            outcome = check_receipt_verify(
                 document["receipt"], answer=document.get("answer"), request=document.get("request")
             )
             check_id = document["receipt"].get("check_id", "")
         else:
-            outcome = receipt_verify(document)
+            outcome = check_receipt_verify(document)
             check_id = document.get("check_id", "") if isinstance(document, dict) else ""
         self.stdout.write(f"{outcome.reason}: {outcome.message} {check_id}".rstrip())
         if not outcome.valid:
