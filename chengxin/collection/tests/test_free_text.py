@@ -78,6 +78,7 @@ def test_an_upload_named_after_a_person_is_refused_before_anything_is_kept(
     assert COUNTY_RENAMED not in response.content.decode()
 
 
+@pytest.mark.stores_id_number_on_purpose("a file name stored before names were checked")
 def test_an_import_of_a_file_stored_under_a_persons_name_still_finishes(client, tax_provider):
     # given: a submission whose file name was stored before names were checked
     _user, headers = tax_provider

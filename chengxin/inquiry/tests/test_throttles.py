@@ -6,6 +6,7 @@ import pytest
 
 from chengxin.core import error_codes as core_error_codes
 from chengxin.inquiry import error_codes
+from chengxin.inquiry.selectors import VERIFICATION_ALPHABET
 from chengxin.inquiry.tests.factories import CASE_NO, PURPOSE, bearer, health_officer
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,8 @@ def verify_rate(settings, throttle_clock):
 
 
 def _guess(number: int) -> str:
-    return f"GUESS{number:07d}"
+    """A code of the shape the platform issues (12 characters of its alphabet) that no report has."""
+    return "GUESSAAAAAA" + VERIFICATION_ALPHABET[number]
 
 
 def _issued_code(client, file_of_person) -> str:
