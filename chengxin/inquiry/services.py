@@ -66,6 +66,8 @@ from chengxin.inquiry.selectors import (
 )
 
 CASE_NO_MAX_LENGTH = 100
+# The longest name a citizen may give for a self-service report (compared with the one on file).
+NAME_MAX_LENGTH = 100
 VERIFICATION_CODE_LENGTH = 12
 REPORT_NUMBER_PREFIX_DEFAULT = "QQHR"
 _IDENTITY_NUMBER = re.compile(r"[0-9]{17}[0-9Xx]")

@@ -36,6 +36,7 @@ CHECK_OBJECT_TYPE = "checks.check"
 FEEDBACK_OBJECT_TYPE = "checks.feedback"
 CASE_NO_MAX = 100
 PURPOSE_MAX = 200
+FEEDBACK_REASON_MAX = 2000
 
 
 def check_refused_for(actor) -> None:
@@ -102,7 +103,16 @@ def id_number_checked(id_number: str) -> str:
             message=first.message,
             message_en=first.message_en,
             status=422,
-            details={"errors": [{"field": "id_number", "code": first.code}]},
+            details={
+                "errors": [
+                    {
+                        "field": "id_number",
+                        "code": first.code,
+                        "message": first.message,
+                        "message_en": first.message_en,
+                    }
+                ]
+            },
         )
     return validation.normalised
 
@@ -267,7 +277,7 @@ def feedback_give(
             check_ref=check,
             measure_code=measure_code,
             applied=bool(applied),
-            reason=reason[:2000],
+            reason=reason[:FEEDBACK_REASON_MAX],
             decided_on=decided_on or timezone.localdate(),
             created_by=actor,
             department=actor.department,
