@@ -26,6 +26,7 @@ fi
 run_suite() {
   local label=$1
   echo "== test suite on $label"
+  rm -f "test-artifacts/schemathesis-$label.json"
   CHENGXIN_TEST_LABEL=$label $BIN/pytest -n 2 --dist loadgroup -q "${@:2}"
   $BIN/python scripts/check_test_summary.py "$label"
 }
