@@ -1,7 +1,10 @@
 """Reads the summary a test run left and fails when a suite that must run did not.
 
 The root ``conftest.py`` writes ``test-artifacts/summary-<label>.json`` at the end of a run:
-the database vendor it ran on and the counts per outcome, also for the browser suite.
+the database vendor it ran on and the counts per outcome, also for the browser suite. The
+schemathesis test writes ``test-artifacts/schemathesis-<label>.json`` (cases, operations and
+unique failures per check, per token); its figures are printed here, and in CI a run without
+them fails.
 """
 
 import json
@@ -30,6 +33,7 @@ def main(label: str) -> int:
         f"{summary['e2e_passed']} browser tests passed"
     )
     problems.extend(_permission_matrix(label))
+    problems += schemathesis_problems(label)
     for problem in problems:
         print(f"{label}: {problem}", file=sys.stderr)
     return 1 if problems else 0
@@ -57,6 +61,25 @@ def _permission_matrix(label: str) -> list[str]:
     return [f"unauthorised success: {case}" for case in unauthorised] + (
         [f"{writes} refused requests wrote to the database"] if writes else []
     )
+
+
+def schemathesis_problems(label: str) -> list[str]:
+    """Print the schemathesis figures of the run; what is wrong with them."""
+    path = Path("test-artifacts") / f"schemathesis-{label}.json"
+    if not path.exists():
+        required = os.environ.get("CHENGXIN_REQUIRE_ALL_SUITES") == "1"
+        return ["the schemathesis test did not run"] if required else []
+    problems = []
+    for role, figures in json.loads(path.read_text(encoding="utf-8")).items():
+        failures = figures["failures_per_check"]
+        print(
+            f"{label}: schemathesis ({role}): {figures['cases']} cases over "
+            f"{len(figures['operations'])} operations; failures per check: "
+            + ", ".join(f"{check} {count}" for check, count in failures.items())
+        )
+        if sum(failures.values()) or figures["errors"]:
+            problems.append(f"schemathesis ({role}) found failures or errors; see {path}")
+    return problems
 
 
 if __name__ == "__main__":

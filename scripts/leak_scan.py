@@ -32,10 +32,13 @@ def main(label: str) -> int:
     from chengxin.identity.detection import id_number_spans
     from tests.leakscan import without_digests
 
+    def holds_number(line: str) -> bool:
+        return bool(id_number_spans(without_digests(line)))
+
     problems = []
     for title, (folder, pattern) in SOURCES.items():
         paths = sorted((ARTIFACTS / folder).glob(pattern.format(label=label)))
-        files, size, hits = _scan(paths, id_number_spans)
+        files, size, hits = _scan(paths, holds_number)
         print(f"{label} leak scan: {title}: {files} files, {size:,} bytes, {len(hits)} hits")
         problems.extend(hits)
     stored = _database_hits(label)
@@ -46,13 +49,13 @@ def main(label: str) -> int:
     return 1 if problems else 0
 
 
-def _scan(paths: list[Path], id_number_spans) -> tuple[int, int, list[str]]:
+def _scan(paths: list[Path], holds_number) -> tuple[int, int, list[str]]:
     size, hits = 0, []
     for path in paths:
         text = path.read_text(encoding="utf-8", errors="replace")
         size += len(text.encode("utf-8"))
         for number, line in enumerate(text.splitlines(), 1):
-            if id_number_spans(without_digests(line)):
+            if holds_number(line):
                 hits.append(f"{path}:{number}: a full ID number")
     return len(paths), size, hits
 

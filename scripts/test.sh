@@ -27,6 +27,7 @@ run_suite() {
   local label=$1
   echo "== test suite on $label"
   rm -rf "test-artifacts/permission-matrix-$label.jsonl" "test-artifacts/leaks-$label.jsonl" \
+    "test-artifacts/schemathesis-$label.json" \
     test-artifacts/logs/"$label"-*.log test-artifacts/server/"$label"-*.log test-artifacts/pages
   CHENGXIN_TEST_LABEL=$label $BIN/pytest -n 2 --dist loadgroup -q "${@:2}"
   $BIN/python scripts/check_test_summary.py "$label"

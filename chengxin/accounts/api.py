@@ -18,7 +18,13 @@ class MeOut(Schema):
     capabilities: list[str]
 
 
-@router.get("/me", response=MeOut, auth=bearer_auth, summary="当前令牌所属账户")
+@router.get(
+    "/me",
+    response=MeOut,
+    auth=bearer_auth,
+    operation_id="me_get",
+    summary="The account of the token",
+)
 def me(request: HttpRequest) -> MeOut:
     """The account of the presented token: username, role, department code and capabilities."""
     user = request.user

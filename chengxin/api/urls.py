@@ -1,10 +1,12 @@
-"""The HTTP API under /api/v1: mounts each app's router; owns auth and the error format."""
+"""The HTTP API under /api/v1: mounts each app's router; owns auth, the error format, the reading
+of bodies and the OpenAPI document (docs/api.md)."""
 
 from django.conf import settings
-from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from chengxin.api.errors import install_handlers
+from chengxin.api.openapi import ContractAPI
+from chengxin.api.parsers import ContractParser
 from chengxin.catalog.api import router as catalog_router
 
 
@@ -14,11 +16,12 @@ class ReadableJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+api = ContractAPI(
     title="Chengxin API",
     version="1.0.0",
     description=f"{settings.CHENGXIN_SITE_NAME} 个人公共信用信息平台接口",
     renderer=ReadableJSONRenderer(),
+    parser=ContractParser(),
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",

@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
+from chengxin.api.openapi import problem_answers
 from chengxin.catalog.selectors import (
     catalog_exchange_spec,
     catalog_item_get,
@@ -21,15 +22,6 @@ from chengxin.catalog.xlsx import CONTENT_TYPE, catalog_item_template_xlsx, temp
 router = Router(tags=["catalog"])
 
 ConstraintValue = bool | int | float | str | list[str] | list[int] | list[float] | list[bool]
-
-
-class ProblemOut(Schema):
-    type: str
-    title: str
-    status: int
-    code: str
-    detail: str = ""
-    message_en: str = ""
 
 
 class TableSchemaFieldOut(Schema):
@@ -96,12 +88,19 @@ _TEMPLATE_RESPONSES: dict[str, Any] = {
         200: {
             "description": "XLSX import template",
             "content": {CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
-        }
+        },
+        404: {"description": "`catalog_item_not_found`."},
     }
 }
 
 
-@router.get("", response=CatalogSpecOut, url_name="catalog_spec", summary="Exchange specification")
+@router.get(
+    "",
+    response=CatalogSpecOut,
+    url_name="catalog_spec",
+    operation_id="catalog_list",
+    summary="Exchange specification",
+)
 def catalog_spec(request: HttpRequest) -> dict[str, Any]:
     """Every active catalog item with its Table Schema, aliases, disclosure, lists and version."""
     return catalog_exchange_spec()
@@ -109,9 +108,11 @@ def catalog_spec(request: HttpRequest) -> dict[str, Any]:
 
 @router.get(
     "/{code}",
-    response={200: CatalogItemSpecOut, 404: ProblemOut},
+    response=CatalogItemSpecOut,
     url_name="catalog_item",
+    operation_id="catalog_get",
     summary="One catalog item",
+    openapi_extra=problem_answers({404: "`catalog_item_not_found`."}),
 )
 def catalog_item(request: HttpRequest, code: str) -> dict[str, Any]:
     """One active item with its full Table Schema; 404 ``catalog_item_not_found`` otherwise."""
@@ -120,8 +121,8 @@ def catalog_item(request: HttpRequest, code: str) -> dict[str, Any]:
 
 @router.get(
     "/{code}/template.xlsx",
-    response={404: ProblemOut},
     url_name="catalog_item_template",
+    operation_id="catalog_template_get",
     summary="XLSX import template",
     openapi_extra=_TEMPLATE_RESPONSES,
 )

@@ -4,15 +4,17 @@ rejected rows. All need a bearer token; another department's submission is not f
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import File, Form, Header, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import Field, StringConstraints
 
 from chengxin.api.auth import bearer_auth
-from chengxin.collection import error_codes
+from chengxin.api.openapi import problem_answers
+from chengxin.catalog.validation import CODE_MAX_LENGTH
+from chengxin.catalog.xlsx import CONTENT_TYPE as XLSX_CONTENT_TYPE
 from chengxin.collection.choices import Operation, SubmissionChannel
 from chengxin.collection.downloads import rejected_rows_response
 from chengxin.collection.imports import (
@@ -21,10 +23,11 @@ from chengxin.collection.imports import (
     file_upload_create,
     upload_refused_for_size,
 )
+from chengxin.collection.limits import IDEMPOTENCY_KEY_MAX_LENGTH
 from chengxin.collection.models import Submission
 from chengxin.collection.selectors import submission_get_visible_to, submission_rejected_rows
 from chengxin.collection.services import submission_create
-from chengxin.core.errors import DomainError
+from chengxin.core.policies import SUBMISSION_API_MAX
 
 router = Router(tags=["submissions"], auth=bearer_auth)
 
@@ -32,12 +35,33 @@ JSON_FORMAT = "json"
 CSV_FORMAT = "csv"
 XLSX_FORMAT = "xlsx"
 FILE_FORMATS = (CSV_FORMAT, XLSX_FORMAT)
+ExportFormat = Literal["json", "csv", "xlsx"]
+IdempotencyKey = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=IDEMPOTENCY_KEY_MAX_LENGTH),
+]
+IDEMPOTENCY_KEY_HEADER = Header(
+    alias="Idempotency-Key",
+    description=(
+        "A key of the client's choosing, one per submission: the same request sent again with "
+        "the same key gets the first answer and writes nothing."
+    ),
+)
+CatalogItemCode = Annotated[
+    str, Field(max_length=CODE_MAX_LENGTH, description="The catalog item's code.")
+]
 
 
 class SubmissionIn(Schema):
-    catalog_item: str
-    operation: str = Operation.UPSERT.value
-    records: list[dict[str, Any]]
+    catalog_item: CatalogItemCode
+    operation: Operation = Operation.UPSERT
+    records: list[dict[str, Any]] = Field(
+        max_length=SUBMISSION_API_MAX.maximum,
+        description=(
+            "The rows, flat objects keyed by the item's field names (its Table Schema). The "
+            "policy `submission.api_max_rows` (10,000 by default) may allow fewer."
+        ),
+    )
 
 
 class RowErrorOut(Schema):
@@ -105,39 +129,60 @@ class RejectedRowsOut(Schema):
     rows: list[RejectedRowOut]
 
 
-@router.post("", response=SubmissionAnswerOut)
+@router.post(
+    "",
+    response=SubmissionAnswerOut,
+    operation_id="submissions_create",
+    summary="Submit records",
+    openapi_extra=problem_answers(
+        {
+            403: "`submission_role_required`, `item_not_provided_by_department`.",
+            404: "`catalog_item_not_found`.",
+            409: "`submission_in_progress`: the same key is being processed.",
+            422: (
+                "`request_invalid` (the schema, the `Idempotency-Key` header included), "
+                "`submission_empty`, `submission_too_many_rows`, `idempotency_key_reused`."
+            ),
+        }
+    ),
+)
 def submission_post(
     request: HttpRequest,
     payload: SubmissionIn,
-    idempotency_key: str = Header(default="", alias="Idempotency-Key"),
+    idempotency_key: Annotated[IdempotencyKey, IDEMPOTENCY_KEY_HEADER],
 ):
     """Submit rows of one catalog item (upsert or revoke), with an ``Idempotency-Key`` header."""
-    key = idempotency_key.strip()
-    if not key:
-        raise DomainError(
-            code=error_codes.IDEMPOTENCY_KEY_REQUIRED,
-            message=_("请在请求头 Idempotency-Key 中给出幂等键。"),
-            message_en="Give an idempotency key in the Idempotency-Key header.",
-            status=422,
-        )
     answer = submission_create(
         actor=request.user,
         department=request.user.department,
         item_code=payload.catalog_item,
-        operation=payload.operation,
+        operation=payload.operation.value,
         records=payload.records,
-        idempotency_key=key,
+        idempotency_key=idempotency_key,
         channel=SubmissionChannel.API,
     )
     return answer.as_dict()
 
 
-@router.post("/upload", response={202: SubmissionStatusOut})
+@router.post(
+    "/upload",
+    response={202: SubmissionStatusOut},
+    operation_id="submissions_upload",
+    summary="Upload a file of records",
+    openapi_extra=problem_answers(
+        {
+            403: "`submission_role_required`, `item_not_provided_by_department`.",
+            404: "`catalog_item_not_found`.",
+            409: "`file_duplicate`: the same content was already imported (`submission_id`).",
+            422: "`request_invalid` (the schema), `file_refused` (`file_errors` say why).",
+        }
+    ),
+)
 def submission_upload(
     request: HttpRequest,
-    catalog_item: Form[str],
+    catalog_item: Form[CatalogItemCode],
     file: File[UploadedFile],  # noqa: A002 - the form field's name in the API contract
-    operation: Form[str] = Operation.UPSERT.value,
+    operation: Form[Operation] = Operation.UPSERT,
 ):
     """Upload a CSV or XLSX file of one catalog item; it is imported in the background.
 
@@ -152,19 +197,36 @@ def submission_upload(
         item_code=catalog_item,
         data=file.read(),
         file_name=file.name or "",
-        operation=operation,
+        operation=operation.value,
     )
     return Status(202, _status(submission))
 
 
-@router.get("/{int:submission_id}", response=SubmissionStatusOut)
+@router.get(
+    "/{int:submission_id}",
+    response=SubmissionStatusOut,
+    operation_id="submissions_get",
+    summary="Status of a submission",
+    openapi_extra=problem_answers({404: "`submission_not_found`."}),
+)
 def submission_get(request: HttpRequest, submission_id: int):
     """Status and counts of a submission of the caller's department."""
     submission = submission_get_visible_to(user=request.user, submission_id=submission_id)
     return _status(submission)
 
 
-@router.post("/{int:submission_id}/retry", response={202: SubmissionStatusOut})
+@router.post(
+    "/{int:submission_id}/retry",
+    response={202: SubmissionStatusOut},
+    operation_id="submissions_retry",
+    summary="Resume a failed file import",
+    openapi_extra=problem_answers(
+        {
+            404: "`submission_not_found`.",
+            409: "`import_not_retryable`: only a failed upload can be resumed.",
+        }
+    ),
+)
 def submission_retry(request: HttpRequest, submission_id: int):
     """Resume an uploaded file whose import failed: it is queued again and goes on after its
     last committed row (``position``), so no row is written twice. 409 ``import_not_retryable``
@@ -173,12 +235,33 @@ def submission_retry(request: HttpRequest, submission_id: int):
     return Status(202, _status(submission))
 
 
-@router.get("/{int:submission_id}/errors", response=RejectedRowsOut)
-def submission_errors(request: HttpRequest, submission_id: int, format: str = ""):  # noqa: A002
+@router.get(
+    "/{int:submission_id}/errors",
+    response=RejectedRowsOut,
+    operation_id="submissions_errors_list",
+    summary="Rejected rows of a submission",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The rejected rows: JSON, or a file with `format=csv` or `xlsx`.",
+                "content": {
+                    "text/csv": {"schema": {"type": "string"}},
+                    XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}},
+                },
+            },
+            404: {"description": "`submission_not_found`."},
+        }
+    },
+)
+def submission_errors(
+    request: HttpRequest,
+    submission_id: int,
+    format: ExportFormat = JSON_FORMAT,  # noqa: A002 - the query parameter's name
+):
     """The rejected rows of a submission with their errors; ``?format=csv`` or ``xlsx`` for a file
     to fix and send again."""
     submission = submission_get_visible_to(user=request.user, submission_id=submission_id)
-    export_format = format if format in FILE_FORMATS else JSON_FORMAT
+    export_format = format
     rows = submission_rejected_rows(
         user=request.user, submission=submission, export_format=export_format, request=request
     )

@@ -7,12 +7,16 @@ or one with ``?department=CODE``. Other roles are refused (403, ``quality_role_r
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
+from pydantic import Field
 
 from chengxin.api.auth import bearer_auth
+from chengxin.api.openapi import problem_answers
+from chengxin.catalog.validation import CODE_MAX_LENGTH
 from chengxin.collection.quality import quality_department_for, quality_scoreboard
 
 router = Router(tags=["quality"], auth=bearer_auth)
@@ -48,8 +52,22 @@ class QualityOut(Schema):
     rows: list[QualityRowOut]
 
 
-@router.get("/quality", response=QualityOut)
-def quality_get(request: HttpRequest, department: str = ""):
+@router.get(
+    "/quality",
+    response=QualityOut,
+    operation_id="quality_get",
+    summary="Data-quality scoreboard",
+    openapi_extra=problem_answers(
+        {
+            403: "`quality_role_required`.",
+            404: "`quality_department_not_found` (the `department` asked for).",
+        }
+    ),
+)
+def quality_get(
+    request: HttpRequest,
+    department: Annotated[str, Field(max_length=CODE_MAX_LENGTH)] = "",
+):
     """Rows received, accepted and rejected (by error code), the last submission and lateness,
     per department and catalog item."""
     scoped = quality_department_for(user=request.user, code=department.strip())

@@ -48,6 +48,8 @@ from chengxin.core.text import text_checked
 __all__ = ["SubmissionAnswer", "SubmissionRowError", "SubmissionRowResult", "submission_create"]
 
 MAX_ROWS_POLICY = "submission.api_max_rows"
+# The longest Idempotency-Key kept (the column's length); the API refuses longer keys.
+IDEMPOTENCY_KEY_MAX_LENGTH = 200
 SUBMISSION_OBJECT_TYPE = "collection.submission"
 
 

@@ -25,6 +25,9 @@ from chengxin.identity import error_codes, regions
 from chengxin.identity.choices import IdKind
 
 ID_LENGTH = 18
+# The longest text taken as an identity number as typed (18 characters, with room for the
+# spaces that normalisation removes); the API refuses longer values outright.
+ID_NUMBER_INPUT_MAX_LENGTH = 32
 LEGACY_ID_LENGTH = 15
 USCC_LENGTH = 18
 

@@ -221,7 +221,8 @@ def test_the_openapi_document_describes_the_three_catalog_paths(client):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     }
     item_responses = paths["/api/v1/catalog/{code}"]["get"]["responses"]
-    assert set(item_responses) == {"200", "404"}
+    assert item_responses["404"]["description"] == "`catalog_item_not_found`."
+    assert set(item_responses["404"]["content"]) == {"application/problem+json"}
 
 
 def test_the_seeded_catalog_is_served_whole(client, starter_departments):

@@ -439,6 +439,8 @@ def test_a_submission_without_an_idempotency_key_is_refused(client, tax_provider
     # when
     response = client.post(SUBMISSIONS, body, content_type="application/json", **headers)
     # then
-    assert response.status_code == 422
-    assert response.json()["code"] == error_codes.IDEMPOTENCY_KEY_REQUIRED
+    assert (response.status_code, response.json()["code"]) == (422, "request_invalid")
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [
+        ("Idempotency-Key", "missing")
+    ]
     assert Submission.objects.count() == 0

@@ -7,18 +7,39 @@ public keys are open to anyone.
 
 from __future__ import annotations
 
-import datetime
-import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
+from ninja.errors import ValidationError
+from ninja.files import UploadedFile
+from pydantic import ValidationError as PydanticValidationError
 
 from chengxin.api.auth import bearer_auth
-from chengxin.core.errors import DomainError
-from chengxin.measures.checks import error_codes
+from chengxin.api.openapi import problem_answers, request_body
+from chengxin.api.parsers import (
+    JSON_CONTENT_TYPE,
+    MULTIPART_CONTENT_TYPE,
+    content_type_checked,
+    form_checked,
+    json_body,
+)
 from chengxin.measures.checks.answers import request_as_shown
+from chengxin.measures.checks.api_schemas import (
+    BatchFieldsIn,
+    BatchIn,
+    BatchOut,
+    CaseNo,
+    CheckIn,
+    CheckOut,
+    FeedbackIn,
+    FeedbackOut,
+    KeysOut,
+    Purpose,
+    RatesOut,
+    VerifyIn,
+    VerifyOut,
+)
 from chengxin.measures.checks.batch import (
     SYNC_LIMIT,
     batch_create,
@@ -38,93 +59,10 @@ from chengxin.measures.checks.selectors import (
     check_receipt_verify,
     feedback_rates_visible_to,
 )
-from chengxin.measures.checks.services import check_run, feedback_give
+from chengxin.measures.checks.services import check_refused_for, check_run, feedback_give
+from chengxin.measures.choices import Matter
 
 router = Router(tags=["checks"])
-
-
-class CheckIn(Schema):
-    id_number: str
-    matter: str = ""
-    case_no: str = ""
-    purpose: str = ""
-
-
-class CheckOut(Schema):
-    check_id: str
-    created_at: datetime.datetime
-    request: dict[str, Any]
-    answer: dict[str, Any]
-    receipt: dict[str, Any]
-    feedback: list[dict[str, Any]]
-
-
-class VerifyIn(Schema):
-    receipt: dict[str, Any]
-    answer: dict[str, Any] | None = None
-    request: dict[str, Any] | None = None
-
-
-class VerifyOut(Schema):
-    valid: bool
-    reason: str
-    message: str
-    check_id: str
-
-
-class KeyOut(Schema):
-    key_id: str
-    algorithm: str
-    public_key: str
-    public_key_pem: str
-    active: bool
-
-
-class KeysOut(Schema):
-    keys: list[KeyOut]
-
-
-class FeedbackIn(Schema):
-    measure_code: str
-    applied: bool
-    reason: str
-    date: datetime.date | None = None
-
-
-class FeedbackOut(Schema):
-    check_id: str
-    measure_code: str
-    applied: bool
-    reason: str
-    date: datetime.date
-    department: str
-    created_at: datetime.datetime
-
-
-class RateOut(Schema):
-    department_code: str
-    department_name: str
-    triggered: int
-    answered: int
-    rate: float | None
-
-
-class RatesOut(Schema):
-    departments: list[RateOut]
-
-
-class BatchOut(Schema):
-    batch_id: str
-    status: str
-    matter: str
-    total: int
-    processed: int
-    progress: int
-    counts: dict[str, int]
-    receipt: dict[str, Any] | None
-    created_at: datetime.datetime
-    finished_at: datetime.datetime | None
-    rows: list[dict[str, Any]] | None = None
 
 
 def check_json(check: Check, *, is_new: bool = False) -> dict[str, Any]:
@@ -152,14 +90,26 @@ def _feedback_json(feedback) -> dict[str, Any]:
     }
 
 
-@router.post("", response=CheckOut, auth=bearer_auth)
+@router.post(
+    "",
+    response=CheckOut,
+    auth=bearer_auth,
+    operation_id="checks_create",
+    summary="Check one person for one matter",
+    openapi_extra=problem_answers(
+        {
+            403: "`check_role_required`: only case officers run checks.",
+            422: "`request_invalid` (the schema), `id_number_invalid` (the number itself).",
+        }
+    ),
+)
 def check_post(request: HttpRequest, payload: CheckIn):
     """Check one person for one matter: lists, measures with their triggering records and legal
     basis, green channel with its reason, disputed flags, and a signed receipt."""
     check = check_run(
         actor=request.user,
         id_number=payload.id_number,
-        matter=payload.matter,
+        matter=payload.matter.value,
         case_no=payload.case_no,
         purpose=payload.purpose,
         request=request,
@@ -167,15 +117,28 @@ def check_post(request: HttpRequest, payload: CheckIn):
     return check_json(check, is_new=True)
 
 
-@router.get("/keys", response=KeysOut, auth=None)
+@router.get(
+    "/keys",
+    response=KeysOut,
+    auth=None,
+    operation_id="checks_keys_list",
+    summary="Public keys of receipts",
+)
 def keys_get(request: HttpRequest):
     """The public keys that verify receipts (Ed25519; raw base64 and PEM)."""
     return {"keys": public_keys()}
 
 
-@router.post("/verify", response=VerifyOut, auth=None)
+@router.post(
+    "/verify",
+    response=VerifyOut,
+    auth=None,
+    operation_id="checks_verify",
+    summary="Verify a receipt",
+)
 def verify_post(request: HttpRequest, payload: VerifyIn):
-    """Verify a receipt (and the answer and request it covers, when given). Open to anyone."""
+    """Verify a receipt (and the answer and request it covers, when given). Open to anyone; a
+    malformed receipt is answered ``valid: false`` with its reason, not refused."""
     outcome = check_receipt_verify(payload.receipt, answer=payload.answer, request=payload.request)
     check_id = payload.receipt.get("check_id")
     return {
@@ -186,7 +149,14 @@ def verify_post(request: HttpRequest, payload: VerifyIn):
     }
 
 
-@router.get("/feedback-rates", response=RatesOut, auth=bearer_auth)
+@router.get(
+    "/feedback-rates",
+    response=RatesOut,
+    auth=bearer_auth,
+    operation_id="checks_feedback_rates_list",
+    summary="Feedback rates per department",
+    openapi_extra=problem_answers({403: "`feedback_rates_refused`."}),
+)
 def feedback_rates_get(request: HttpRequest):
     """Per implementing department: checks that found its measures, feedback given, rate."""
     rates = feedback_rates_visible_to(user=request.user)
@@ -204,90 +174,90 @@ def feedback_rates_get(request: HttpRequest):
     }
 
 
-_BATCH_BODY = {
-    "requestBody": {
-        "content": {
-            "application/json": {
-                "schema": {
-                    "type": "object",
-                    "required": ["id_numbers", "matter", "case_no", "purpose"],
-                    "properties": {
-                        "id_numbers": {"type": "array", "items": {"type": "string"}},
-                        "matter": {"type": "string"},
-                        "case_no": {"type": "string"},
-                        "purpose": {"type": "string"},
-                    },
-                }
-            },
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file", "matter", "case_no", "purpose"],
-                    "properties": {
-                        "file": {"type": "string", "format": "binary"},
-                        "matter": {"type": "string"},
-                        "case_no": {"type": "string"},
-                        "purpose": {"type": "string"},
-                    },
-                }
-            },
-        },
-        "required": True,
+_BATCH_ANSWERS = problem_answers(
+    {
+        403: "`check_role_required`.",
+        422: (
+            "`request_invalid` (the schema), `batch_empty`, `batch_too_large`, "
+            "`batch_file_refused`, `batch_id_column_missing`."
+        ),
     }
-}
+)
 
 
 @router.post(
     "/batch",
     response={200: BatchOut, 202: BatchOut},
     auth=bearer_auth,
-    openapi_extra=_BATCH_BODY,
+    operation_id="checks_batch_create",
+    summary="Check many people for one matter",
+    openapi_extra={**request_body({JSON_CONTENT_TYPE: BatchIn}), **_BATCH_ANSWERS},
 )
 def batch_post(request: HttpRequest):
-    """Check up to 100,000 ID numbers: JSON ``{"id_numbers": [...], "matter", "case_no",
-    "purpose"}`` or a multipart CSV/XLSX ``file`` with an ID-number column. Up to 1,000 numbers
-    are answered at once (200, with ``rows``); larger batches run in the background (202): follow
-    ``GET /checks/batch/{id}`` and download ``GET /checks/batch/{id}/result``."""
-    if request.content_type == "multipart/form-data":
+    """Check up to 100,000 ID numbers, ``{"id_numbers": [...], "matter", "case_no",
+    "purpose"}``. Up to 1,000 numbers are answered at once (200, with ``rows``); larger batches
+    run in the background (202): follow ``GET /checks/batch/{id}`` and download
+    ``GET /checks/batch/{id}/result``. A file of numbers goes to ``POST /checks/batch/upload``
+    (a multipart body sent here is read the same way, for clients written before it)."""
+    check_refused_for(request.user)
+    content_type_checked(request, accepted=(JSON_CONTENT_TYPE, MULTIPART_CONTENT_TYPE))
+    if request.content_type == MULTIPART_CONTENT_TYPE:
+        form_checked(request)
+        fields = _validated(BatchFieldsIn, request.POST.dict(), source="form")
         upload = request.FILES.get("file")
         if upload is None:
-            raise DomainError(
-                code=error_codes.BATCH_FILE_REFUSED,
-                message=_("请上传包含身份证号码的文件。"),
-                message_en="Upload a file of ID numbers in the field 'file'.",
-                status=422,
-            )
-        batch_input = input_from_file(upload.read())
-        fields: dict[str, Any] = request.POST
-        file_name = upload.name or ""
-    else:
-        try:
-            body = json.loads(request.body or b"{}")
-        except ValueError:
-            body = None
-        numbers = body.get("id_numbers") if isinstance(body, dict) else None
-        if not isinstance(numbers, list):
-            raise DomainError(
-                code="request_invalid",
-                message=_("请求内容不符合接口要求。"),
-                message_en="Send a JSON object with a list 'id_numbers'.",
-                status=422,
-            )
-        batch_input = input_from_list(numbers)
-        fields = body
-        file_name = ""
+            raise ValidationError([{"loc": ("file", "file"), "type": "missing"}])
+        return _batch_answer(request, fields, input_from_file(upload.read()), upload.name or "")
+    fields = _validated(BatchIn, json_body(request), source="body")
+    return _batch_answer(request, fields, input_from_list(fields.id_numbers), "")
+
+
+@router.post(
+    "/batch/upload",
+    response={200: BatchOut, 202: BatchOut},
+    auth=bearer_auth,
+    operation_id="checks_batch_upload",
+    summary="Check the people of a file for one matter",
+    openapi_extra=_BATCH_ANSWERS,
+)
+def batch_upload(
+    request: HttpRequest,
+    file: File[UploadedFile],  # noqa: A002 - the form field's name in the API contract
+    matter: Form[Matter],
+    case_no: Form[CaseNo],
+    purpose: Form[Purpose],
+):
+    """The batch of ``POST /checks/batch`` from a CSV (UTF-8 or GB18030) or XLSX ``file`` with
+    an ID-number column; the same answers."""
+    check_refused_for(request.user)
+    fields = BatchFieldsIn(matter=matter, case_no=case_no, purpose=purpose)
+    return _batch_answer(request, fields, input_from_file(file.read()), file.name or "")
+
+
+def _batch_answer(request: HttpRequest, fields, batch_input, file_name: str):
     batch = batch_create(
         actor=request.user,
         batch_input=batch_input,
-        matter=str(fields.get("matter") or ""),
-        case_no=str(fields.get("case_no") or ""),
-        purpose=str(fields.get("purpose") or ""),
+        matter=fields.matter.value,
+        case_no=fields.case_no,
+        purpose=fields.purpose,
         file_name=file_name,
         request=request,
     )
     if batch.total <= SYNC_LIMIT:
         return Status(200, batch_json(batch, with_rows=True))
     return Status(202, batch_json(batch))
+
+
+def _validated(schema: type[Schema], data: Any, *, source: str):
+    """``data`` read into ``schema``, or the ``request_invalid`` answer of any operation."""
+    try:
+        return schema.model_validate(data)
+    except PydanticValidationError as error:
+        prefix = (source, "payload") if source == "body" else (source,)
+        raise ValidationError(
+            [{**item, "loc": prefix + tuple(item["loc"])} for item in error.errors()]
+        ) from None
 
 
 def batch_json(batch: BatchCheck, *, with_rows: bool = False) -> dict[str, Any]:
@@ -298,7 +268,7 @@ def batch_json(batch: BatchCheck, *, with_rows: bool = False) -> dict[str, Any]:
         "total": batch.total,
         "processed": batch.processed,
         "progress": batch_progress(batch),
-        "counts": batch.counts or {},
+        "counts": batch.counts or None,
         "receipt": batch.receipt,
         "created_at": batch.created_at,
         "finished_at": batch.finished_at,
@@ -308,13 +278,35 @@ def batch_json(batch: BatchCheck, *, with_rows: bool = False) -> dict[str, Any]:
     return answer
 
 
-@router.get("/batch/{batch_id}", response=BatchOut, auth=bearer_auth)
+@router.get(
+    "/batch/{batch_id}",
+    response=BatchOut,
+    auth=bearer_auth,
+    operation_id="checks_batch_get",
+    summary="Status of a batch check",
+    openapi_extra=problem_answers({404: "`batch_not_found`."}),
+)
 def batch_get(request: HttpRequest, batch_id: str):
     """Status, progress and counts of a batch check of the caller's department."""
     return batch_json(batch_get_visible_to(user=request.user, batch_id=batch_id))
 
 
-@router.get("/batch/{batch_id}/result", auth=bearer_auth)
+@router.get(
+    "/batch/{batch_id}/result",
+    auth=bearer_auth,
+    operation_id="checks_batch_result_get",
+    summary="Result file of a batch check",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The result as CSV (UTF-8 with a byte-order mark).",
+                "content": {"text/csv": {"schema": {"type": "string"}}},
+            },
+            404: {"description": "`batch_not_found`."},
+            409: {"description": "`batch_not_finished`: the batch has not completed yet."},
+        }
+    },
+)
 def batch_result_get(request: HttpRequest, batch_id: str):
     """The result of a finished batch as CSV (row, masked number, outcome, error code, lists,
     measures, green channel, disputed); the download is an audited export."""
@@ -325,13 +317,33 @@ def batch_result_get(request: HttpRequest, batch_id: str):
     return response
 
 
-@router.get("/{check_id}", response=CheckOut, auth=bearer_auth)
+@router.get(
+    "/{check_id}",
+    response=CheckOut,
+    auth=bearer_auth,
+    operation_id="checks_get",
+    summary="A stored check",
+    openapi_extra=problem_answers({404: "`check_not_found`."}),
+)
 def check_get(request: HttpRequest, check_id: str):
     """A stored check (answer and receipt as given) of the caller's department; audited."""
     return check_json(check_get_visible_to(user=request.user, check_id=check_id, request=request))
 
 
-@router.post("/{check_id}/feedback", response={201: FeedbackOut}, auth=bearer_auth)
+@router.post(
+    "/{check_id}/feedback",
+    response={201: FeedbackOut},
+    auth=bearer_auth,
+    operation_id="checks_feedback_create",
+    summary="Feedback on a measure a check found",
+    openapi_extra=problem_answers(
+        {
+            404: "`check_not_found`.",
+            409: "`feedback_already_given`: one feedback per check and measure.",
+            422: "`request_invalid` (the schema), `feedback_measure_unknown`.",
+        }
+    ),
+)
 def feedback_post(request: HttpRequest, check_id: str, payload: FeedbackIn):
     """Whether a measure the check found was applied, why, and when."""
     check = check_get_visible_to(user=request.user, check_id=check_id, audit=False)

@@ -99,7 +99,16 @@ def id_number_checked(id_number: str) -> str:
             message=first.message,
             message_en=first.message_en,
             status=422,
-            details={"errors": [{"field": "id_number", "code": first.code}]},
+            details={
+                "errors": [
+                    {
+                        "field": "id_number",
+                        "code": first.code,
+                        "message": first.message,
+                        "message_en": first.message_en,
+                    }
+                ]
+            },
         )
     return validation.normalised
 

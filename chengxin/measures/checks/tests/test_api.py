@@ -17,7 +17,7 @@ from chengxin.collection.lifecycle import records_expire
 from chengxin.collection.tests.factories import bearer, id_number
 from chengxin.core.audit.models import AuditEvent
 from chengxin.core.crypto import blind_index
-from chengxin.measures.checks.models import Check, CheckFeedback
+from chengxin.measures.checks.models import BatchCheck, Check, CheckFeedback
 from chengxin.measures.checks.tests.factories import CHECKS, PROCUREMENT, check_body, post_check
 from chengxin.measures.tests.factories import (
     MORAL_MODEL,
@@ -253,18 +253,26 @@ def test_every_check_is_audited_with_what_it_returned(client, items, tax_officer
 
 
 def test_missing_matter_purpose_and_case_number_are_each_named(client, items, tax_officer):
+    # given
     _user, headers = tax_officer
-    response = post_check(client, headers, check_body(matter="", purpose="", case_no=""))
-    assert response.status_code == 422
-    assert [e["code"] for e in response.json()["errors"]] == [
-        "check_matter_required",
-        "check_purpose_required",
-        "check_case_no_required",
-    ]
+
+    # when
+    response = post_check(client, headers, check_body(matter="", purpose=" ", case_no=""))
     unknown = post_check(client, headers, check_body(matter="lottery"))
-    assert unknown.json()["code"] == "check_matter_unknown"
     invalid = post_check(client, headers, check_body(id_number="230202198005170000"))
+
+    # then
+    assert (response.status_code, response.json()["code"]) == (422, "request_invalid")
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [
+        ("matter", "enum"),
+        ("case_no", "string_too_short"),
+        ("purpose", "string_too_short"),
+    ]
+    assert [(e["field"], e["code"]) for e in unknown.json()["errors"]] == [("matter", "enum")]
     assert (invalid.status_code, invalid.json()["code"]) == (422, "id_number_invalid")
+    assert [(e["field"], e["code"], e["message"]) for e in invalid.json()["errors"]] == [
+        ("id_number", "id_checksum", "身份证号码校验码不正确，请核对号码。")
+    ]
     assert not Check.objects.exists()
     assert not AuditEvent.objects.filter(object_type="checks.check").exists()
 
@@ -400,8 +408,9 @@ def test_small_batch_as_json_is_answered_at_once_with_row_errors(client, items, 
     assert AuditEvent.objects.filter(action="export", object_type="checks.batch").count() == 1
 
 
+@pytest.mark.parametrize("path", ["/batch/upload", "/batch"])
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
-def test_batch_file_reports_invalid_numbers_by_file_row(client, items, tax_officer, kind):
+def test_batch_file_reports_invalid_numbers_by_file_row(client, items, tax_officer, kind, path):
     # given
     _user, headers = tax_officer
     numbers = [id_number(1), "not-a-number", id_number(2)]
@@ -422,7 +431,7 @@ def test_batch_file_reports_invalid_numbers_by_file_row(client, items, tax_offic
     upload.name = f"名单.{kind}"
     # when
     response = client.post(
-        f"{CHECKS}/batch",
+        f"{CHECKS}{path}",
         {"file": upload, "matter": PROCUREMENT, "case_no": "批-2", "purpose": "资格审查"},
         **headers,
     )
@@ -445,3 +454,22 @@ def test_batch_file_without_an_id_column_is_refused(client, items, tax_officer):
         **headers,
     )
     assert (response.status_code, response.json()["code"]) == (422, "batch_id_column_missing")
+
+
+@pytest.mark.parametrize("path", ["/batch/upload", "/batch"])
+def test_a_batch_file_from_someone_who_may_not_check_is_refused_unread(client, items, path):
+    # given
+    headers = bearer(staff_user(Role.PROVIDER, username="provider-tax"))
+    upload = io.BytesIO(b"\x00 not a file")
+    upload.name = "x.csv"
+
+    # when
+    response = client.post(
+        f"{CHECKS}{path}",
+        {"file": upload, "matter": PROCUREMENT, "case_no": "批-4", "purpose": "资格审查"},
+        **headers,
+    )
+
+    # then
+    assert (response.status_code, response.json()["code"]) == (403, "check_role_required")
+    assert not BatchCheck.objects.exists()
