@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from chengxin.api import error_codes
+from chengxin.core.error_codes import TEXT_TOO_LONG
 from chengxin.core.json import dumps
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -78,6 +79,11 @@ def request_invalid_problem(errors: Iterable[Mapping[str, Any]]) -> HttpResponse
     )
 
 
+# Rules the platform names with its own codes wherever they are checked (a staff form, the CLI
+# and the schema give a client the same code for the same problem).
+_PLATFORM_CODES = {"string_too_long": TEXT_TOO_LONG}
+
+
 def field_error(error: Mapping[str, Any]) -> dict[str, str]:
     """One pydantic error as ``{"field", "code", "message", "message_en"}``."""
     code = str(error.get("type", "invalid"))
@@ -85,7 +91,7 @@ def field_error(error: Mapping[str, Any]) -> dict[str, str]:
     message, message_en = _rule_messages(code, context)
     return {
         "field": field_name(error.get("loc", ())),
-        "code": code,
+        "code": _PLATFORM_CODES.get(code, code),
         "message": message,
         "message_en": message_en or str(error.get("msg", "")),
     }

@@ -129,6 +129,12 @@ def _batch_body(world: World) -> dict[str, Any]:
     return {**_check_body(world), "id_numbers": [id_number(PERSON)]}
 
 
+def _batch_upload(world: World) -> dict[str, Any]:
+    numbers = f"身份证号码\n{id_number(PERSON)}\n".encode()
+    fields = {key: value for key, value in _check_body(world).items() if key != "id_number"}
+    return {**fields, "file": SimpleUploadedFile("名单.csv", numbers)}
+
+
 FEEDBACK_REASON = "已限制其参加本次采购。"
 
 
@@ -207,6 +213,7 @@ ENTRIES: list[Entry] = [
     Entry("POST", "api/v1/checks/verify",                                          "200 200 200 200 200 200 200 200 200 200", body=_receipt_body),
     Entry("GET",  "api/v1/checks/feedback-rates",                                  "401 401 403 200 403 200 200 403 403 403"),
     Entry("POST", "api/v1/checks/batch",                                           "401 401 403 200 403 200 403 403 403 403", body=_batch_body),
+    Entry("POST", "api/v1/checks/batch/upload",                                    "401 401 403 200 403 200 403 403 403 403", body=_batch_upload, encoding=MULTIPART),
     Entry("GET",  "api/v1/checks/batch/<batch_id>",                                "401 401 403 200 403 404 403 403 403 403", path=BATCH),
     Entry("GET",  "api/v1/checks/batch/<batch_id>/result",                         "401 401 403 200 403 404 403 403 403 403", path=BATCH),
     Entry("GET",  "api/v1/checks/<check_id>",                                      "401 401 403 200 403 404 403 403 403 403", path=CHECK),

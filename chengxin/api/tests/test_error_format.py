@@ -349,6 +349,6 @@ def test_a_too_long_case_number_is_refused_before_anything_is_written(client):
     body = _problem(response)
     assert (response.status_code, body["code"]) == (422, "request_invalid")
     assert [(error["field"], error["code"]) for error in body["errors"]] == [
-        ("case_no", "string_too_long")
+        ("case_no", "text_too_long")
     ]
     assert body["errors"][0]["message"] == "不能超过 100 个字符。"

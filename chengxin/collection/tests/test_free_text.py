@@ -125,7 +125,7 @@ def test_an_over_long_file_name_is_refused(tax_provider):
     ("key", "code"),
     [
         (f"batch-{COUNTY_RENAMED}", "text_holds_id_number"),
-        ("k" * (IDEMPOTENCY_KEY_MAX_LENGTH + 1), "text_too_long"),
+        ("k" * (IDEMPOTENCY_KEY_MAX_LENGTH + 1), "request_invalid"),
     ],
     ids=["id-number", "too-long"],
 )

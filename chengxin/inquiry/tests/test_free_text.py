@@ -71,9 +71,10 @@ def test_an_over_long_case_number_is_refused_with_its_limit(client, file_of_pers
     response = client.post(path, body, content_type="application/json", **bearer(tax_officer()))
 
     # then
-    assert (response.status_code, response.json()["code"]) == (422, "text_too_long")
-    assert response.json()["errors"][0]["field"] == "case_no"
-    assert f"不能超过{CASE_NO_MAX_LENGTH}个字符" in response.json()["detail"]
+    assert (response.status_code, response.json()["code"]) == (422, "request_invalid")
+    error = response.json()["errors"][0]
+    assert (error["field"], error["code"]) == ("case_no", "text_too_long")
+    assert f"不能超过 {CASE_NO_MAX_LENGTH} 个字符" in error["message"]
     assert _nothing_written()
 
 
@@ -102,8 +103,9 @@ def test_an_over_long_purpose_code_is_refused_with_its_limit(client, file_of_per
     response = client.post(PROFILES, body, content_type="application/json", **bearer(tax_officer()))
 
     # then
-    assert (response.status_code, response.json()["code"]) == (422, "text_too_long")
-    assert response.json()["errors"][0]["field"] == "purpose"
+    assert (response.status_code, response.json()["code"]) == (422, "request_invalid")
+    error = response.json()["errors"][0]
+    assert (error["field"], error["code"]) == ("purpose", "text_too_long")
     assert _nothing_written()
 
 
@@ -120,6 +122,7 @@ def test_an_over_long_name_of_a_citizens_own_report_is_refused(client, file_of_p
     response = client.post(REPORTS, body, content_type="application/json")
 
     # then
-    assert (response.status_code, response.json()["code"]) == (422, "text_too_long")
-    assert response.json()["errors"][0]["field"] == "name"
+    assert (response.status_code, response.json()["code"]) == (422, "request_invalid")
+    error = response.json()["errors"][0]
+    assert (error["field"], error["code"]) == ("name", "text_too_long")
     assert not CreditReport.objects.exists()
