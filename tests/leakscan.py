@@ -35,7 +35,7 @@ _TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
 # Digests, blind indexes, signatures and tokens: long runs of hex or base64 characters, in which
 # 18 digits in a row turn up by chance (about twice in 10,000 blind indexes) and are no one's
 # number.
-_DIGEST = re.compile(r"[A-Za-z0-9+/=_-]{40,}")
+_DIGEST = re.compile(r"[A-Za-z0-9+/=_-]{32,}")
 
 
 def without_digests(text: str) -> str:

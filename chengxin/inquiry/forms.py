@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chengxin.identity.forms import IdNumberField
 from chengxin.inquiry.limits import CASE_NO_MAX_LENGTH
 from chengxin.inquiry.selectors import (
     VERIFICATION_CODE_LENGTH,
@@ -18,11 +19,7 @@ class ProfileQueryForm(forms.Form):
     """An officer's query: the person's ID number, a purpose from the allowed list, a case
     number."""
 
-    id_number = forms.CharField(
-        label=_("身份证号码"),
-        max_length=40,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
+    id_number = IdNumberField()
     purpose = forms.ChoiceField(label=_("查询事由"))
     case_no = forms.CharField(label=_("案件编号"), max_length=CASE_NO_MAX_LENGTH)
 

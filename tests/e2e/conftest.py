@@ -61,28 +61,32 @@ def page(browser, live_server, request):
     fragments) is kept under test-artifacts/pages/ for the leak scan (tests/leakscan.py)."""
     context = browser.new_context(locale="zh-CN", base_url=live_server.url)
     page = context.new_page()
-    served = []
-    page.on("response", lambda response: served.append(response))
+    page.on("response", _html_keeper(name=request.node.name))
     yield page
-    _keep_html(served, name=request.node.name)
     context.close()
 
 
-def _keep_html(responses, *, name: str) -> None:
+def _html_keeper(*, name: str):
+    """A response handler that writes each HTML body at once (a page's earlier documents are
+    gone once it navigates on)."""
     from tests.leakscan import PAGES
 
     PAGES.mkdir(parents=True, exist_ok=True)
     safe = "".join(
         character if character.isalnum() or character in "-_" else "_" for character in name
     )
-    for position, response in enumerate(responses):
+    served = iter(range(1_000_000))
+
+    def keep(response) -> None:
         if "text/html" not in (response.headers.get("content-type") or ""):
-            continue
+            return
         try:
             body = response.body()
         except PlaywrightError:
-            continue  # a redirect or a response whose body the browser did not keep
-        (PAGES / f"{safe}-{position:03d}.html").write_bytes(body)
+            return  # a redirect, whose body the browser does not keep
+        (PAGES / f"{safe}-{next(served):03d}.html").write_bytes(body)
+
+    return keep
 
 
 @pytest.fixture

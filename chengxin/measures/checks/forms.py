@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chengxin.identity.forms import IdNumberField
 from chengxin.measures.checks.limits import (
     CASE_NO_MAX_LENGTH,
     FEEDBACK_REASON_MAX_LENGTH,
@@ -17,11 +18,7 @@ from chengxin.measures.choices import Matter
 class CheckForm(forms.Form):
     """A check of one person; the ID number is sent by POST only and never kept in a URL."""
 
-    id_number = forms.CharField(
-        label=_("身份证号码"),
-        max_length=40,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
+    id_number = IdNumberField()
     matter = forms.ChoiceField(label=_("核查事项"), choices=Matter.choices)
     purpose = forms.CharField(label=_("核查事由"), max_length=PURPOSE_MAX_LENGTH)
     case_no = forms.CharField(label=_("案件编号"), max_length=CASE_NO_MAX_LENGTH)
