@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chengxin.catalog.models import CatalogItem
 from chengxin.catalog.schema import header_map, normalise_header
@@ -283,23 +284,23 @@ def _file_error(code: str, **values: Any) -> FileError:
 
 _MESSAGES = {
     row_error_codes.FILE_TOO_MANY_ROWS: (
-        "文件超过%(limit)s行的行数上限，请拆分后分别上传。",
+        gettext_noop("文件超过%(limit)s行的行数上限，请拆分后分别上传。"),
         "The file has more than the limit of %(limit)s rows; split it and upload the parts.",
     ),
     row_error_codes.FILE_HEADER_MISSING: (
-        "文件中没有表头行。",
+        gettext_noop("文件中没有表头行。"),
         "The file has no header row.",
     ),
     row_error_codes.FILE_COLUMNS_MISSING: (
-        "缺少必填列：%(columns)s。请使用导入模板的列标题。",
+        gettext_noop("缺少必填列：%(columns)s。请使用导入模板的列标题。"),
         "Required columns are missing: %(columns)s. Use the column titles of the import template.",
     ),
     row_error_codes.FILE_COLUMN_DUPLICATE: (
-        "以下字段对应了多个列：%(columns)s。每个字段只能有一列。",
+        gettext_noop("以下字段对应了多个列：%(columns)s。每个字段只能有一列。"),
         "These fields have more than one column: %(columns)s. Each field has one column.",
     ),
     row_error_codes.FILE_COLUMNS_UNKNOWN: (
-        "以下列不属于该目录项，已忽略：%(columns)s。",
+        gettext_noop("以下列不属于该目录项，已忽略：%(columns)s。"),
         "These columns do not belong to the catalog item and were ignored: %(columns)s.",
     ),
 }

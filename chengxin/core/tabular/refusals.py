@@ -9,6 +9,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chengxin.core import error_codes
 
@@ -92,25 +93,25 @@ class Source:
 
 
 _MESSAGES = {
-    error_codes.FILE_EMPTY: ("文件是空的。", "The file is empty."),
+    error_codes.FILE_EMPTY: (gettext_noop("文件是空的。"), "The file is empty."),
     error_codes.FILE_TYPE_UNSUPPORTED: (
-        "无法识别文件类型，请上传CSV或XLSX文件。",
+        gettext_noop("无法识别文件类型，请上传CSV或XLSX文件。"),
         "The file type is not recognised; upload a CSV or XLSX file.",
     ),
     error_codes.FILE_CORRUPT: (
-        "文件已损坏，无法打开，请重新导出后上传。",
+        gettext_noop("文件已损坏，无法打开，请重新导出后上传。"),
         "The file is damaged and cannot be opened; export it again and upload it.",
     ),
     error_codes.FILE_ENCODING_INVALID: (
-        "文件编码无法识别，请保存为UTF-8或GB18030编码的CSV文件。",
+        gettext_noop("文件编码无法识别，请保存为UTF-8或GB18030编码的CSV文件。"),
         "The file's encoding is not recognised; save the CSV file as UTF-8 or GB18030.",
     ),
     error_codes.FILE_TOO_LARGE: (
-        "文件超过%(limit)sMB的大小上限，请拆分后分别上传。",
+        gettext_noop("文件超过%(limit)sMB的大小上限，请拆分后分别上传。"),
         "The file is larger than the limit of %(limit)s MB; split it and upload the parts.",
     ),
     error_codes.FILE_UNPACKED_TOO_LARGE: (
-        "XLSX文件解压后超过%(limit)sMB的上限或压缩比异常，请检查文件或另存为CSV。",
+        gettext_noop("XLSX文件解压后超过%(limit)sMB的上限或压缩比异常，请检查文件或另存为CSV。"),
         "The XLSX file unpacks to more than %(limit)s MB or is compressed abnormally; "
         "check the file or save it as CSV.",
     ),
