@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite. Locally: SQLite (and PostgreSQL too when CHENGXIN_TEST_POSTGRES=1).
-# With CI=true: linters, the migration check, then the suite on SQLite and on PostgreSQL
-# (127.0.0.1:5432, user postgres); fails if either run, or the browser suite, did not run.
+# With CI=true: linters, the migration check, a short fuzzing run (tests/fuzz; also with
+# CHENGXIN_TEST_FUZZ=1), then the suite on SQLite and on PostgreSQL (127.0.0.1:5432, user
+# postgres); fails if either run, or the browser suite, did not run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -21,6 +22,11 @@ if [ "${CI:-}" = "true" ]; then
   $BIN/ruff format --check .
   echo "== migrations are up to date"
   env -u DATABASE_URL $BIN/python manage.py makemigrations --check --dry-run
+fi
+
+if [ "${CI:-}" = "true" ] || [ "${CHENGXIN_TEST_FUZZ:-}" = "1" ]; then
+  echo "== fuzzing (${CHENGXIN_FUZZ_RUNS:-3000} executions per target)"
+  $BIN/python -m tests.fuzz.run --runs "${CHENGXIN_FUZZ_RUNS:-3000}"
 fi
 
 run_suite() {

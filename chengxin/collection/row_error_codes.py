@@ -4,14 +4,17 @@ Row errors also use the identity codes of ``chengxin.identity.error_codes`` (``i
 unchanged, so a clerk sees the same code for the same wrong number everywhere.
 """
 
-# File-level errors: the file cannot be read or does not fit the item.
-FILE_EMPTY = "file_empty"
-FILE_TYPE_UNSUPPORTED = "file_type_unsupported"
-FILE_CORRUPT = "file_corrupt"
-FILE_ENCODING_INVALID = "file_encoding_invalid"
-FILE_TOO_LARGE = "file_too_large"
+from chengxin.core import error_codes as _core_codes
+
+# File-level errors: the file cannot be read (the shared reader's codes, chengxin.core.tabular)
+# or does not fit the item.
+FILE_EMPTY = _core_codes.FILE_EMPTY
+FILE_TYPE_UNSUPPORTED = _core_codes.FILE_TYPE_UNSUPPORTED
+FILE_CORRUPT = _core_codes.FILE_CORRUPT
+FILE_ENCODING_INVALID = _core_codes.FILE_ENCODING_INVALID
+FILE_TOO_LARGE = _core_codes.FILE_TOO_LARGE
 FILE_TOO_MANY_ROWS = "file_too_many_rows"
-FILE_UNPACKED_TOO_LARGE = "file_unpacked_too_large"
+FILE_UNPACKED_TOO_LARGE = _core_codes.FILE_UNPACKED_TOO_LARGE
 FILE_HEADER_MISSING = "file_header_missing"
 FILE_COLUMNS_MISSING = "file_columns_missing"
 FILE_COLUMN_DUPLICATE = "file_column_duplicate"

@@ -19,3 +19,13 @@ DATABASE_BUSY = "database_busy"
 # client meets them on every app's fields, as it meets the row error codes.
 TEXT_TOO_LONG = "text_too_long"
 TEXT_HOLDS_ID_NUMBER = "text_holds_id_number"
+
+# Refusals of an uploaded table as a whole (``chengxin.core.tabular``), shared by collection
+# imports and batch checks. Their names are part of the API (docs/collection-files.md), so they
+# carry no ``core.`` prefix.
+FILE_EMPTY = "file_empty"
+FILE_TYPE_UNSUPPORTED = "file_type_unsupported"
+FILE_CORRUPT = "file_corrupt"
+FILE_ENCODING_INVALID = "file_encoding_invalid"
+FILE_TOO_LARGE = "file_too_large"
+FILE_UNPACKED_TOO_LARGE = "file_unpacked_too_large"

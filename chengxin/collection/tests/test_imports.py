@@ -105,6 +105,39 @@ def test_file_over_the_upload_limit_is_refused(client, tax_provider, settings):
     assert answer.json()["file_errors"][0]["code"] == row_error_codes.FILE_TOO_LARGE
 
 
+def test_shift_jis_file_is_refused_as_an_unreadable_encoding(client, tax_provider):
+    # given: a Japanese system's export in Shift-JIS (it decodes as GB18030, into rare hanzi)
+    user, headers = tax_provider
+    rows = [
+        row(
+            f"S-{n}",
+            sequence=n,
+            name=name,
+            authority="東京都千代田区役所",
+            document_no=f"千代田第{n}号",
+            case_no="事件-1",
+        )
+        for n, name in enumerate(["山田太郎", "佐藤花子", "鈴木一郎"], start=1)
+    ]
+    content = csv_bytes(rows, encoding="shift_jis")
+
+    # when
+    answer = upload(client, headers, content)
+
+    # then
+    assert content.decode("gb18030")
+    assert answer.status_code == 422
+    body = answer.json()
+    assert body["code"] == error_codes.FILE_REFUSED
+    assert [problem["code"] for problem in body["file_errors"]] == [
+        row_error_codes.FILE_ENCODING_INVALID
+    ]
+    assert body["file_errors"][0]["message"] == (
+        "文件编码无法识别，请保存为UTF-8或GB18030编码的CSV文件。"
+    )
+    assert Submission.objects.count() == 0
+
+
 def test_upload_needs_a_file_and_a_provided_item(client, tax_provider):
     # given
     user, headers = tax_provider

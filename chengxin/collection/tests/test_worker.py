@@ -9,8 +9,14 @@ from django.core.management import call_command
 
 from chengxin.collection import error_codes
 from chengxin.collection.choices import Outcome, RecordStatus, SubmissionChannel, SubmissionStatus
-from chengxin.collection.models import CreditRecord, QuarantineEntry, Submission, SubmissionFile
-from chengxin.collection.tests.factories import csv_bytes, row, upload, valid_rows
+from chengxin.collection.models import (
+    CreditRecord,
+    QuarantineEntry,
+    RecordVersion,
+    Submission,
+    SubmissionFile,
+)
+from chengxin.collection.tests.factories import COLUMNS, csv_bytes, row, upload, valid_rows
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,6 +58,33 @@ def test_uploaded_file_is_imported_by_the_worker_with_progress_and_counts(client
     stored = SubmissionFile.objects.get()
     assert stored.purged_at is not None
     assert bytes(stored.ciphertext) == b""
+
+
+def test_unicode_text_from_excel_is_imported(client, tax_provider):
+    # given: Excel's "Unicode text" export: UTF-16 LE with a byte-order mark, tab-separated
+    user, headers = tax_provider
+    rows = valid_rows(2)
+    rows[1]["authority"] = "齐齐哈尔市税务局稽查局"
+    lines = ["\t".join(COLUMNS)] + ["\t".join(str(r[name]) for name in COLUMNS) for r in rows]
+    content = ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-16-le")
+
+    # when
+    answer = upload(client, headers, content, name="处罚.txt")
+    queued = client.get(f"/api/v1/submissions/{answer.json()['submission_id']}", **headers)
+    _run_worker()
+
+    # then
+    assert content[:2] == b"\xff\xfe"
+    assert answer.status_code == 202, answer.content
+    assert queued.json()["total_rows"] == 2
+    submission = Submission.objects.get()
+    assert (submission.status, submission.accepted, submission.rejected) == (
+        SubmissionStatus.COMPLETED,
+        2,
+        0,
+    )
+    authorities = sorted(version.values["authority"] for version in RecordVersion.objects.all())
+    assert authorities == ["国家税务总局齐齐哈尔市税务局", "齐齐哈尔市税务局稽查局"]
 
 
 def test_same_file_uploaded_again_is_a_duplicate(client, tax_provider):
