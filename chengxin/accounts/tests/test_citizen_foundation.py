@@ -74,3 +74,16 @@ def test_a_notice_refuses_a_full_id_number():
         notice_send(user=account.user, kind=NoticeKind.RECORD, title="新记录", body=id_number(2))
     assert refusal.value.code == "text_holds_id_number"
     assert Notice.objects.count() == 0
+
+
+def test_only_a_confirmed_citizen_reads_through_the_binding():
+    # given
+    from chengxin.accounts.selectors import confirmed_citizen_account
+    from chengxin.accounts.tests.factories import confirmed_citizen
+    from chengxin.collection.tests.factories import id_number
+
+    pending = _account("pending")
+    confirmed = confirmed_citizen(id_number(4))
+    # when / then
+    assert confirmed_citizen_account(pending.user) is None
+    assert confirmed_citizen_account(confirmed).id_masked == "**************" + id_number(4)[-4:]
