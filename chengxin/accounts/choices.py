@@ -62,3 +62,41 @@ class TokenHashAlgorithm(models.TextChoices):
     """How an API token is stored; kept per row so a deployment can move to SM3 (SPEC §14)."""
 
     SHA256 = "sha256", "SHA-256"
+
+
+class CitizenAccountStatus(models.TextChoices):
+    """A citizen account's binding to its person (docs/citizens.md)."""
+
+    PENDING = "pending", _("待核验身份")
+    CONFIRMED = "confirmed", _("已核验")
+    REFUSED = "refused", _("未通过核验")
+    CLOSED = "closed", _("已注销")
+
+
+# A pending or confirmed account holds its person: at most one per person.
+ACTIVE_CITIZEN_STATUSES = (CitizenAccountStatus.PENDING, CitizenAccountStatus.CONFIRMED)
+
+
+class IdentityProofing(models.TextChoices):
+    """How a citizen account was bound to its person (setting ``CHENGXIN_IDENTITY_PROOFING``)."""
+
+    COUNTER = "counter", _("窗口核验身份证件")
+    OIDC = "oidc", _("实名身份认证平台")
+
+
+class NoticeKind(models.TextChoices):
+    """What a notice to a person is about (SPEC §8; docs/citizens.md)."""
+
+    RECORD = "record", _("新增信用记录")
+    OBJECTION = "objection", _("异议")
+    REPAIR = "repair", _("信用修复")
+    DEADLINE = "deadline", _("办理期限")
+    ACCESS_CHALLENGE = "access_challenge", _("查询记录核实")
+    TIP_OFF = "tip_off", _("举报")
+    ACCOUNT = "account", _("账户")
+
+
+class NoticeChannel(models.TextChoices):
+    SITE = "site", _("站内消息")
+    EMAIL = "email", _("电子邮件")
+    SMS = "sms", _("短信")

@@ -7,9 +7,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chengxin.accounts.choices import (
+    ACTIVE_CITIZEN_STATUSES,
     ADMINISTRATIVE_ROLES,
     STAFF_ROLES,
+    CitizenAccountStatus,
     DepartmentKind,
+    IdentityProofing,
+    NoticeKind,
     Role,
     TokenHashAlgorithm,
 )
@@ -145,3 +149,86 @@ class ApiToken(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class CitizenAccount(models.Model):
+    """A citizen's account bound to one person by the blind index of the person's ID number.
+
+    Invariants: at most one pending or confirmed account per person (a database constraint); the
+    number itself is never stored here, only its blind index and its mask for the owner; a
+    pending account sees nothing of the file until its identity is proofed (at the service
+    counter, or by the real-name identity provider). Changed only through ``accounts.services``.
+    """
+
+    user = models.OneToOneField(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="citizen_account"
+    )
+    subject_index = models.CharField(_("索引"), max_length=64)
+    id_masked = models.CharField(_("证件号码（脱敏）"), max_length=18)
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=CitizenAccountStatus.choices,
+        default=CitizenAccountStatus.PENDING,
+    )
+    proofing = models.CharField(_("身份核验方式"), max_length=16, choices=IdentityProofing.choices)
+    mobile = models.CharField(_("手机号码"), max_length=20, blank=True)
+    notify_by_email = models.BooleanField(_("邮件通知"), default=False)
+    notify_by_sms = models.BooleanField(_("短信通知"), default=False)
+    created_at = models.DateTimeField(_("注册时间"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("核验时间"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        User,
+        verbose_name=_("核验人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("注销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("公众账户")
+        verbose_name_plural = _("公众账户")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_index"],
+                condition=models.Q(status__in=ACTIVE_CITIZEN_STATUSES),
+                name="accounts_citizen_one_active_account_per_person",
+                violation_error_message=_("该身份证号码已注册账户。"),
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.id_masked} ({self.get_status_display()})"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == CitizenAccountStatus.CONFIRMED
+
+
+class Notice(models.Model):
+    """A message to a person with an account (SPEC §8): shown in the account's inbox, and sent by
+    e-mail or SMS when the person chose so. It never carries a full ID number (its text goes
+    through the free-text guard). Written only by ``accounts.notices.notice_send``."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("收件人"), on_delete=models.CASCADE, related_name="notices"
+    )
+    kind = models.CharField(_("类别"), max_length=32, choices=NoticeKind.choices)
+    title = models.CharField(_("标题"), max_length=120)
+    body = models.TextField(_("内容"), max_length=2000)
+    link = models.CharField(_("链接"), max_length=200, blank=True)
+    channels = models.JSONField(_("发送渠道"), default=list)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from chengxin.accounts import error_codes
-from chengxin.accounts.models import ApiToken, User
+from chengxin.accounts.choices import CitizenAccountStatus, Role
+from chengxin.accounts.models import ApiToken, CitizenAccount, User
 from chengxin.accounts.tokens import token_digest, token_is_well_formed
 from chengxin.core.errors import DomainError, NotFoundError
 
@@ -95,3 +96,14 @@ def _refusal_invalid() -> TokenRefusal:
         message=_("访问令牌无效。"),
         message_en="The access token is not valid.",
     )
+
+
+def confirmed_citizen_account(user) -> CitizenAccount | None:
+    """The confirmed citizen account of ``user``: the binding to a person that every citizen page
+    and operation reads the person's file through. ``None`` for anyone else, and for a citizen
+    whose identity is not proofed yet (a pending account sees nothing of the file)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if getattr(user, "role", "") != Role.CITIZEN:
+        return None
+    return CitizenAccount.objects.filter(user=user, status=CitizenAccountStatus.CONFIRMED).first()

@@ -115,3 +115,27 @@ def wrong_totp_code(device: TOTPDevice) -> str:
         totp.time = time.time() + offset * device.step
         accepted.add(f"{totp.token():06d}")
     return next(f"{number:06d}" for number in range(1_000_000) if f"{number:06d}" not in accepted)
+
+
+def confirmed_citizen(id_number: str, *, username: str = "citizen-a", email: str = "") -> User:
+    """A citizen whose account is confirmed and bound to the person with ``id_number`` (the
+    person need not have a file yet)."""
+    from chengxin.accounts.choices import CitizenAccountStatus, IdentityProofing
+    from chengxin.accounts.models import CitizenAccount
+    from chengxin.core.crypto import blind_index
+    from chengxin.identity.choices import MaskContext
+    from chengxin.identity.masking import mask_id_number
+    from chengxin.identity.validation import validate_id_number
+
+    normalised = validate_id_number(id_number).normalised
+    user = UserFactory(
+        role=Role.CITIZEN, username=username, email=email or f"{username}@example.cn"
+    )
+    CitizenAccount.objects.create(
+        user=user,
+        subject_index=blind_index(normalised),
+        id_masked=mask_id_number(normalised, context=MaskContext.OWNER),
+        status=CitizenAccountStatus.CONFIRMED,
+        proofing=IdentityProofing.COUNTER,
+    )
+    return user

@@ -115,6 +115,8 @@ INSTALLED_APPS = [
     "chengxin.inquiry",
     "chengxin.measures",
     "chengxin.measures.checks",
+    "chengxin.dueprocess",
+    "chengxin.exchange",
     "chengxin.api",
     "chengxin.backoffice",
     "chengxin.portal",
@@ -394,3 +396,21 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# --- Citizens: identity proofing and notices (docs/citizens.md) ------------------------------
+# How a citizen account is bound to its person: "counter" (staff at the service counter confirm
+# it after seeing the identity card) or "oidc" (a real-name OpenID Connect provider).
+CHENGXIN_IDENTITY_PROOFING = env_str("CHENGXIN_IDENTITY_PROOFING", "counter") or "counter"
+# The class that sends notices by SMS (``send(*, mobile, text, notice_id)``); the default logs one
+# line without the text.
+CHENGXIN_SMS_BACKEND = (
+    env_str("CHENGXIN_SMS_BACKEND", "chengxin.accounts.notices.LoggingSmsBackend")
+    or "chengxin.accounts.notices.LoggingSmsBackend"
+)
+EMAIL_BACKEND = env_str("CHENGXIN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("CHENGXIN_EMAIL_FROM", "noreply@localhost")
+# Files attached to objections, repairs and tip-offs: the largest one (docs/dueprocess.md).
+CHENGXIN_ATTACHMENT_MAX_BYTES = int(
+    env_str("CHENGXIN_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)) or 10 * 1024 * 1024
+)
+# --- end of citizens ---------------------------------------------------------------------------
