@@ -328,3 +328,55 @@ def check_header_matcher(data: bytes) -> None:
     assert list(layout.missing_fields) == [n for n in required if n not in layout.columns.values()]
     for unknown in layout.unknown_columns:
         assert normalise_header(unknown) not in mapping
+
+
+# --- the ID-number detector ----------------------------------------------------------------
+
+
+def _detector_seeds() -> list[bytes]:
+    from chengxin.identity.synthetic import synthetic_id_number
+
+    number = synthetic_id_number(region_code="230202", birth_date=date(1980, 5, 17), sequence=1)
+    full_width = number.translate({code: code + 0xFEE0 for code in range(0x30, 0x3A)})
+    grouped = f"{number[:6]} {number[6:14]} {number[14:]}"
+    return [
+        text.encode()
+        for text in (
+            f"案号{number}号",
+            f"ID{number[:-1]}x。",
+            full_width,
+            grouped,
+            f"{number[:6]}-{number[6:14]}-{number[14:]}",
+            number[:6] + number[8:17],  # a 15-digit old number
+            "6222" + number + "01",  # inside a longer run of digits: no number
+            "2026年3月1日罚款5000元",
+            "",
+        )
+    ]
+
+
+_HALF_WIDTH = {code + 0xFEE0: code for code in range(0x30, 0x3A)}
+
+
+@target("id_number_detector", seeds=_detector_seeds, max_len=512)
+def check_id_number_detector(data: bytes) -> None:
+    """Every span the detector reports holds a number the platform's validation accepts (its
+    sequence digits are in the span as typed), spans do not overlap, ``contains_id_number``
+    agrees with them, and redacting leaves no number."""
+    from chengxin.identity.detection import (
+        contains_id_number,
+        id_number_spans,
+        redact_id_numbers,
+    )
+    from chengxin.identity.validation import validate_id_number
+
+    text = data.decode("utf-8", "replace")
+    spans = id_number_spans(text)
+    assert contains_id_number(text) == bool(spans)
+    previous_end = 0
+    for span in spans:
+        assert previous_end <= span.start < span.end <= len(text)
+        assert validate_id_number(span.normalised).is_valid
+        assert span.normalised[-4:-1] in text[span.start : span.end].translate(_HALF_WIDTH)
+        previous_end = span.end
+    assert not id_number_spans(redact_id_numbers(text))
