@@ -22,7 +22,7 @@ from chengxin.accounts.choices import Role
 from chengxin.accounts.services import api_token_create
 from chengxin.accounts.tests.factories import (
     DepartmentFactory,
-    UserFactory,
+    confirmed_citizen,
     sign_in_verified,
     staff_user,
 )
@@ -43,6 +43,7 @@ from chengxin.measures.tests.factories import TAX_SERIOUS, list_items, tax_measu
 ROLES = (
     "anonymous",
     "citizen",
+    "citizen_other",
     "provider",
     "officer",
     "provider_other",
@@ -52,7 +53,7 @@ ROLES = (
     "security",
     "auditor",
 )
-STAFF_ROLES = ROLES[2:]
+STAFF_ROLES = ROLES[3:]
 
 MATTER = "public_procurement"
 CASE_NO = "采购-2026-001"
@@ -61,6 +62,7 @@ REPORT_PURPOSE = "administrative_licensing"
 REPORT_CASE_NO = "齐许〔2026〕88号"
 PERSON = 1
 UNKNOWN_PERSON = 2
+OTHER_PERSON = 3
 
 
 @dataclass
@@ -123,7 +125,9 @@ def build_world() -> World:
 def _accounts(world: World) -> None:
     court = DepartmentFactory(code="court", name="齐齐哈尔市中级人民法院")
     users = {
-        "citizen": UserFactory(role=Role.CITIZEN, username="matrix-citizen"),
+        # Citizen A is the person the world's records are about; citizen B another person.
+        "citizen": confirmed_citizen(id_number(PERSON), username="matrix-citizen"),
+        "citizen_other": confirmed_citizen(id_number(OTHER_PERSON), username="matrix-citizen-2"),
         "provider": staff_user(Role.PROVIDER, username="matrix-provider"),
         "officer": staff_user(Role.OFFICER, username="matrix-officer"),
         "provider_other": staff_user(Role.PROVIDER, department=court, username="matrix-provider-2"),

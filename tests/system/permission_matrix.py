@@ -3,7 +3,8 @@
 Columns, in this order (``matrix_world.ROLES``):
 
     anon  anonymous visitor
-    cit   a signed-in citizen
+    cit   citizen A, signed in, bound to the person the objects are about
+    cit'  citizen B, signed in, bound to another person
     prov  provider of the department that owns the objects (tax)
     off   officer of that department
     prov' provider of another department (court)
@@ -183,102 +184,102 @@ KEY = {"HTTP_IDEMPOTENCY_KEY": "matrix-1"}
 
 # fmt: off
 ENTRIES: list[Entry] = [
-    #      method  route                                                          anon cit prov off prov' off' rev adm sec aud
+    #      method  route                                                          anon cit cit' prov off prov' off' rev adm sec aud
     # --- the public site ---------------------------------------------------------------------------------------------------
-    Entry("GET",  "",                                                              "200 200 200 200 200 200 200 200 200 200"),
-    Entry("GET",  "verify/",                                                       "200 200 200 200 200 200 200 200 200 200"),
-    Entry("POST", "verify/",                                                       "200 200 200 200 200 200 200 200 200 200", body=_verification_form, encoding=FORM),
-    Entry("POST", "i18n/setlang/",                                                 "302 302 302 302 302 302 302 302 302 302", body=_language_form, encoding=FORM),
+    Entry("GET",  "",                                                              "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "verify/",                                                       "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("POST", "verify/",                                                       "200 200 200 200 200 200 200 200 200 200 200", body=_verification_form, encoding=FORM),
+    Entry("POST", "i18n/setlang/",                                                 "302 302 302 302 302 302 302 302 302 302 302", body=_language_form, encoding=FORM),
     # --- the API -----------------------------------------------------------------------------------------------------------
-    Entry("GET",  "api/v1/",                                                       "404 404 404 404 404 404 404 404 404 404"),
-    Entry("GET",  "api/v1/openapi.json",                                           "200 200 200 200 200 200 200 200 200 200"),
-    Entry("GET",  "api/v1/docs",                                                   "200 200 200 200 200 200 200 200 200 200"),
-    Entry("GET",  "api/v1/catalog",                                                "200 200 200 200 200 200 200 200 200 200"),
-    Entry("GET",  "api/v1/catalog/<code>",                                         "200 200 200 200 200 200 200 200 200 200", path=ITEM),
-    Entry("GET",  "api/v1/catalog/<code>/template.xlsx",                           "200 200 200 200 200 200 200 200 200 200", path=ITEM),
-    Entry("GET",  "api/v1/me",                                                     "401 401 200 200 200 200 200 200 200 200"),
-    Entry("POST", "api/v1/submissions",                                            "401 401 200 403 403 403 403 403 403 403", body=_submission_body, headers=KEY),
-    Entry("POST", "api/v1/submissions/upload",                                     "401 401 202 403 403 403 403 403 403 403", body=_upload_body, encoding=MULTIPART),
-    Entry("GET",  "api/v1/submissions/<int:submission_id>",                        "401 401 200 200 404 404 200 404 404 404", path=SUBMISSION),
-    Entry("POST", "api/v1/submissions/<int:submission_id>/retry",                  "401 401 409 403 404 404 403 404 404 404", path=SUBMISSION),
-    Entry("GET",  "api/v1/submissions/<int:submission_id>/errors",                 "401 401 200 200 404 404 200 404 404 404", path=SUBMISSION),
-    Entry("GET",  "api/v1/quality",                                                "401 401 200 200 200 200 200 200 403 403"),
-    Entry("GET",  "api/v1/profiles/purposes",                                      "401 401 200 200 200 200 200 200 200 200"),
-    Entry("POST", "api/v1/profiles",                                               "401 401 403 200 403 200 403 403 403 403", body=_profile_body),
-    Entry("POST", "api/v1/reports",                                                "401 403 403 200 403 200 403 403 403 403", body=_profile_body),
-    Entry("GET",  "api/v1/reports/verify/<code>",                                  "200 200 200 200 200 200 200 200 200 200", path={"code": "verification_code"}),
-    Entry("GET",  "api/v1/reports/<number>.pdf",                                   "401 404 404 200 404 404 404 404 404 404", path=REPORT),
-    Entry("POST", "api/v1/checks",                                                 "401 401 403 200 403 200 403 403 403 403", body=_check_body),
-    Entry("GET",  "api/v1/checks/keys",                                            "200 200 200 200 200 200 200 200 200 200"),
-    Entry("POST", "api/v1/checks/verify",                                          "200 200 200 200 200 200 200 200 200 200", body=_receipt_body),
-    Entry("GET",  "api/v1/checks/feedback-rates",                                  "401 401 403 200 403 200 200 403 403 403"),
-    Entry("POST", "api/v1/checks/batch",                                           "401 401 403 200 403 200 403 403 403 403", body=_batch_body),
-    Entry("POST", "api/v1/checks/batch/upload",                                    "401 401 403 200 403 200 403 403 403 403", body=_batch_upload, encoding=MULTIPART),
-    Entry("GET",  "api/v1/checks/batch/<batch_id>",                                "401 401 403 200 403 404 403 403 403 403", path=BATCH),
-    Entry("GET",  "api/v1/checks/batch/<batch_id>/result",                         "401 401 403 200 403 404 403 403 403 403", path=BATCH),
-    Entry("GET",  "api/v1/checks/<check_id>",                                      "401 401 403 200 403 404 403 403 403 403", path=CHECK),
-    Entry("POST", "api/v1/checks/<check_id>/feedback",                             "401 401 403 201 403 404 403 403 403 403", path=CHECK, body=_feedback_body),
+    Entry("GET",  "api/v1/",                                                       "404 404 404 404 404 404 404 404 404 404 404"),
+    Entry("GET",  "api/v1/openapi.json",                                           "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "api/v1/docs",                                                   "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "api/v1/catalog",                                                "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "api/v1/catalog/<code>",                                         "200 200 200 200 200 200 200 200 200 200 200", path=ITEM),
+    Entry("GET",  "api/v1/catalog/<code>/template.xlsx",                           "200 200 200 200 200 200 200 200 200 200 200", path=ITEM),
+    Entry("GET",  "api/v1/me",                                                     "401 401 401 200 200 200 200 200 200 200 200"),
+    Entry("POST", "api/v1/submissions",                                            "401 401 401 200 403 403 403 403 403 403 403", body=_submission_body, headers=KEY),
+    Entry("POST", "api/v1/submissions/upload",                                     "401 401 401 202 403 403 403 403 403 403 403", body=_upload_body, encoding=MULTIPART),
+    Entry("GET",  "api/v1/submissions/<int:submission_id>",                        "401 401 401 200 200 404 404 200 404 404 404", path=SUBMISSION),
+    Entry("POST", "api/v1/submissions/<int:submission_id>/retry",                  "401 401 401 409 403 404 404 403 404 404 404", path=SUBMISSION),
+    Entry("GET",  "api/v1/submissions/<int:submission_id>/errors",                 "401 401 401 200 200 404 404 200 404 404 404", path=SUBMISSION),
+    Entry("GET",  "api/v1/quality",                                                "401 401 401 200 200 200 200 200 200 403 403"),
+    Entry("GET",  "api/v1/profiles/purposes",                                      "401 401 401 200 200 200 200 200 200 200 200"),
+    Entry("POST", "api/v1/profiles",                                               "401 401 401 403 200 403 200 403 403 403 403", body=_profile_body),
+    Entry("POST", "api/v1/reports",                                                "401 403 403 403 200 403 200 403 403 403 403", body=_profile_body),
+    Entry("GET",  "api/v1/reports/verify/<code>",                                  "200 200 200 200 200 200 200 200 200 200 200", path={"code": "verification_code"}),
+    Entry("GET",  "api/v1/reports/<number>.pdf",                                   "401 404 404 404 200 404 404 404 404 404 404", path=REPORT),
+    Entry("POST", "api/v1/checks",                                                 "401 401 401 403 200 403 200 403 403 403 403", body=_check_body),
+    Entry("GET",  "api/v1/checks/keys",                                            "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("POST", "api/v1/checks/verify",                                          "200 200 200 200 200 200 200 200 200 200 200", body=_receipt_body),
+    Entry("GET",  "api/v1/checks/feedback-rates",                                  "401 401 401 403 200 403 200 200 403 403 403"),
+    Entry("POST", "api/v1/checks/batch",                                           "401 401 401 403 200 403 200 403 403 403 403", body=_batch_body),
+    Entry("POST", "api/v1/checks/batch/upload",                                    "401 401 401 403 200 403 200 403 403 403 403", body=_batch_upload, encoding=MULTIPART),
+    Entry("GET",  "api/v1/checks/batch/<batch_id>",                                "401 401 401 403 200 403 404 403 403 403 403", path=BATCH),
+    Entry("GET",  "api/v1/checks/batch/<batch_id>/result",                         "401 401 401 403 200 403 404 403 403 403 403", path=BATCH),
+    Entry("GET",  "api/v1/checks/<check_id>",                                      "401 401 401 403 200 403 404 403 403 403 403", path=CHECK),
+    Entry("POST", "api/v1/checks/<check_id>/feedback",                             "401 401 401 403 201 403 404 403 403 403 403", path=CHECK, body=_feedback_body),
     # --- staff sign-in -----------------------------------------------------------------------------------------------------
-    Entry("GET",  "staff/accounts/login/",                                         "200 200 200 200 200 200 200 200 200 200"),
-    Entry("POST", "staff/accounts/login/",                                         "200 200 200 200 200 200 200 200 200 200", body=_sign_in_form, encoding=FORM),
-    Entry("GET",  "staff/accounts/login/verify/",                                  "302 302 302 302 302 302 302 302 302 302"),
-    Entry("GET",  "staff/accounts/login/enrol/",                                   "302 302 302 302 302 302 302 302 302 302"),
-    Entry("POST", "staff/accounts/logout/",                                        "302 302 302 302 302 302 302 302 302 302", encoding=FORM, signs_out=True),
+    Entry("GET",  "staff/accounts/login/",                                         "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("POST", "staff/accounts/login/",                                         "200 200 200 200 200 200 200 200 200 200 200", body=_sign_in_form, encoding=FORM),
+    Entry("GET",  "staff/accounts/login/verify/",                                  "302 302 302 302 302 302 302 302 302 302 302"),
+    Entry("GET",  "staff/accounts/login/enrol/",                                   "302 302 302 302 302 302 302 302 302 302 302"),
+    Entry("POST", "staff/accounts/logout/",                                        "302 302 302 302 302 302 302 302 302 302 302", encoding=FORM, signs_out=True),
     # --- staff pages -------------------------------------------------------------------------------------------------------
-    Entry("GET",  "staff/",                                                        "302 403 200 200 200 200 200 200 200 200"),
-    Entry("GET",  "staff/catalog/",                                                "302 403 200 200 200 200 200 200 200 200"),
-    Entry("GET",  "staff/catalog/<slug:code>/",                                    "302 403 200 200 200 200 200 200 200 200", path=ITEM),
-    Entry("GET",  "staff/collection/quality/",                                     "302 403 200 200 200 200 200 200 403 403"),
-    Entry("GET",  "staff/collection/submissions/",                                 "302 403 200 200 200 200 200 403 403 403"),
-    Entry("POST", "staff/collection/submissions/upload/",                          "302 403 302 403 422 403 403 403 403 403", body=_upload_body, encoding=MULTIPART),
-    Entry("GET",  "staff/collection/submissions/<int:submission_id>/",             "302 403 200 200 404 404 200 404 404 404", path=SUBMISSION),
-    Entry("GET",  "staff/collection/submissions/<int:submission_id>/progress/",    "302 403 200 200 404 404 200 404 404 404", path=SUBMISSION),
-    Entry("POST", "staff/collection/submissions/<int:submission_id>/retry/",       "302 403 302 403 404 404 403 404 404 404", path=SUBMISSION, encoding=FORM),
-    Entry("GET",  "staff/collection/submissions/<int:submission_id>/errors.<str:fmt>", "302 403 200 200 404 404 200 404 404 404", path={**SUBMISSION, "fmt": "csv"}),
-    Entry("GET",  "staff/measures/",                                               "302 403 200 200 200 200 200 200 200 200"),
-    Entry("GET",  "staff/measures/<slug:code>/",                                   "302 403 200 200 200 200 200 200 200 200", path={"code": "measure"}),
-    Entry("GET",  "staff/checks/",                                                 "302 403 403 200 403 200 403 403 403 403"),
-    Entry("POST", "staff/checks/",                                                 "302 403 403 302 403 302 403 403 403 403", body=_check_body, encoding=FORM),
-    Entry("GET",  "staff/checks/feedback/",                                        "302 403 403 200 403 200 200 403 403 403"),
-    Entry("GET",  "staff/checks/batch/",                                           "302 403 403 200 403 200 403 403 403 403"),
-    Entry("GET",  "staff/checks/batch/<uuid:batch_id>/",                           "302 403 403 200 403 404 403 403 403 403", path=BATCH),
-    Entry("GET",  "staff/checks/batch/<uuid:batch_id>/result.csv",                 "302 403 403 200 403 404 403 403 403 403", path=BATCH),
-    Entry("GET",  "staff/checks/<uuid:check_id>/",                                 "302 403 403 200 403 404 403 403 403 403", path=CHECK),
-    Entry("GET",  "staff/checks/<uuid:check_id>/receipt.json",                     "302 403 403 200 403 404 403 403 403 403", path=CHECK),
-    Entry("POST", "staff/checks/<uuid:check_id>/feedback/",                        "302 403 403 302 403 404 403 403 403 403", path=CHECK, body=_feedback_form, encoding=FORM),
-    Entry("GET",  "staff/audit/",                                                  "302 403 403 403 403 403 403 403 403 200"),
-    Entry("GET",  "staff/inquiry/",                                                "302 403 403 200 403 200 403 403 403 403"),
-    Entry("POST", "staff/inquiry/",                                                "302 403 403 200 403 200 403 403 403 403", body=_query_form, encoding=FORM),
-    Entry("GET",  "staff/inquiry/reports/<str:number>/",                           "302 403 404 200 404 404 404 404 404 404", path=REPORT),
-    Entry("GET",  "staff/inquiry/reports/<str:number>.pdf",                        "302 403 404 200 404 404 404 404 404 404", path=REPORT),
+    Entry("GET",  "staff/",                                                        "302 403 403 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "staff/catalog/",                                                "302 403 403 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "staff/catalog/<slug:code>/",                                    "302 403 403 200 200 200 200 200 200 200 200", path=ITEM),
+    Entry("GET",  "staff/collection/quality/",                                     "302 403 403 200 200 200 200 200 200 403 403"),
+    Entry("GET",  "staff/collection/submissions/",                                 "302 403 403 200 200 200 200 200 403 403 403"),
+    Entry("POST", "staff/collection/submissions/upload/",                          "302 403 403 302 403 422 403 403 403 403 403", body=_upload_body, encoding=MULTIPART),
+    Entry("GET",  "staff/collection/submissions/<int:submission_id>/",             "302 403 403 200 200 404 404 200 404 404 404", path=SUBMISSION),
+    Entry("GET",  "staff/collection/submissions/<int:submission_id>/progress/",    "302 403 403 200 200 404 404 200 404 404 404", path=SUBMISSION),
+    Entry("POST", "staff/collection/submissions/<int:submission_id>/retry/",       "302 403 403 302 403 404 404 403 404 404 404", path=SUBMISSION, encoding=FORM),
+    Entry("GET",  "staff/collection/submissions/<int:submission_id>/errors.<str:fmt>", "302 403 403 200 200 404 404 200 404 404 404", path={**SUBMISSION, "fmt": "csv"}),
+    Entry("GET",  "staff/measures/",                                               "302 403 403 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "staff/measures/<slug:code>/",                                   "302 403 403 200 200 200 200 200 200 200 200", path={"code": "measure"}),
+    Entry("GET",  "staff/checks/",                                                 "302 403 403 403 200 403 200 403 403 403 403"),
+    Entry("POST", "staff/checks/",                                                 "302 403 403 403 302 403 302 403 403 403 403", body=_check_body, encoding=FORM),
+    Entry("GET",  "staff/checks/feedback/",                                        "302 403 403 403 200 403 200 200 403 403 403"),
+    Entry("GET",  "staff/checks/batch/",                                           "302 403 403 403 200 403 200 403 403 403 403"),
+    Entry("GET",  "staff/checks/batch/<uuid:batch_id>/",                           "302 403 403 403 200 403 404 403 403 403 403", path=BATCH),
+    Entry("GET",  "staff/checks/batch/<uuid:batch_id>/result.csv",                 "302 403 403 403 200 403 404 403 403 403 403", path=BATCH),
+    Entry("GET",  "staff/checks/<uuid:check_id>/",                                 "302 403 403 403 200 403 404 403 403 403 403", path=CHECK),
+    Entry("GET",  "staff/checks/<uuid:check_id>/receipt.json",                     "302 403 403 403 200 403 404 403 403 403 403", path=CHECK),
+    Entry("POST", "staff/checks/<uuid:check_id>/feedback/",                        "302 403 403 403 302 403 404 403 403 403 403", path=CHECK, body=_feedback_form, encoding=FORM),
+    Entry("GET",  "staff/audit/",                                                  "302 403 403 403 403 403 403 403 403 403 200"),
+    Entry("GET",  "staff/inquiry/",                                                "302 403 403 403 200 403 200 403 403 403 403"),
+    Entry("POST", "staff/inquiry/",                                                "302 403 403 403 200 403 200 403 403 403 403", body=_query_form, encoding=FORM),
+    Entry("GET",  "staff/inquiry/reports/<str:number>/",                           "302 403 403 404 200 404 404 404 404 404 404", path=REPORT),
+    Entry("GET",  "staff/inquiry/reports/<str:number>.pdf",                        "302 403 403 404 200 404 404 404 404 404 404", path=REPORT),
 ]
 
 TOTP_DEVICE = {"pk": ADMIN_OBJECT + "otp_totp/totpdevice"}
 
 # The Django admin (reference data, accounts and the audit log) is for the administrative roles.
 ADMIN_SITE: list[Entry] = [
-    #      method  route                                                          anon cit prov off prov' off' rev adm sec aud
-    Entry("GET",  "staff/admin/",                                                  "302 403 403 403 403 403 403 200 200 200"),
-    Entry("GET",  "staff/admin/login/",                                            "302 403 403 403 403 403 403 403 403 403"),
-    Entry("POST", "staff/admin/logout/",                                           "302 403 403 403 403 403 403 200 200 200", encoding=FORM),
-    Entry("GET",  "staff/admin/password_change/",                                  "302 403 403 403 403 403 403 200 200 200"),
-    Entry("GET",  "staff/admin/password_change/done/",                             "302 403 403 403 403 403 403 200 200 200"),
-    Entry("GET",  "staff/admin/jsi18n/",                                           "302 403 403 403 403 403 403 200 200 200"),
-    Entry("GET",  "staff/admin/autocomplete/",                                     "302 403 403 403 403 403 403 403 403 403"),
-    Entry("GET",  "staff/admin/r/<path:content_type_id>/<path:object_id>/",        "302 403 403 403 403 403 403 404 404 404", path={"content_type_id": "user_content_type", "object_id": "0"}),
-    Entry("GET",  "staff/admin/otp_totp/totpdevice/<int:pk>/config/",              "302 403 403 403 403 403 403 403 403 403", path=TOTP_DEVICE),
-    Entry("GET",  "staff/admin/otp_totp/totpdevice/<int:pk>/qrcode/",              "302 403 403 403 403 403 403 403 403 403", path=TOTP_DEVICE),
-    Entry("GET",  _ADMIN_APP_LIST,                                                 "302 403 403 403 403 403 403 200 200 404", target="/staff/admin/accounts/"),
-    Entry("GET",  "staff/admin/(?P<url>.*)$",                                      "302 403 403 403 403 403 403 404 404 404", target="/staff/admin/no-such-page/"),
+    #      method  route                                                          anon cit cit' prov off prov' off' rev adm sec aud
+    Entry("GET",  "staff/admin/",                                                  "302 403 403 403 403 403 403 403 200 200 200"),
+    Entry("GET",  "staff/admin/login/",                                            "302 403 403 403 403 403 403 403 403 403 403"),
+    Entry("POST", "staff/admin/logout/",                                           "302 403 403 403 403 403 403 403 200 200 200", encoding=FORM),
+    Entry("GET",  "staff/admin/password_change/",                                  "302 403 403 403 403 403 403 403 200 200 200"),
+    Entry("GET",  "staff/admin/password_change/done/",                             "302 403 403 403 403 403 403 403 200 200 200"),
+    Entry("GET",  "staff/admin/jsi18n/",                                           "302 403 403 403 403 403 403 403 200 200 200"),
+    Entry("GET",  "staff/admin/autocomplete/",                                     "302 403 403 403 403 403 403 403 403 403 403"),
+    Entry("GET",  "staff/admin/r/<path:content_type_id>/<path:object_id>/",        "302 403 403 403 403 403 403 403 404 404 404", path={"content_type_id": "user_content_type", "object_id": "0"}),
+    Entry("GET",  "staff/admin/otp_totp/totpdevice/<int:pk>/config/",              "302 403 403 403 403 403 403 403 403 403 403", path=TOTP_DEVICE),
+    Entry("GET",  "staff/admin/otp_totp/totpdevice/<int:pk>/qrcode/",              "302 403 403 403 403 403 403 403 403 403 403", path=TOTP_DEVICE),
+    Entry("GET",  _ADMIN_APP_LIST,                                                 "302 403 403 403 403 403 403 403 200 200 404", target="/staff/admin/accounts/"),
+    Entry("GET",  "staff/admin/(?P<url>.*)$",                                      "302 403 403 403 403 403 403 403 404 404 404", target="/staff/admin/no-such-page/"),
 ]
 
 # Per model: the answers of its pages, in the order of ADMIN_PAGES (list, add, object, which
 # redirects to change, change, delete, history).
-_NOBODY = "302 403 403 403 403 403 403 403 403 403"
-_REDIRECT = "302 403 403 403 403 403 403 302 302 302"
-_ADMIN = "302 403 403 403 403 403 403 200 403 403"
-_SECURITY = "302 403 403 403 403 403 403 403 200 403"
-_AUDITOR = "302 403 403 403 403 403 403 403 403 200"
+_NOBODY = "302 403 403 403 403 403 403 403 403 403 403"
+_REDIRECT = "302 403 403 403 403 403 403 403 302 302 302"
+_ADMIN = "302 403 403 403 403 403 403 403 200 403 403"
+_SECURITY = "302 403 403 403 403 403 403 403 403 200 403"
+_AUDITOR = "302 403 403 403 403 403 403 403 403 403 200"
 ADMIN_PAGES = ("", "add/", "<path:object_id>/", "<path:object_id>/change/", "<path:object_id>/delete/", "<path:object_id>/history/")
 ADMIN_MODELS: dict[str, tuple[str, ...]] = {
     #                              list       add        object     change     delete     history
