@@ -124,7 +124,19 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             if user is not None:
                 _start_session(request, user)
                 return redirect("citizen:account")
+        else:
+            _add_field_problems(form)
     return _portal(request, "sign_up.html", {"form": form, "proofing": _proofing_context()})
+
+
+def _add_field_problems(form: SignUpForm) -> None:
+    """The service's findings on the fields the form itself let through, so that a person sees
+    every problem at once (not the number's after the passwords')."""
+    data = {name: form.cleaned_data.get(name, "") for name in citizens.SIGN_UP_FIELDS}
+    _normalised, errors = citizens.sign_up_errors(**data)
+    for error in errors:
+        if error["field"] in form.cleaned_data:
+            form.add_error(error["field"], error["message"])
 
 
 def _signed_up(request: HttpRequest, form: SignUpForm):

@@ -66,6 +66,7 @@ USERNAME_RANDOM_BYTES = 6
 # A mainland mobile number: 11 digits from 13x to 19x.
 MOBILE_PATTERN = re.compile(r"^1[3-9][0-9]{9}$")
 ID_NUMBER_FIELD = "id_number"
+SIGN_UP_FIELDS = ("id_number", "name", "mobile", "email", "password", "agreed")
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,19 @@ def citizen_sign_up(
 
 def _checked_sign_up(*, id_number, name, mobile, email, password, agreed) -> str:
     """The normalised number, or one refusal naming every field that is wrong."""
+    normalised, errors = sign_up_errors(
+        id_number=id_number, name=name, mobile=mobile, email=email, password=password, agreed=agreed
+    )
+    if errors:
+        raise _refusal(errors)
+    return normalised
+
+
+def sign_up_errors(
+    *, id_number, name, mobile, email, password, agreed
+) -> tuple[str, list[dict[str, str]]]:
+    """The normalised number and every problem of a sign-up's fields (nothing is looked up or
+    written: a page shows them all beside its own, e.g. two passwords that differ)."""
     errors: list[dict[str, str]] = []
     validation = validate_id_number(id_number or "")
     errors.extend(
@@ -159,9 +173,7 @@ def _checked_sign_up(*, id_number, name, mobile, email, password, agreed) -> str
                 _("请阅读并同意个人信息处理规则后再注册。"),
             )
         )
-    if errors:
-        raise _refusal(errors)
-    return validation.normalised
+    return validation.normalised, errors
 
 
 def _name_errors(name: str) -> list[dict[str, str]]:
