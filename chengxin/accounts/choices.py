@@ -54,6 +54,7 @@ class Capability(models.TextChoices):
     MANAGE_LISTS = "manage_lists", _("管理名单和奖惩措施")
     MANAGE_CONTENT = "manage_content", _("管理网站内容和宣传活动")
     MANAGE_WORK_PLAN = "manage_work_plan", _("管理工作方案任务")
+    CONFIRM_CITIZENS = "confirm_citizens", _("窗口核验公众账户身份")
     VIEW_OWN_FILE = "view_own_file", _("查看本人信用档案")
     QUERY_WITH_CONSENT = "query_with_consent", _("经授权查询个人信用信息")
 
@@ -94,6 +95,14 @@ class NoticeKind(models.TextChoices):
     ACCESS_CHALLENGE = "access_challenge", _("查询记录核实")
     TIP_OFF = "tip_off", _("举报")
     ACCOUNT = "account", _("账户")
+
+
+class CitizenSignInMethod(models.TextChoices):
+    """How a citizen signs in (docs/citizens.md): contact details and password, or the real-name
+    identity provider."""
+
+    PASSWORD = "password", _("手机号码或电子邮箱和密码")
+    OIDC = "oidc", _("实名身份认证平台")
 
 
 class NoticeChannel(models.TextChoices):

@@ -32,8 +32,9 @@ DEMO_ACCOUNTS = (
     ("demo-admin", Role.ADMIN, "market", "演示系统管理员"),
     ("demo-security", Role.SECURITY, "market", "演示安全管理员"),
     ("demo-auditor", Role.AUDITOR, "market", "演示审计管理员"),
-    ("demo-citizen", Role.CITIZEN, "", "演示公众用户"),
 )
+# The demo citizen is a confirmed citizen account with a file of its own: made by
+# ``chengxin.collection.demo_citizen`` (it needs the catalog and the submission pipeline).
 
 
 def demo_accounts_ensure(*, stdout) -> list[DemoAccount]:

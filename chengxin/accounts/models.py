@@ -81,7 +81,15 @@ class User(AbstractUser):
                 | models.Q(department__isnull=False),
                 name="accounts_user_department_staff_has_department",
                 violation_error_message=_("报送员和经办员必须指定所属部门。"),
-            )
+            ),
+            # Citizens sign in with their e-mail address (or mobile number): one account each.
+            # Closed and refused accounts have theirs cleared (docs/citizens.md).
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(role="citizen") & ~models.Q(email=""),
+                name="accounts_user_citizen_email_unique",
+                violation_error_message=_("该电子邮箱已被其他账户使用。"),
+            ),
         ]
 
     @property
@@ -173,6 +181,9 @@ class CitizenAccount(models.Model):
     )
     proofing = models.CharField(_("身份核验方式"), max_length=16, choices=IdentityProofing.choices)
     mobile = models.CharField(_("手机号码"), max_length=20, blank=True)
+    # The person's file (if any) holds another name than the one given at sign-up: counter
+    # staff see the flag, the applicant never sees the file's name.
+    name_differs = models.BooleanField(_("姓名与档案不一致"), default=False)
     notify_by_email = models.BooleanField(_("邮件通知"), default=False)
     notify_by_sms = models.BooleanField(_("短信通知"), default=False)
     created_at = models.DateTimeField(_("注册时间"), auto_now_add=True)
@@ -186,6 +197,16 @@ class CitizenAccount(models.Model):
         related_name="+",
     )
     closed_at = models.DateTimeField(_("注销时间"), null=True, blank=True)
+    refused_at = models.DateTimeField(_("不予核验时间"), null=True, blank=True)
+    refused_by = models.ForeignKey(
+        User,
+        verbose_name=_("不予核验人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    refusal_reason = models.CharField(_("不予核验原因"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("公众账户")
@@ -196,7 +217,14 @@ class CitizenAccount(models.Model):
                 condition=models.Q(status__in=ACTIVE_CITIZEN_STATUSES),
                 name="accounts_citizen_one_active_account_per_person",
                 violation_error_message=_("该身份证号码已注册账户。"),
-            )
+            ),
+            # Citizens sign in with their mobile number (or e-mail address): one account each.
+            models.UniqueConstraint(
+                fields=["mobile"],
+                condition=~models.Q(mobile=""),
+                name="accounts_citizen_mobile_unique",
+                violation_error_message=_("该手机号码已被其他账户使用。"),
+            ),
         ]
         indexes = [models.Index(fields=["status", "created_at"])]
 
@@ -206,6 +234,10 @@ class CitizenAccount(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.status == CitizenAccountStatus.CONFIRMED
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == CitizenAccountStatus.PENDING
 
 
 class Notice(models.Model):

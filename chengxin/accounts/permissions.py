@@ -22,6 +22,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         {
             Capability.VIEW_CATALOG,
             Capability.SCREEN_DUE_PROCESS,
+            # The credit office runs the service counter where people show their identity card
+            # (docs/citizens.md); a deployment may give this to a counter role of its own.
+            Capability.CONFIRM_CITIZENS,
             Capability.MANAGE_LISTS,
             Capability.MANAGE_CONTENT,
             Capability.MANAGE_WORK_PLAN,
@@ -134,6 +137,12 @@ def can_query_credit_files(user) -> bool:
 
 def can_screen_due_process(user) -> bool:
     return has_capability(user, Capability.SCREEN_DUE_PROCESS)
+
+
+def can_confirm_citizens(user) -> bool:
+    """Staff at the service counter confirm (or refuse) citizens' accounts after seeing the
+    identity card."""
+    return is_staff_member(user) and has_capability(user, Capability.CONFIRM_CITIZENS)
 
 
 def can_view_all_data_quality(user) -> bool:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from chengxin.accounts import error_codes
 from chengxin.accounts.choices import CitizenAccountStatus, Role
-from chengxin.accounts.models import ApiToken, CitizenAccount, User
+from chengxin.accounts.models import ApiToken, CitizenAccount, Notice, User
+from chengxin.accounts.permissions import can_confirm_citizens
 from chengxin.accounts.tokens import token_digest, token_is_well_formed
-from chengxin.core.errors import DomainError, NotFoundError
+from chengxin.core.bulk import any_of
+from chengxin.core.errors import DomainError, NotFoundError, PermissionDeniedError
+
+# The characters of a number an account keeps visible (its owner's mask): the last four.
+ID_MASK_VISIBLE = 4
 
 
 @dataclass(frozen=True)
@@ -107,3 +114,71 @@ def confirmed_citizen_account(user) -> CitizenAccount | None:
     if getattr(user, "role", "") != Role.CITIZEN:
         return None
     return CitizenAccount.objects.filter(user=user, status=CitizenAccountStatus.CONFIRMED).first()
+
+
+def citizen_account_of(user) -> CitizenAccount | None:
+    """``user``'s own citizen account in any status (the account page shows where it stands);
+    ``None`` for staff and anonymous visitors."""
+    if user is None or not user.is_authenticated or getattr(user, "role", "") != Role.CITIZEN:
+        return None
+    return CitizenAccount.objects.filter(user=user).first()
+
+
+def confirmed_accounts_by_subject(subject_indexes: Iterable[str]) -> dict[str, CitizenAccount]:
+    """The confirmed accounts of many people, by blind index, in one query (with their users):
+    who of a chunk of new records has an account to be told."""
+    indexes = sorted(set(subject_indexes))
+    if not indexes:
+        return {}
+    accounts = CitizenAccount.objects.filter(
+        any_of("subject_index", indexes), status=CitizenAccountStatus.CONFIRMED
+    ).select_related("user")
+    return {account.subject_index: account for account in accounts}
+
+
+def notice_list_for(*, user):
+    """``user``'s inbox, newest first."""
+    return Notice.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def notice_unread_count(*, user) -> int:
+    return Notice.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def counter_account_list(*, viewer, query: str = ""):
+    """The pending accounts for the service counter, oldest first: by the last characters of the
+    number (the only ones an account keeps) or by mobile number. Full numbers are never listed:
+    an account holds none."""
+    _check_counter(viewer)
+    accounts = CitizenAccount.objects.filter(status=CitizenAccountStatus.PENDING).select_related(
+        "user"
+    )
+    query = query.strip().upper()
+    if query:
+        condition = Q(mobile__endswith=query)
+        if len(query) <= ID_MASK_VISIBLE:
+            condition |= Q(id_masked__endswith=query)
+        accounts = accounts.filter(condition)
+    return accounts.order_by("created_at", "pk")
+
+
+def counter_account_get(*, viewer, account_id: int) -> CitizenAccount:
+    """One account as the counter sees it (any status); 404 when there is none."""
+    _check_counter(viewer)
+    account = CitizenAccount.objects.select_related("user").filter(pk=account_id).first()
+    if account is None:
+        raise NotFoundError(
+            code=error_codes.USER_NOT_FOUND,
+            message=_("未找到该账户。"),
+            message_en="No such account.",
+        )
+    return account
+
+
+def _check_counter(viewer) -> None:
+    if not can_confirm_citizens(viewer):
+        raise PermissionDeniedError(
+            code=error_codes.CITIZEN_COUNTER_DENIED,
+            message=_("您无权办理公众账户的身份核验。"),
+            message_en="You may not proof citizens' accounts.",
+        )

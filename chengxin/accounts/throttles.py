@@ -70,3 +70,39 @@ def _has_signed_in_from_here(request: HttpRequest, username: str) -> bool:
     return (
         bool(address) and AccessLog.objects.filter(username=username, ip_address=address).exists()
     )
+
+
+# --- Citizens (docs/citizens.md): sign-up and password reset can be flooded --------------------
+
+SIGN_UP_ADDRESS = Throttle(
+    scope="sign_up_address",
+    message=gettext_lazy("此网络地址注册账户的次数过多，请在 %(wait)s后再试。"),
+    message_en="Too many sign-ups from this address; try again in %(wait)s.",
+)
+PASSWORD_RESET_ADDRESS = Throttle(
+    scope="password_reset_address",
+    message=gettext_lazy("此网络地址申请找回密码的次数过多，请在 %(wait)s后再试。"),
+    message_en="Too many password reset requests from this address; try again in %(wait)s.",
+)
+PASSWORD_RESET_EMAIL = Throttle(
+    scope="password_reset_email",
+    message=gettext_lazy("该电子邮箱近期已多次申请找回密码，请查收邮件，或在 %(wait)s后再试。"),
+    message_en=(
+        "A password reset was asked for this address several times; check your mail or try "
+        "again in %(wait)s."
+    ),
+)
+
+
+def sign_up_refusal(request: HttpRequest) -> ThrottledError | None:
+    """Count a sign-up attempt of this client; the refusal past the rate."""
+    return SIGN_UP_ADDRESS.hit(client_limit_key(request))
+
+
+def password_reset_refusal(request: HttpRequest, email: str) -> ThrottledError | None:
+    """Count a password reset request of this client and e-mail address; the refusal past
+    either rate (the address is hashed before it reaches the cache)."""
+    refusal = PASSWORD_RESET_ADDRESS.hit(client_limit_key(request))
+    if refusal is None and email:
+        refusal = PASSWORD_RESET_EMAIL.hit(email.strip().lower())
+    return refusal

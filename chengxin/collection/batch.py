@@ -30,6 +30,7 @@ from chengxin.collection.models import (
     RecordVersion,
     Submission,
 )
+from chengxin.collection.notices import record_notices_send
 from chengxin.collection.rows import RowError, RowValidator
 from chengxin.collection.writer import (
     NewRecord,
@@ -130,8 +131,10 @@ class Batch:
 
 
 def apply_rows(batch: Batch, prepared: PreparedRows | None = None) -> None:
-    """Apply the batch's rows: revoke, or validate and upsert; then quarantine the bad rows and
-    clear the quarantine of the rows now accepted. Runs in the caller's transaction.
+    """Apply the batch's rows: revoke, or validate and upsert (and tell the people with an
+    account about their new disclosed negative records, ``collection.notices``); then quarantine
+    the bad rows and clear the quarantine of the rows now accepted. Runs in the caller's
+    transaction.
 
     ``prepared``: the upsert rows already validated by ``prepare_rows`` (from ``batch.raw``,
     possibly in another process); otherwise they are validated here.
@@ -147,6 +150,7 @@ def apply_rows(batch: Batch, prepared: PreparedRows | None = None) -> None:
         batch.good = list(prepared.good)
         batch.bad.update(prepared.bad)
         upsert_rows(batch)
+        record_notices_send(batch)
     quarantine_rows(batch)
     quarantine_clear(batch)
 

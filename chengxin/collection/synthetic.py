@@ -60,6 +60,7 @@ def synthetic_rows(
     source_prefix: str,
     authority: str = DEFAULT_AUTHORITY,
     document_prefix: str = DEFAULT_DOCUMENT_PREFIX,
+    decided_on: date | None = None,
 ) -> Iterator[dict[str, Any]]:
     """One valid row per entry of ``people`` (a person may appear more than once), for the item
     whose full Table Schema is ``item_schema``.
@@ -68,13 +69,15 @@ def synthetic_rows(
     prefix and people give the same record keys. Optional fields are filled about 60% of the
     time and left out otherwise. ``authority`` and ``document_prefix`` (``齐税罚`` …) name the
     deciding body; values are JSON- and CSV-ready (text, whole numbers, ISO dates).
+    ``decided_on`` fixes every row's decision date (the demo citizen's records need known ages);
+    by default it is drawn.
     """
     plan = _plan(item_schema, authority=authority, document_prefix=document_prefix)
     for index, person in enumerate(people, start=1):
         row = _Row(
             index=index,
             person=person,
-            decided_on=_decided_on(rng, person=person, today=today),
+            decided_on=decided_on or _decided_on(rng, person=person, today=today),
             amount=_amount(rng),
             serial=rng.randrange(1, 1000),
         )

@@ -18,7 +18,9 @@ urlpatterns = [
     path("staff/checks/", include("chengxin.measures.checks.urls")),
     path("staff/audit/", include("chengxin.core.audit.urls")),
     path("staff/inquiry/", include("chengxin.inquiry.urls")),
+    path("staff/citizens/", include("chengxin.accounts.counter_urls")),
     path("staff/", include("chengxin.backoffice.urls")),
+    path("account/", include("chengxin.accounts.citizen_urls")),
     path("", include("chengxin.portal.urls")),
 ]
 

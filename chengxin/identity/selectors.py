@@ -8,6 +8,8 @@ are deliberately not entitled: their work does not need personal data (等保 se
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.utils.translation import gettext as _
 
 from chengxin.accounts.choices import Role
@@ -76,6 +78,26 @@ def subject_name(*, subject: Subject, viewer, purpose: str, case_no: str = "", r
         subject, viewer=viewer, field="name", purpose=purpose, case_no=case_no, request=request
     )
     return name
+
+
+def subject_name_matches(*, subject: Subject, name: str) -> bool | None:
+    """Whether ``name`` is the name on file for ``subject`` (spaces and full-width forms
+    ignored); ``None`` when no name is on file. The name on file is compared inside the platform
+    and shown to nobody, so this is not a read of personal data (a citizen's sign-up compares the
+    name they give with their file: docs/citizens.md)."""
+    if not subject.has_name:
+        return None
+    sealed = crypto.Sealed(
+        ciphertext=bytes(subject.name_ciphertext),
+        key_id=subject.name_key_id,
+        algorithm=subject.name_algorithm,
+    )
+    on_file = crypto.decrypt(sealed, purpose=name_purpose(subject))
+    return _comparable_name(on_file) == _comparable_name(name)
+
+
+def _comparable_name(name: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", name or "").split())
 
 
 def viewer_is_entitled(viewer) -> bool:

@@ -18,7 +18,9 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from chengxin.accounts.choices import Role
+from chengxin.accounts.choices import NoticeKind, Role
+from chengxin.accounts.citizens import citizen_sign_up
+from chengxin.accounts.notices import notice_send
 from chengxin.accounts.services import api_token_create
 from chengxin.accounts.tests.factories import (
     DepartmentFactory,
@@ -63,6 +65,8 @@ REPORT_CASE_NO = "齐许〔2026〕88号"
 PERSON = 1
 UNKNOWN_PERSON = 2
 OTHER_PERSON = 3
+PENDING_PERSON = 4
+SIGN_UP_PERSON = 5
 
 
 @dataclass
@@ -80,7 +84,8 @@ class World:
 
 def build_world() -> World:
     """Reference data, one account per role, a tax submission with a rejected row, a serious
-    record that triggers a measure, a check, a batch check and a credit report."""
+    record that triggers a measure, a check, a batch check, a credit report, a pending citizen
+    account for the service counter and a notice to citizen A."""
     world = World()
     list_items()
     load_purposes()
@@ -108,7 +113,20 @@ def build_world() -> World:
         case_no=REPORT_CASE_NO,
     )
     _one_of_every_admin_model(world, submission)
+    pending = citizen_sign_up(
+        id_number=id_number(PENDING_PERSON),
+        name="赵六",
+        mobile="13900000004",
+        email="",
+        password="Matrix-pending-2026",
+        agreed=True,
+    ).citizen_account
+    notice = notice_send(
+        user=world.users["citizen"], kind=NoticeKind.RECORD, title="新记录", body="请登录查看。"
+    )
     world.values.update(
+        pending_account=pending.pk,
+        notice=notice.pk,
         item=ITEM_CODE,
         measure=measure.code,
         submission=submission.pk,

@@ -35,10 +35,12 @@ from chengxin.collection.tests.factories import csv_bytes, id_number, row, valid
 from tests.system.matrix_world import (
     CASE_NO,
     MATTER,
+    PENDING_PERSON,
     PERSON,
     PURPOSE,
     REPORT_CASE_NO,
     REPORT_PURPOSE,
+    SIGN_UP_PERSON,
     World,
 )
 
@@ -169,6 +171,43 @@ def _sign_in_form(world: World) -> dict[str, Any]:
     return {"username": "matrix-officer", "password": "wrong password"}
 
 
+def _sign_up_form(world: World) -> dict[str, Any]:
+    password = "Matrix-sign-up-2026"
+    return {
+        "id_number": id_number(SIGN_UP_PERSON),
+        "name": "钱七",
+        "mobile": "13900000005",
+        "email": "",
+        "password": password,
+        "password_again": password,
+        "agreed": "on",
+    }
+
+
+def _citizen_sign_in_form(world: World) -> dict[str, Any]:
+    return {"username": "13900000004", "password": "wrong password"}
+
+
+def _contact_form(world: World) -> dict[str, Any]:
+    return {"mobile": "13900000009", "email": "", "notify_by_sms": "on"}
+
+
+def _close_form(world: World) -> dict[str, Any]:
+    return {"password": "wrong password"}
+
+
+def _reset_form(world: World) -> dict[str, Any]:
+    return {"email": "matrix-citizen@example.cn"}
+
+
+def _counter_confirm_form(world: World) -> dict[str, Any]:
+    return {"id_number": id_number(PENDING_PERSON)}
+
+
+def _counter_refuse_form(world: World) -> dict[str, Any]:
+    return {"reason": "证件与申请人不符"}
+
+
 def _language_form(world: World) -> dict[str, Any]:
     return {"language": "en", "next": "/"}
 
@@ -190,6 +229,28 @@ ENTRIES: list[Entry] = [
     Entry("GET",  "verify/",                                                       "200 200 200 200 200 200 200 200 200 200 200"),
     Entry("POST", "verify/",                                                       "200 200 200 200 200 200 200 200 200 200 200", body=_verification_form, encoding=FORM),
     Entry("POST", "i18n/setlang/",                                                 "302 302 302 302 302 302 302 302 302 302 302", body=_language_form, encoding=FORM),
+    # --- citizens' accounts (docs/citizens.md) -----------------------------------------------------------------------------
+    Entry("GET",  "account/",                                                      "302 200 200 403 403 403 403 403 403 403 403"),
+    Entry("POST", "account/",                                                      "302 302 302 403 403 403 403 403 403 403 403", body=_contact_form, encoding=FORM),
+    Entry("GET",  "account/signup/",                                               "200 302 302 403 403 403 403 403 403 403 403"),
+    Entry("POST", "account/signup/",                                               "302 302 302 403 403 403 403 403 403 403 403", body=_sign_up_form, encoding=FORM),
+    Entry("GET",  "account/privacy/",                                              "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "account/login/",                                                "200 200 200 403 403 403 403 403 403 403 403"),
+    Entry("POST", "account/login/",                                                "200 200 200 403 403 403 403 403 403 403 403", body=_citizen_sign_in_form, encoding=FORM),
+    Entry("POST", "account/logout/",                                               "302 302 302 302 302 302 302 302 302 302 302", encoding=FORM, signs_out=True),
+    Entry("GET",  "account/oidc/start/",                                           "404 404 404 404 404 404 404 404 404 404 404"),
+    Entry("GET",  "account/oidc/callback/",                                        "404 404 404 404 404 404 404 404 404 404 404"),
+    Entry("GET",  "account/password/",                                             "302 200 200 403 403 403 403 403 403 403 403"),
+    Entry("GET",  "account/password/reset/",                                       "200 200 200 403 403 403 403 403 403 403 403"),
+    Entry("POST", "account/password/reset/",                                       "302 302 302 403 403 403 403 403 403 403 403", body=_reset_form, encoding=FORM),
+    Entry("GET",  "account/password/reset/sent/",                                  "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "account/password/reset/<uidb64>/<token>/",                      "200 200 200 200 200 200 200 200 200 200 200", path={"uidb64": "MQ", "token": "made-up"}),
+    Entry("GET",  "account/password/reset/complete/",                              "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "account/delete/",                                               "302 200 200 403 403 403 403 403 403 403 403"),
+    Entry("POST", "account/delete/",                                               "302 200 200 403 403 403 403 403 403 403 403", body=_close_form, encoding=FORM),
+    Entry("GET",  "account/notices/",                                              "302 200 200 403 403 403 403 403 403 403 403"),
+    Entry("POST", "account/notices/read-all/",                                     "302 302 302 403 403 403 403 403 403 403 403", encoding=FORM),
+    Entry("POST", "account/notices/<int:notice_id>/read/",                         "302 302 404 403 403 403 403 403 403 403 403", path={"notice_id": "notice"}, encoding=FORM),
     # --- the API -----------------------------------------------------------------------------------------------------------
     Entry("GET",  "api/v1/",                                                       "404 404 404 404 404 404 404 404 404 404 404"),
     Entry("GET",  "api/v1/openapi.json",                                           "200 200 200 200 200 200 200 200 200 200 200"),
@@ -247,6 +308,10 @@ ENTRIES: list[Entry] = [
     Entry("GET",  "staff/checks/<uuid:check_id>/",                                 "302 403 403 403 200 403 404 403 403 403 403", path=CHECK),
     Entry("GET",  "staff/checks/<uuid:check_id>/receipt.json",                     "302 403 403 403 200 403 404 403 403 403 403", path=CHECK),
     Entry("POST", "staff/checks/<uuid:check_id>/feedback/",                        "302 403 403 403 302 403 404 403 403 403 403", path=CHECK, body=_feedback_form, encoding=FORM),
+    Entry("GET",  "staff/citizens/",                                               "302 403 403 403 403 403 403 200 403 403 403"),
+    Entry("GET",  "staff/citizens/<int:account_id>/",                              "302 403 403 403 403 403 403 200 403 403 403", path={"account_id": "pending_account"}),
+    Entry("POST", "staff/citizens/<int:account_id>/confirm/",                      "302 403 403 403 403 403 403 302 403 403 403", path={"account_id": "pending_account"}, body=_counter_confirm_form, encoding=FORM),
+    Entry("POST", "staff/citizens/<int:account_id>/refuse/",                       "302 403 403 403 403 403 403 302 403 403 403", path={"account_id": "pending_account"}, body=_counter_refuse_form, encoding=FORM),
     Entry("GET",  "staff/audit/",                                                  "302 403 403 403 403 403 403 403 403 403 200"),
     Entry("GET",  "staff/inquiry/",                                                "302 403 403 403 200 403 200 403 403 403 403"),
     Entry("POST", "staff/inquiry/",                                                "302 403 403 403 200 403 200 403 403 403 403", body=_query_form, encoding=FORM),

@@ -27,6 +27,7 @@ from tests.system.matrix_world import ROLES, World, build_world
 from tests.system.permission_matrix import Entry
 
 ARTIFACTS = Path("test-artifacts")
+CITIZEN_LOGIN = "/account/login/"
 _CONVERTER = re.compile(r"<(?:[a-z]+:)?([A-Za-z_]+)>")
 # Bookkeeping that a request writes whatever its answer: the session of the signed-in client,
 # the lockout counters, the rate-limit counters, a token's last use.
@@ -112,7 +113,8 @@ def is_refusal(response, entry: Entry) -> bool:
     if entry.signs_out:
         return False
     location = response.headers.get("Location", "") if response.status_code in (301, 302) else ""
-    return location.startswith((resolve_url(settings.LOGIN_URL), "/staff/admin/login/"))
+    sign_in_pages = (resolve_url(settings.LOGIN_URL), "/staff/admin/login/", CITIZEN_LOGIN)
+    return location.startswith(sign_in_pages)
 
 
 def _snapshot() -> dict[str, list[tuple]]:

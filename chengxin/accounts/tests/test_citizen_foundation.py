@@ -87,3 +87,38 @@ def test_only_a_confirmed_citizen_reads_through_the_binding():
     # when / then
     assert confirmed_citizen_account(pending.user) is None
     assert confirmed_citizen_account(confirmed).id_masked == "**************" + id_number(4)[-4:]
+
+
+def test_a_failing_mail_server_keeps_the_inbox_message_and_logs_nothing_personal(
+    settings, django_capture_on_commit_callbacks, caplog
+):
+    # given
+    import logging
+
+    settings.EMAIL_BACKEND = "chengxin.accounts.tests.mail.FailingEmailBackend"
+    account = _account("zhao", notify_by_email=True)
+    # when
+    with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
+        notice = notice_send(
+            user=account.user, kind=NoticeKind.REPAIR, title="修复结果", body="请登录查看。"
+        )
+    # then
+    assert Notice.objects.filter(pk=notice.pk).exists()
+    assert "zhao@example.cn" not in caplog.text
+    assert f"Notice {notice.pk} was not sent by email (SMTPServerDisconnected)" in caplog.text
+
+
+def test_sms_goes_to_the_backend_after_commit(settings, django_capture_on_commit_callbacks, caplog):
+    # given
+    import logging
+
+    CitizenAccount.objects.all().delete()
+    account = _account("sun", notify_by_sms=True, mobile="13912345678")
+    # when
+    with caplog.at_level(logging.INFO), django_capture_on_commit_callbacks(execute=True):
+        notice = notice_send(
+            user=account.user, kind=NoticeKind.RECORD, title="新记录", body="请登录查看。"
+        )
+    # then
+    assert notice.channels == ["site", "sms"]
+    assert f"SMS for notice {notice.pk} to a mobile ending in 5678." in caplog.text

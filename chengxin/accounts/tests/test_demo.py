@@ -32,7 +32,6 @@ def test_first_run_creates_one_account_per_role_with_a_working_password(departme
         ("demo-admin", Role.ADMIN, "market"),
         ("demo-security", Role.SECURITY, "market"),
         ("demo-auditor", Role.AUDITOR, "market"),
-        ("demo-citizen", Role.CITIZEN, ""),
     ]
     for account in accounts:
         assert User.objects.get(username=account.username).check_password(account.password)
@@ -47,9 +46,9 @@ def test_second_run_prints_no_password_and_says_how_to_reset(departments):
     accounts = demo_accounts_ensure(stdout=output)
 
     # then
-    assert [account.password for account in accounts] == [None] * 7
+    assert [account.password for account in accounts] == [None] * 6
     assert output.getvalue().splitlines()[0] == (
         "演示账户 demo-provider（数据报送员）已存在；"
         "如需新密码，请运行 chengxin user reset-password demo-provider"
     )
-    assert User.objects.filter(username__startswith="demo-").count() == 7
+    assert User.objects.filter(username__startswith="demo-").count() == 6

@@ -27,6 +27,7 @@ EXPECTED = {
     "reviewer": {
         C.VIEW_CATALOG,
         C.SCREEN_DUE_PROCESS,
+        C.CONFIRM_CITIZENS,
         C.MANAGE_LISTS,
         C.MANAGE_CONTENT,
         C.MANAGE_WORK_PLAN,

@@ -113,7 +113,10 @@ def test_expire_command_takes_the_day_to_run_for(capsys):
     call_command("expire", "--today", "2027-03-01")
     # then
     assert CreditRecord.objects.get().status == RecordStatus.EXPIRED
-    assert capsys.readouterr().out.strip() == "已结束1条到期记录。"
+    assert capsys.readouterr().out.strip().splitlines() == [
+        "已结束1条到期记录。",
+        "已使0个逾期未核验身份的公众账户失效。",
+    ]
 
 
 def test_public_disclosure_needs_a_public_active_unexpired_record_that_is_not_minor():

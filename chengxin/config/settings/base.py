@@ -222,7 +222,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Staff sign in by username, citizens by mobile number or e-mail address: each sign-in page
+    # asks its own backend (chengxin.accounts.backends).
+    "chengxin.accounts.backends.StaffModelBackend",
+    "chengxin.accounts.backends.CitizenContactBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -271,6 +274,11 @@ CHENGXIN_THROTTLE_RATES = {
     "verify_address": env_str("CHENGXIN_RATE_VERIFY_ADDRESS", "20/10m") or "",
     # pages of the public website per client address
     "public_address": env_str("CHENGXIN_RATE_PUBLIC_ADDRESS", "300/5m") or "",
+    # citizens' sign-ups per client address (every attempt counts)
+    "sign_up_address": env_str("CHENGXIN_RATE_SIGN_UP_ADDRESS", "10/h") or "",
+    # password reset requests per client address, and per e-mail address asked for
+    "password_reset_address": env_str("CHENGXIN_RATE_PASSWORD_RESET_ADDRESS", "10/h") or "",
+    "password_reset_email": env_str("CHENGXIN_RATE_PASSWORD_RESET_EMAIL", "3/h") or "",
 }
 # The client address is the connection's peer (REMOTE_ADDR). Behind N reverse proxies that each
 # append to X-Forwarded-For, set this to N; the header is never trusted otherwise.
@@ -409,6 +417,38 @@ CHENGXIN_SMS_BACKEND = (
 )
 EMAIL_BACKEND = env_str("CHENGXIN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("CHENGXIN_EMAIL_FROM", "noreply@localhost")
+# Seconds an SMTP connection may take (no outbound call without a timeout).
+EMAIL_TIMEOUT = int(env_str("CHENGXIN_EMAIL_TIMEOUT", "10") or 10)
+# Where people bring their identity card to have their account confirmed (counter proofing).
+CHENGXIN_SERVICE_COUNTER = (
+    env_str("CHENGXIN_SERVICE_COUNTER", f"{CHENGXIN_CITY_NAME}政务服务中心 社会信用服务窗口")
+    or f"{CHENGXIN_CITY_NAME}政务服务中心 社会信用服务窗口"
+)
+CHENGXIN_SERVICE_COUNTER_HOURS = (
+    env_str("CHENGXIN_SERVICE_COUNTER_HOURS", "法定工作日 9:00–12:00，13:30–17:00")
+    or "法定工作日 9:00–12:00，13:30–17:00"
+)
+# The real-name OpenID Connect provider (CHENGXIN_IDENTITY_PROOFING = "oidc"; docs/citizens.md).
+# The issuer's discovery document (<issuer>/.well-known/openid-configuration) names its
+# endpoints and keys. The client secret comes from the environment only.
+CHENGXIN_OIDC_ISSUER = env_str("CHENGXIN_OIDC_ISSUER", "") or ""
+CHENGXIN_OIDC_CLIENT_ID = env_str("CHENGXIN_OIDC_CLIENT_ID", "") or ""
+CHENGXIN_OIDC_CLIENT_SECRET = env_str("CHENGXIN_OIDC_CLIENT_SECRET", "") or ""
+CHENGXIN_OIDC_SCOPES = env_str("CHENGXIN_OIDC_SCOPES", "openid profile") or "openid profile"
+# The claims that carry the verified ID number and the name; the verified claim (empty: none)
+# must be true for the number to be taken as proofed.
+CHENGXIN_OIDC_ID_NUMBER_CLAIM = env_str("CHENGXIN_OIDC_ID_NUMBER_CLAIM", "id_number") or "id_number"
+CHENGXIN_OIDC_NAME_CLAIM = env_str("CHENGXIN_OIDC_NAME_CLAIM", "name") or "name"
+# ("none": the provider asserts only verified numbers).
+CHENGXIN_OIDC_VERIFIED_CLAIM = (
+    env_str("CHENGXIN_OIDC_VERIFIED_CLAIM", "id_number_verified") or "id_number_verified"
+)
+# The name of the provider on the pages (e.g. 国家政务服务平台统一身份认证).
+CHENGXIN_OIDC_PROVIDER_NAME = (
+    env_str("CHENGXIN_OIDC_PROVIDER_NAME", "政务服务平台统一身份认证") or "政务服务平台统一身份认证"
+)
+# Seconds a request to the provider may take.
+CHENGXIN_OIDC_TIMEOUT = int(env_str("CHENGXIN_OIDC_TIMEOUT", "10") or 10)
 # Files attached to objections, repairs and tip-offs: the largest one (docs/dueprocess.md).
 CHENGXIN_ATTACHMENT_MAX_BYTES = int(
     env_str("CHENGXIN_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)) or 10 * 1024 * 1024

@@ -38,3 +38,12 @@ CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # --- Audit log checkpoints: an external checkpoint must cover the chain (docs/audit.md) ----------
 CHENGXIN_AUDIT_CHECKPOINT_FILE_REQUIRED = env_bool("CHENGXIN_AUDIT_CHECKPOINT_FILE_REQUIRED", True)
+
+# --- Mail: notices to people and password reset go out by SMTP (docs/deployment.md) ------------
+EMAIL_BACKEND = env_str("CHENGXIN_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("CHENGXIN_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_str("CHENGXIN_EMAIL_PORT", "587") or 587)
+EMAIL_HOST_USER = env_str("CHENGXIN_EMAIL_HOST_USER", "") or ""
+EMAIL_HOST_PASSWORD = env_str("CHENGXIN_EMAIL_HOST_PASSWORD", "") or ""
+EMAIL_USE_SSL = env_bool("CHENGXIN_EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("CHENGXIN_EMAIL_USE_TLS", not EMAIL_USE_SSL)

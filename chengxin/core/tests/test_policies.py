@@ -74,6 +74,7 @@ def test_spec_defaults_are_declared():
         "correction.fanout_query_days": 730,
         "check.batch_max_size": 100_000,
         "submission.api_max_rows": 10_000,
+        "citizen.pending_account_days": 30,
     }
 
     # when

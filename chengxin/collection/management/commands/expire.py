@@ -1,6 +1,8 @@
-"""``chengxin expire [--today YYYY-MM-DD]``: end every credit record whose period is over.
+"""``chengxin expire [--today YYYY-MM-DD]``: end every credit record whose period is over, and
+the citizens' accounts left pending past ``citizen.pending_account_days``.
 
-Idempotent and catching up after missed days (``lifecycle.records_expire``); run it daily.
+Idempotent and catching up after missed days (``lifecycle.records_expire``,
+``accounts.citizens.citizen_accounts_lapse``); run it daily.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chengxin.accounts.citizens import citizen_accounts_lapse
 from chengxin.collection.lifecycle import records_expire
 
 
@@ -24,6 +27,8 @@ class Command(BaseCommand):
         today = _parse_today(options.get("today"))
         ended = records_expire(today=today)
         self.stdout.write(_("已结束%(count)d条到期记录。") % {"count": ended})
+        lapsed = citizen_accounts_lapse()
+        self.stdout.write(_("已使%(count)d个逾期未核验身份的公众账户失效。") % {"count": lapsed})
 
 
 def _parse_today(value: str | None) -> datetime.date:

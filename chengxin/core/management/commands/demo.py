@@ -1,7 +1,8 @@
 """``chengxin demo``: set up the embedded default and serve it.
 
 Migrates, loads the reference data, creates a small synthetic demo set and one demo account per role
-(their passwords are printed once, when they are created), then serves on 127.0.0.1:8000 with a
+(their passwords are printed once, when they are created), the demo citizen with a file of their
+own (``collection.demo_citizen``), then serves on 127.0.0.1:8000 with a
 background worker (``chengxin worker``) for uploaded files. Running it again reuses what exists.
 """
 
@@ -14,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from chengxin.accounts.demo import demo_accounts_ensure
+from chengxin.collection.demo_citizen import demo_citizen_ensure
 from chengxin.identity.models import Subject
 
 DEMO_PERSONS = 500
@@ -34,6 +36,7 @@ class Command(BaseCommand):
         if not Subject.objects.exists():
             call_command("demo_data", persons=options["persons"], stdout=self.stdout)
         demo_accounts_ensure(stdout=self.stdout)
+        demo_citizen_ensure(stdout=self.stdout)
         if options["no_serve"]:
             return
         worker = self._start_worker()
