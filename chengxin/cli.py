@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"demo-data": "demo_data"}
+ALIASES = {"demo-data": "demo_data", "dueprocess-daily": "dueprocess_daily"}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -44,7 +44,12 @@ from chengxin.accounts.citizen_forms import (
 from chengxin.accounts.middleware import SESSION_SEEN_KEY, SESSION_STARTED_KEY
 from chengxin.accounts.notices import notice_mark_read, notices_mark_all_read
 from chengxin.accounts.policies import PENDING_ACCOUNT_DAYS
-from chengxin.accounts.selectors import citizen_account_of, notice_list_for, notice_unread_count
+from chengxin.accounts.selectors import (
+    citizen_account_of,
+    confirmed_citizen_account,
+    notice_list_for,
+    notice_unread_count,
+)
 from chengxin.accounts.throttles import (
     password_reset_refusal,
     sign_in_failure_count,
@@ -64,6 +69,28 @@ OIDC_NEXT_KEY = "chengxin_oidc_next"
 # A password-less account (real-name provider) closes only right after signing in there.
 OIDC_RECENT_SECONDS = 15 * 60
 NOTICES_PER_PAGE = 20
+
+
+def confirmed_citizen_required(view):
+    """The guard of every page of a person's own file (``/my/…``): anonymous visitors go to the
+    citizens' sign-in, staff get 403, a citizen whose identity is not proofed yet gets a page
+    saying how to have it proofed (and sees nothing of the file). The confirmed account is
+    ``request.citizen_account``."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse(CITIZEN_LOGIN_URL))
+        if request.user.role != Role.CITIZEN:
+            raise PermissionDenied
+        account = confirmed_citizen_account(request.user)
+        if account is None:
+            context = {"proofing": _proofing_context()}
+            return _portal(request, "not_confirmed.html", context, status=403)
+        request.citizen_account = account
+        return view(request, *args, **kwargs)
+
+    return guarded
 
 
 def citizen_required(view):

@@ -44,7 +44,10 @@ CARD_DEFINITIONS = (
     CardDefinition(
         Capability.ANSWER_OBJECTIONS,
         _("异议与修复"),
-        _("答复涉及本部门信息的异议，决定本部门信息的信用修复申请。处理页面即将开放。"),
+        _(
+            "答复涉及本部门信息的异议（受理、不予受理、延期、更正或撤销记录），决定本部门信息的信用修复申请。"
+        ),
+        "objections:queue",
     ),
     CardDefinition(
         Capability.QUERY_CREDIT_FILES,
@@ -61,7 +64,8 @@ CARD_DEFINITIONS = (
     CardDefinition(
         Capability.SCREEN_DUE_PROCESS,
         _("审核异议、修复和举报"),
-        _("对个人提出的异议、修复申请和举报进行初审和转办。审核页面即将开放。"),
+        _("查看全部异议及其办理期限，在服务窗口代当事人提出异议，对异议决定作出复核。"),
+        "objections:queue",
     ),
     CardDefinition(
         Capability.MANAGE_LISTS,

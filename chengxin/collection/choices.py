@@ -35,6 +35,8 @@ class SubmissionChannel(models.TextChoices):
     API = "api", _("接口")
     FILE = "file", _("文件")
     CLI = "cli", _("命令行")
+    # A corrected version or a revocation that an upheld objection made (docs/dueprocess.md).
+    OBJECTION = "dispute", _("异议处理")
 
 
 class Operation(models.TextChoices):

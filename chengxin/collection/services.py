@@ -36,7 +36,7 @@ from chengxin.collection.batch import (
 from chengxin.collection.choices import Operation, SubmissionChannel, SubmissionStatus
 from chengxin.collection.lifecycle import policy_periods
 from chengxin.collection.limits import IDEMPOTENCY_KEY
-from chengxin.collection.models import Submission
+from chengxin.collection.models import CreditRecord, Submission
 from chengxin.core.audit import events as audit_events
 from chengxin.core.audit.choices import AuditAction
 from chengxin.core.errors import DomainError, PermissionDeniedError
@@ -310,3 +310,16 @@ def audit_submission(*, actor, submission: Submission, catalog_version: int, out
         object_id=str(submission.pk),
         detail=detail,
     )
+
+
+def record_disputed_set(*, record: CreditRecord, disputed: bool) -> CreditRecord:
+    """Set or clear the ``disputed`` flag of ``record`` (SPEC §5: while an objection is open,
+    every view and check shows it). The flag is not part of the record's content, so it makes no
+    new version. Called by the objection services inside their transaction, with ``record``
+    locked (``select_for_update``); they write the audit event and the outbox event."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("The disputed flag is set in the transaction of its objection.")
+    if record.disputed != disputed:
+        record.disputed = disputed
+        record.save(update_fields=["disputed", "updated_at"])
+    return record

@@ -23,6 +23,7 @@ from chengxin.core.errors import DomainError
 from chengxin.core.pages import error_page
 from chengxin.core.request_limits import request_max_bytes, request_too_large_error
 from chengxin.core.throttle import ThrottledError
+from chengxin.dueprocess.objections.limits import attachments_body_max_bytes
 from chengxin.measures.checks.limits import batch_body_max_bytes
 
 _READ_CHUNK_BYTES = 64 * 1024
@@ -44,6 +45,10 @@ ROUTE_BODY_LIMITS: dict[str, Callable[[HttpRequest], int]] = {
     "api/v1/checks/batch": batch_body_max_bytes,
     "staff/collection/submissions/upload/": _upload_limit,
     "staff/checks/batch/": _upload_limit,
+    # Objections with their attachments (docs/dueprocess.md, "Limits").
+    "api/v1/objections": attachments_body_max_bytes,
+    "staff/objections/new/": attachments_body_max_bytes,
+    "my/records/<int:record_id>/object/": attachments_body_max_bytes,
 }
 
 

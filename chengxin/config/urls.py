@@ -19,8 +19,10 @@ urlpatterns = [
     path("staff/audit/", include("chengxin.core.audit.urls")),
     path("staff/inquiry/", include("chengxin.inquiry.urls")),
     path("staff/citizens/", include("chengxin.accounts.counter_urls")),
+    path("staff/objections/", include("chengxin.dueprocess.objections.urls")),
     path("staff/", include("chengxin.backoffice.urls")),
     path("account/", include("chengxin.accounts.citizen_urls")),
+    path("my/", include("chengxin.dueprocess.objections.portal_urls")),
     path("", include("chengxin.portal.urls")),
 ]
 

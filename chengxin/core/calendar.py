@@ -23,6 +23,7 @@ from __future__ import annotations
 import calendar as gregorian
 import datetime
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import chinese_calendar
@@ -95,10 +96,22 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
     Zero when ``end == start``; negative (the same count, reversed) when ``end`` is before
     ``start``, so an overdue case reads as a negative number of days left.
     """
-    start, end = _checked(start), _checked(end)
-    if end < start:
-        return -working_days_between(end, start)
+    return _between(_checked(start), _checked(end), _TABLE.get())
+
+
+def working_days_between_each(
+    start: datetime.date, ends: Iterable[datetime.date]
+) -> dict[datetime.date, int]:
+    """``working_days_between(start, end)`` for each of ``ends``, reading the table once (a page
+    of deadlines costs one query however many rows it shows)."""
+    start = _checked(start)
     table = _TABLE.get()
+    return {end: _between(start, end, table) for end in {_checked(end) for end in ends}}
+
+
+def _between(start: datetime.date, end: datetime.date, table: CalendarTable) -> int:
+    if end < start:
+        return -_between(end, start, table)
     span = (end - start).days
     return sum(_is_working(start + ONE_DAY * offset, table) for offset in range(1, span + 1))
 

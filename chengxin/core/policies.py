@@ -230,6 +230,7 @@ CREDIT_CONSTRAINT_OPINION = _(
 )
 PERSONAL_INFORMATION_LAW = _("《中华人民共和国个人信息保护法》")
 CITY_PLAN = _("《齐齐哈尔市个人诚信体系建设工作方案》（2017年）")
+CREDIT_REPORTING_REGULATION = _("《征信业管理条例》（国务院令第631号）")
 
 MONTHS_UNIT = _("个月")
 YEARS_UNIT = _("年")
@@ -435,7 +436,13 @@ OBJECTION_FLAG = register(
         default=1,
         title=_("异议记录的标注时限"),
         unit=WORKING_DAYS_UNIT,
-        legal_source=PLATFORM_DEFAULT,
+        legal_source=_source(
+            PLATFORM_DEFAULT,
+            format_lazy(
+                _("参照{regulation}第二十五条：收到异议即对相关信息作存在异议的标注"),
+                regulation=CREDIT_REPORTING_REGULATION,
+            ),
+        ),
         description=_("收到异议申请后，在本时限内对被异议的记录作出“异议中”标注。"),
         description_en=(
             "After an objection is received, the disputed record is flagged within this many "
@@ -453,7 +460,10 @@ OBJECTION_DECISION = register(
         default=5,
         title=_("异议处理时限"),
         unit=WORKING_DAYS_UNIT,
-        legal_source=PLATFORM_DEFAULT,
+        legal_source=_source(
+            PLATFORM_DEFAULT,
+            _("请按本省（市）社会信用条例或公共信用信息管理办法核对异议处理时限"),
+        ),
         description=_("信息提供单位自收到异议之日起在本时限内作出处理决定。"),
         description_en=(
             "The providing department decides an objection within this many working days of "
@@ -471,7 +481,13 @@ OBJECTION_EXTENSION_MAX = register(
         default=20,
         title=_("异议处理可延长的最长时限"),
         unit=WORKING_DAYS_UNIT,
-        legal_source=PLATFORM_DEFAULT,
+        legal_source=_source(
+            PLATFORM_DEFAULT,
+            format_lazy(
+                _("参照{regulation}第二十五条：自收到异议之日起二十日内核查和处理"),
+                regulation=CREDIT_REPORTING_REGULATION,
+            ),
+        ),
         description=_("情况复杂的异议，经说明理由可延长处理期限，延长后总时限不超过本值。"),
         description_en=(
             "A complex objection may be extended with a stated reason; the extended deadline "
@@ -479,6 +495,62 @@ OBJECTION_EXTENSION_MAX = register(
         ),
         minimum=1,
         maximum=60,
+    )
+)
+
+OBJECTION_REVIEW_REQUEST = register(
+    PolicyDefinition(
+        name="objection.review_request_working_days",
+        type=PolicyType.WORKING_DAYS,
+        default=15,
+        title=_("申请复核异议决定的期限"),
+        unit=WORKING_DAYS_UNIT,
+        legal_source=PLATFORM_DEFAULT,
+        description=_(
+            "异议不成立的，当事人自决定之日起在本期限内可以请求信用办复核；期限届满未申请的，"
+            "异议办结。"
+        ),
+        description_en=(
+            "After an objection is rejected, the person may ask the credit office to review the "
+            "decision within this many working days; after that the objection is closed."
+        ),
+        minimum=1,
+        maximum=60,
+    )
+)
+
+OBJECTION_REVIEW_DECISION = register(
+    PolicyDefinition(
+        name="objection.review_working_days",
+        type=PolicyType.WORKING_DAYS,
+        default=10,
+        title=_("异议复核的决定时限"),
+        unit=WORKING_DAYS_UNIT,
+        legal_source=PLATFORM_DEFAULT,
+        description=_("信用办自收到复核请求之日起在本时限内作出复核决定。"),
+        description_en=(
+            "The credit office decides a review of an objection decision within this many "
+            "working days of the request."
+        ),
+        minimum=1,
+        maximum=60,
+    )
+)
+
+OBJECTION_REMINDER = register(
+    PolicyDefinition(
+        name="objection.reminder_working_days",
+        type=PolicyType.WORKING_DAYS,
+        default=1,
+        title=_("异议期限届满前的提醒时间"),
+        unit=WORKING_DAYS_UNIT,
+        legal_source=PLATFORM_DEFAULT,
+        description=_("异议处理期限届满前本时限内，提醒经办人员及时作出决定。"),
+        description_en=(
+            "Staff are reminded of an objection this many working days before its deadline."
+        ),
+        minimum=0,
+        maximum=10,
     )
 )
 

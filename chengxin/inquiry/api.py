@@ -102,6 +102,7 @@ class RecordOut(Schema):
     decided_on: datetime.date
     status: str
     disputed: bool
+    statement: str = Field(description="The person's statement (异议声明) on the record, or empty.")
     repairable_from: datetime.date | None
     disclosure_ends_on: datetime.date | None
     valid_until: datetime.date | None
@@ -167,9 +168,18 @@ class ReportRecordOut(Schema):
     document_no: str
     decided_on: str
     disputed: bool
+    statement: str = ""
     repairable_from: str
     disclosure_ends_on: str
     valid_until: str
+
+
+class ReportStatementOut(Schema):
+    """A statement the person attached to a record in force (it travels with the record)."""
+
+    record_id: int
+    item_name: str
+    text: str
 
 
 class ReportHistoryEntryOut(Schema):
@@ -206,7 +216,7 @@ class ReportContentOut(BaseModel):
     sections: dict[str, list[ReportRecordOut]] = Field(
         description="Records by category: `basic`, `positive`, `negative`, `other`."
     )
-    statements: list[str]
+    statements: list[ReportStatementOut]
     query_history: ReportHistoryOut
     verification_url: str
 

@@ -23,7 +23,8 @@ from chengxin.inquiry.selectors import (
     category_counts,
 )
 
-CONTENT_VERSION = 1
+# 2: records carry the person's statement, and ``statements`` lists them (was always empty).
+CONTENT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,8 @@ def report_content(
     *, request: ReportRequest, records: list[RecordView], history: list[QueryHistoryEntry]
 ) -> dict:
     """The report's content: identity (masked), records in force by category with why they are
-    there and their dates, disputed flags, and the query history since ``history_since``."""
+    there and their dates, disputed flags, the person's statements on them, and the query
+    history since ``history_since``."""
     sections = {category: [] for category in CATEGORY_ORDER}
     for record in records:
         sections.setdefault(record.category, []).append(_record_entry(record))
@@ -69,7 +71,11 @@ def report_content(
         "counts": category_counts(records),
         "disputed": sum(record.disputed for record in records),
         "sections": sections,
-        "statements": [],
+        "statements": [
+            {"record_id": record.record_id, "item_name": record.item_name, "text": record.statement}
+            for record in records
+            if record.statement
+        ],
         "query_history": {
             "since": request.history_since.isoformat(),
             "entries": [_history_entry(entry) for entry in history],
@@ -96,6 +102,7 @@ def _record_entry(record: RecordView) -> dict:
         "document_no": record.document_no,
         "decided_on": record.decided_on.isoformat(),
         "disputed": record.disputed,
+        "statement": record.statement,
         "repairable_from": _date(record.repairable_from),
         "disclosure_ends_on": _date(record.disclosure_ends_on),
         "valid_until": _date(record.valid_until),

@@ -60,6 +60,7 @@ def report_pdf(*, content: dict, full_name: str, verification_code: str) -> byte
     ]
     for category, entries in content["sections"].items():
         story += _section(category, entries)
+    story += _statements(content.get("statements") or [])
     story += _history(content["query_history"])
     story += _notes(content)
     document.build(story)
@@ -154,7 +155,24 @@ def _record_row(entry: dict) -> list[str]:
     if entry["valid_until"]:
         periods.append(_("有效期至：%(date)s") % {"date": entry["valid_until"]})
     status = _("异议中") if entry["disputed"] else _("有效")
+    if entry.get("statement"):
+        status += "\n" + _("附本人声明")
     return [item, authority, entry["decided_on"], entry["legal_basis"], "；".join(periods), status]
+
+
+def _statements(statements: list[dict]) -> list:
+    """The person's statements (异议声明) on records in force, as the person wrote them."""
+    if not statements:
+        return []
+    story: list = [Paragraph(_("本人异议声明"), _HEADING)]
+    for statement in statements:
+        line = _("%(item)s（记录编号 %(record)s）：%(text)s") % {
+            "item": statement["item_name"],
+            "record": statement["record_id"],
+            "text": statement["text"],
+        }
+        story.append(_cell(line))
+    return story
 
 
 def _history(history: dict) -> list:

@@ -18,6 +18,7 @@ from chengxin.catalog.choices import Category, Disclosure, Severity
 from chengxin.collection.choices import RecordStatus
 from chengxin.collection.selectors import subject_records_as_of
 from chengxin.core.errors import NotFoundError
+from chengxin.dueprocess.objections.selectors import StatementView, record_statements
 from chengxin.inquiry import error_codes
 from chengxin.inquiry.models import Consent, CreditReport, ProfileQuery, QueryPurpose
 
@@ -48,6 +49,8 @@ class RecordView:
     repairable_from: datetime.date | None
     disclosure_ends_on: datetime.date | None
     valid_until: datetime.date | None
+    # The person's statement (异议声明) on the record, which travels with it (docs/dueprocess.md).
+    statement: str = ""
 
     @property
     def severity_label(self) -> str:
@@ -97,8 +100,9 @@ def records_visible(
     *, subject_index: str, include_consent_items: bool, moment: datetime.datetime | None = None
 ) -> list[RecordView]:
     """The person's active records a reader may see: items disclosed public or shared, and
-    consent items when ``include_consent_items``. Ordered by category, decision date (newest
-    first) and record id. Two queries whatever the number of records."""
+    consent items when ``include_consent_items``, each with the person's statement if one is
+    attached. Ordered by category, decision date (newest first) and record id. Three queries
+    whatever the number of records."""
     moment = moment or timezone.now()
     disclosures = list(SHARED_DISCLOSURES)
     if include_consent_items:
@@ -108,13 +112,15 @@ def records_visible(
         .filter(record__status=RecordStatus.ACTIVE, record__item__disclosure__in=disclosures)
         .select_related("record__item", "record__department")
     )
-    views = [_record_view(version) for version in versions]
+    versions = list(versions)
+    statements = record_statements(version.record_id for version in versions)
+    views = [_record_view(version, statements.get(version.record_id)) for version in versions]
     order = {category: position for position, category in enumerate(CATEGORY_ORDER)}
     views.sort(key=lambda view: (order.get(view.category, 99), -view.decided_on.toordinal()))
     return views
 
 
-def _record_view(version) -> RecordView:
+def _record_view(version, statement: StatementView | None = None) -> RecordView:
     record = version.record
     values = version.values or {}
     return RecordView(
@@ -135,6 +141,7 @@ def _record_view(version) -> RecordView:
         repairable_from=record.repairable_from,
         disclosure_ends_on=record.disclosure_ends_on,
         valid_until=record.valid_until,
+        statement=statement.text if statement is not None else "",
     )
 
 

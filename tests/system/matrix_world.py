@@ -8,6 +8,7 @@ staff on the API, a verified session on pages, a session for the citizen.
 from __future__ import annotations
 
 import datetime
+import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
+from PIL import Image
 
 from chengxin.accounts.choices import NoticeKind, Role
 from chengxin.accounts.citizens import citizen_sign_up
@@ -29,13 +31,21 @@ from chengxin.accounts.tests.factories import (
     staff_user,
 )
 from chengxin.collection.choices import SubmissionChannel
-from chengxin.collection.models import Submission
+from chengxin.collection.models import CreditRecord, Submission
 from chengxin.collection.services import submission_create
 from chengxin.collection.tasks import file_import_task
 from chengxin.collection.tests.factories import ITEM_CODE, id_number, row, tax_department
 from chengxin.core.audit.sealing import audit_checkpoint_create
 from chengxin.core.choices import CalendarDayKind
 from chengxin.core.services import calendar_day_save, policy_value_set
+from chengxin.dueprocess.attachments import IncomingFile
+from chengxin.dueprocess.objections.selectors import objection_attachments
+from chengxin.dueprocess.objections.services import (
+    objection_accept,
+    objection_decide,
+    objection_file_by_person,
+    objection_review_request,
+)
 from chengxin.inquiry.services import report_issue
 from chengxin.inquiry.tests.factories import load_purposes
 from chengxin.measures.checks.batch import batch_create, input_from_list
@@ -85,7 +95,8 @@ class World:
 def build_world() -> World:
     """Reference data, one account per role, a tax submission with a rejected row, a serious
     record that triggers a measure, a check, a batch check, a credit report, a pending citizen
-    account for the service counter and a notice to citizen A."""
+    account for the service counter, a notice to citizen A, and objections of citizen A in the
+    states their routes start from."""
     world = World()
     list_items()
     load_purposes()
@@ -124,6 +135,7 @@ def build_world() -> World:
     notice = notice_send(
         user=world.users["citizen"], kind=NoticeKind.RECORD, title="新记录", body="请登录查看。"
     )
+    world.values.update(_objections(world))
     world.values.update(
         pending_account=pending.pk,
         notice=notice.pk,
@@ -168,6 +180,66 @@ def _accounts(world: World) -> None:
         else:
             client.force_login(user)
         world.sessions[role] = client.session.session_key
+
+
+def _objections(world: World) -> dict[str, Any]:
+    """Objections of citizen A to the world's records, one in each state the routes start
+    from: filed on M-2 (accept, refuse, extend, withdraw; with a file), accepted on M-4
+    (decide), rejected on M-1 (statement, review request; M-1 has no open objection, so it can
+    be objected to again), and a review asked for on M-5 (review decision)."""
+    citizen, provider = world.users["citizen"], world.users["provider"]
+    submission_create(
+        actor=provider,
+        department=tax_department(),
+        item_code=ITEM_CODE,
+        operation="upsert",
+        records=[row("M-4", sequence=PERSON), row("M-5", sequence=PERSON)],
+        idempotency_key="matrix-objections",
+        channel=SubmissionChannel.API,
+    )
+    records = {
+        record.source_id: record.pk
+        for record in CreditRecord.objects.filter(source_id__in=["M-1", "M-2", "M-4", "M-5"])
+    }
+
+    def file(source_id: str, **extra):
+        return objection_file_by_person(
+            actor=citizen,
+            record_id=records[source_id],
+            grounds="wrong",
+            text="该记录内容有误。",
+            **extra,
+        )
+
+    def reject(objection) -> None:
+        objection_accept(actor=provider, objection_id=objection.pk)
+        objection_decide(
+            actor=provider, objection_id=objection.pk, outcome="rejected", reasons="记录无误。"
+        )
+
+    filed = file("M-2", files=[IncomingFile(name="收据.png", data=_png())])
+    accepted = file("M-4")
+    objection_accept(actor=provider, objection_id=accepted.pk)
+    rejected = file("M-1")
+    reject(rejected)
+    reviewed = file("M-5")
+    reject(reviewed)
+    objection_review_request(actor=citizen, objection_id=reviewed.pk, reason="请复核。")
+    (attachment,) = objection_attachments(filed)
+    return {
+        "objection": filed.pk,
+        "objection_accepted": accepted.pk,
+        "objection_rejected": rejected.pk,
+        "objection_review": reviewed.pk,
+        "objection_attachment": str(attachment.pk),
+        "objectionable_record": records["M-1"],
+    }
+
+
+def _png() -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", (8, 8), (30, 90, 160)).save(output, format="PNG")
+    return output.getvalue()
 
 
 def _one_of_every_admin_model(world: World, submission: Submission) -> None:

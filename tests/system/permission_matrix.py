@@ -167,6 +167,47 @@ def _receipt_body(world: World) -> dict[str, Any]:
     return {"receipt": {"check_id": world["check"]}}
 
 
+OBJECTION_TEXT = "该记录内容有误。"
+
+
+def _objection_form(world: World) -> dict[str, Any]:
+    return {"grounds": "wrong", "text": OBJECTION_TEXT}
+
+
+def _counter_form(world: World) -> dict[str, Any]:
+    return {
+        "record_id": world["objectionable_record"],
+        "id_number": id_number(PERSON),
+        "grounds": "not_mine",
+        "text": OBJECTION_TEXT,
+        "power_of_attorney": SimpleUploadedFile("授权委托书.pdf", b"%PDF-1.4\n%%EOF\n"),
+    }
+
+
+def _refusal_form(world: World) -> dict[str, Any]:
+    return {"reason": "unrelated", "reasons": "异议内容与该记录无关。"}
+
+
+def _extension_form(world: World) -> dict[str, Any]:
+    return {"working_days": 10, "reason": "需调取案卷。"}
+
+
+def _decision_form(world: World) -> dict[str, Any]:
+    return {"outcome": "rejected", "reasons": "经核查，记录无误。"}
+
+
+def _review_decision_form(world: World) -> dict[str, Any]:
+    return {"outcome": "confirmed", "reasons": "维持原决定。"}
+
+
+def _statement_form(world: World) -> dict[str, Any]:
+    return {"text": "本人对该记录有不同意见。"}
+
+
+def _review_request_form(world: World) -> dict[str, Any]:
+    return {"reason": "请信用办复核。"}
+
+
 def _sign_in_form(world: World) -> dict[str, Any]:
     return {"username": "matrix-officer", "password": "wrong password"}
 
@@ -220,6 +261,12 @@ ITEM = {"code": "item"}
 FORM = "form"
 MULTIPART = "multipart"
 KEY = {"HTTP_IDEMPOTENCY_KEY": "matrix-1"}
+OBJECTION = {"objection_id": "objection"}
+OBJECTION_ACCEPTED = {"objection_id": "objection_accepted"}
+OBJECTION_REJECTED = {"objection_id": "objection_rejected"}
+OBJECTION_REVIEW = {"objection_id": "objection_review"}
+OBJECTION_FILE = {**OBJECTION, "attachment_id": "objection_attachment"}
+OBJECTIONABLE_RECORD = {"record_id": "objectionable_record"}
 
 # fmt: off
 ENTRIES: list[Entry] = [
@@ -280,6 +327,15 @@ ENTRIES: list[Entry] = [
     Entry("GET",  "api/v1/checks/batch/<batch_id>/result",                         "401 401 401 403 200 403 404 403 403 403 403", path=BATCH),
     Entry("GET",  "api/v1/checks/<check_id>",                                      "401 401 401 403 200 403 404 403 403 403 403", path=CHECK),
     Entry("POST", "api/v1/checks/<check_id>/feedback",                             "401 401 401 403 201 403 404 403 403 403 403", path=CHECK, body=_feedback_body),
+    Entry("POST", "api/v1/objections",                                             "401 401 401 403 403 403 403 201 403 403 403", body=_counter_form, encoding=MULTIPART),
+    Entry("GET",  "api/v1/objections",                                             "401 401 401 200 403 200 403 200 403 403 403"),
+    Entry("GET",  "api/v1/objections/<objection_id>",                              "401 401 401 200 403 404 403 200 403 403 403", path=OBJECTION),
+    Entry("POST", "api/v1/objections/<objection_id>/accept",                       "401 401 401 200 403 404 403 403 403 403 403", path=OBJECTION),
+    Entry("POST", "api/v1/objections/<objection_id>/not-admissible",               "401 401 401 200 403 404 403 403 403 403 403", path=OBJECTION, body=_refusal_form),
+    Entry("POST", "api/v1/objections/<objection_id>/extension",                    "401 401 401 200 403 404 403 403 403 403 403", path=OBJECTION, body=_extension_form),
+    Entry("POST", "api/v1/objections/<objection_id>/decision",                     "401 401 401 200 403 404 403 403 403 403 403", path=OBJECTION_ACCEPTED, body=_decision_form),
+    Entry("POST", "api/v1/objections/<objection_id>/review-decision",              "401 401 401 403 403 404 403 200 403 403 403", path=OBJECTION_REVIEW, body=_review_decision_form),
+    Entry("GET",  "api/v1/objections/<objection_id>/attachments/<attachment_id>",  "401 401 401 200 403 404 403 200 403 403 403", path=OBJECTION_FILE),
     # --- staff sign-in -----------------------------------------------------------------------------------------------------
     Entry("GET",  "staff/accounts/login/",                                         "200 200 200 200 200 200 200 200 200 200 200"),
     Entry("POST", "staff/accounts/login/",                                         "200 200 200 200 200 200 200 200 200 200 200", body=_sign_in_form, encoding=FORM),
@@ -317,6 +373,24 @@ ENTRIES: list[Entry] = [
     Entry("POST", "staff/inquiry/",                                                "302 403 403 403 200 403 200 403 403 403 403", body=_query_form, encoding=FORM),
     Entry("GET",  "staff/inquiry/reports/<str:number>/",                           "302 403 403 404 200 404 404 404 404 404 404", path=REPORT),
     Entry("GET",  "staff/inquiry/reports/<str:number>.pdf",                        "302 403 403 404 200 404 404 404 404 404 404", path=REPORT),
+    Entry("GET",  "staff/objections/",                                             "302 403 403 200 403 200 403 200 403 403 403"),
+    Entry("GET",  "staff/objections/new/",                                         "302 403 403 403 403 403 403 200 403 403 403"),
+    Entry("POST", "staff/objections/new/",                                         "302 403 403 403 403 403 403 302 403 403 403", body=_counter_form, encoding=MULTIPART),
+    Entry("GET",  "staff/objections/<int:objection_id>/",                          "302 403 403 200 403 404 403 200 403 403 403", path=OBJECTION),
+    Entry("POST", "staff/objections/<int:objection_id>/accept/",                   "302 403 403 302 403 404 403 403 403 403 403", path=OBJECTION, encoding=FORM),
+    Entry("POST", "staff/objections/<int:objection_id>/not-admissible/",           "302 403 403 302 403 404 403 403 403 403 403", path=OBJECTION, body=_refusal_form, encoding=FORM),
+    Entry("POST", "staff/objections/<int:objection_id>/extend/",                   "302 403 403 302 403 404 403 403 403 403 403", path=OBJECTION, body=_extension_form, encoding=FORM),
+    Entry("POST", "staff/objections/<int:objection_id>/decide/",                   "302 403 403 302 403 404 403 403 403 403 403", path=OBJECTION_ACCEPTED, body=_decision_form, encoding=FORM),
+    Entry("POST", "staff/objections/<int:objection_id>/review/",                   "302 403 403 403 403 404 403 302 403 403 403", path=OBJECTION_REVIEW, body=_review_decision_form, encoding=FORM),
+    Entry("GET",  "staff/objections/<int:objection_id>/attachments/<uuid:attachment_id>/", "302 403 403 200 403 404 403 200 403 403 403", path=OBJECTION_FILE),
+    # --- the person's pages (citizen B is another person: not found) -------------------------------------------------------
+    Entry("GET",  "my/records/<int:record_id>/object/",                            "302 200 404 403 403 403 403 403 403 403 403", path=OBJECTIONABLE_RECORD),
+    Entry("POST", "my/records/<int:record_id>/object/",                            "302 302 404 403 403 403 403 403 403 403 403", path=OBJECTIONABLE_RECORD, body=_objection_form, encoding=MULTIPART),
+    Entry("GET",  "my/objections/",                                                "302 200 200 403 403 403 403 403 403 403 403"),
+    Entry("GET",  "my/objections/<int:objection_id>/",                             "302 200 404 403 403 403 403 403 403 403 403", path=OBJECTION),
+    Entry("POST", "my/objections/<int:objection_id>/withdraw/",                    "302 302 404 403 403 403 403 403 403 403 403", path=OBJECTION, encoding=FORM),
+    Entry("POST", "my/objections/<int:objection_id>/statement/",                   "302 302 404 403 403 403 403 403 403 403 403", path=OBJECTION_REJECTED, body=_statement_form, encoding=FORM),
+    Entry("POST", "my/objections/<int:objection_id>/review/",                      "302 302 404 403 403 403 403 403 403 403 403", path=OBJECTION_REJECTED, body=_review_request_form, encoding=FORM),
 ]
 
 TOTP_DEVICE = {"pk": ADMIN_OBJECT + "otp_totp/totpdevice"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import RequestFactory
 from django.urls import resolve
@@ -12,10 +14,19 @@ from chengxin.core.request_limits import mebibytes
 pytestmark = pytest.mark.django_db
 
 
+_PARAMETER = re.compile(r"<(?:(?P<converter>[a-z]+):)?[A-Za-z_]+>")
+_SAMPLES = {"int": "1", "uuid": "00000000-0000-0000-0000-000000000001"}
+
+
+def _sample_path(route: str) -> str:
+    """A path the route matches: its parameters filled with a value of their converter."""
+    return "/" + _PARAMETER.sub(lambda match: _SAMPLES.get(match["converter"], "x"), route)
+
+
 @pytest.mark.parametrize("route", sorted(ROUTE_BODY_LIMITS))
 def test_every_route_with_a_limit_of_its_own_exists(route):
     # when
-    match = resolve(f"/{route}")
+    match = resolve(_sample_path(route))
 
     # then
     assert match.route == route
@@ -30,6 +41,10 @@ def test_every_route_with_a_limit_of_its_own_exists(route):
         ("/api/v1/checks/batch", "multipart/form-data", 50 * 1024 * 1024 + 65_536),
         ("/staff/collection/submissions/upload/", "multipart/form-data", 52_494_336),
         ("/staff/checks/batch/", "multipart/form-data", 52_494_336),
+        # Objections with their files: 5 of at most 10 MiB each, and the form around them.
+        ("/api/v1/objections", "multipart/form-data", 5 * 10 * 1024 * 1024 + 65_536),
+        ("/staff/objections/new/", "multipart/form-data", 5 * 10 * 1024 * 1024 + 65_536),
+        ("/my/records/7/object/", "multipart/form-data", 5 * 10 * 1024 * 1024 + 65_536),
         ("/api/v1/checks", "application/json", 2_621_440),
         ("/staff/accounts/login/", "application/x-www-form-urlencoded", 2_621_440),
         ("/no/such/page/", "application/json", 2_621_440),

@@ -1,7 +1,7 @@
 """The world the API contract tests run in: reference data, an officer, a provider and a reviewer
 with tokens, and one object of each kind the API reads (a submission with a rejected row, a
-check, a batch check, a credit report), so that generated requests meet real objects as well as
-missing ones."""
+check, a batch check, a credit report, an objection filed at the counter), so that generated
+requests meet real objects as well as missing ones."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from chengxin.catalog.selectors import catalog_item_get, catalog_item_table_sche
 from chengxin.collection.choices import SubmissionChannel
 from chengxin.collection.services import submission_create
 from chengxin.collection.synthetic import synthetic_rows
+from chengxin.dueprocess.attachments import IncomingFile
+from chengxin.dueprocess.objections.services import objection_file_on_behalf
 from chengxin.identity.synthetic import demo_people
 from chengxin.inquiry.services import report_issue
 from chengxin.measures.checks.batch import batch_create, input_from_list
@@ -43,6 +45,7 @@ class ContractWorld:
     report_number: str
     report_code: str
     id_numbers: tuple[str, ...]
+    objection_id: int
 
 
 def contract_world() -> ContractWorld:
@@ -93,8 +96,17 @@ def contract_world() -> ContractWorld:
         case_no=CASE_NO,
         verification_base_url="http://testserver/",
     )
+    objection = objection_file_on_behalf(
+        actor=users["reviewer"],
+        record_id=answer.results[0].record_id,
+        id_number=numbers[0],
+        grounds="wrong",
+        text="该记录内容有误。",
+        power_of_attorney=IncomingFile(name="授权委托书.pdf", data=b"%PDF-1.4\n%%EOF\n"),
+    )
     return ContractWorld(
         tokens=tokens,
+        objection_id=objection.pk,
         submission_id=answer.submission_id,
         check_id=str(check.pk),
         batch_id=str(batch.pk),

@@ -46,6 +46,18 @@ OPERATION_IDS = {
     ("get", "/api/v1/checks/batch/{batch_id}/result"): "checks_batch_result_get",
     ("get", "/api/v1/checks/{check_id}"): "checks_get",
     ("post", "/api/v1/checks/{check_id}/feedback"): "checks_feedback_create",
+    ("post", "/api/v1/objections"): "objections_create",
+    ("get", "/api/v1/objections"): "objections_list",
+    ("get", "/api/v1/objections/{objection_id}"): "objections_get",
+    ("post", "/api/v1/objections/{objection_id}/accept"): "objections_accept",
+    ("post", "/api/v1/objections/{objection_id}/not-admissible"): "objections_refuse",
+    ("post", "/api/v1/objections/{objection_id}/extension"): "objections_extend",
+    ("post", "/api/v1/objections/{objection_id}/decision"): "objections_decide",
+    ("post", "/api/v1/objections/{objection_id}/review-decision"): "objections_review_decide",
+    (
+        "get",
+        "/api/v1/objections/{objection_id}/attachments/{attachment_id}",
+    ): "objections_attachments_get",
 }
 
 
@@ -128,6 +140,11 @@ def test_operations_that_read_a_body_document_415(document):
         "checks_batch_create": True,
         "checks_batch_upload": True,
         "checks_feedback_create": True,
+        "objections_create": True,
+        "objections_refuse": True,
+        "objections_extend": True,
+        "objections_decide": True,
+        "objections_review_decide": True,
     }
 
 

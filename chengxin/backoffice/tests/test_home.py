@@ -108,8 +108,6 @@ def test_cards_link_only_to_pages_that_exist_and_describe_the_rest(client):
     assert cards["view_catalog"].url == reverse("catalog:index")
     assert cards["manage_departments"].url == reverse("admin:accounts_department_changelist")
     assert [d.capability for d in CARD_DEFINITIONS if not d.url_name] == [
-        "answer_objections",
-        "screen_due_process",
         "manage_content",
         "manage_work_plan",
         "manage_catalog",

@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "chengxin.measures",
     "chengxin.measures.checks",
     "chengxin.dueprocess",
+    "chengxin.dueprocess.objections",
     "chengxin.exchange",
     "chengxin.api",
     "chengxin.backoffice",
@@ -279,6 +280,8 @@ CHENGXIN_THROTTLE_RATES = {
     # password reset requests per client address, and per e-mail address asked for
     "password_reset_address": env_str("CHENGXIN_RATE_PASSWORD_RESET_ADDRESS", "10/h") or "",
     "password_reset_email": env_str("CHENGXIN_RATE_PASSWORD_RESET_EMAIL", "3/h") or "",
+    # objections a citizen account files (accepted or refused), docs/dueprocess.md
+    "objection_filing": env_str("CHENGXIN_RATE_OBJECTION_FILING", "10/1h") or "",
 }
 # The client address is the connection's peer (REMOTE_ADDR). Behind N reverse proxies that each
 # append to X-Forwarded-For, set this to N; the header is never trusted otherwise.

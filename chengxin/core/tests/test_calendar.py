@@ -29,6 +29,7 @@ from chengxin.core.calendar import (
     calendar_source,
     is_working_day,
     working_days_between,
+    working_days_between_each,
 )
 from chengxin.core.choices import CalendarDayKind, CalendarSource
 from chengxin.core.errors import DomainError, NotFoundError
@@ -135,6 +136,31 @@ def test_add_and_between_are_inverse():
 
     # then
     assert counts == list(range(0, 25))
+
+
+def test_working_days_between_each_answers_every_end_as_the_single_count_does(
+    django_assert_num_queries,
+):
+    # given: deadlines before, on and after the start, across the Spring Festival
+    start = day("2026-02-13")
+    ends = [day("2026-02-27"), day("2026-02-13"), day("2026-02-10"), day("2026-03-02")]
+    expected = {end: working_days_between(start, end) for end in ends}
+
+    # when: inside the test's transaction the table is read from the database, once
+    with django_assert_num_queries(1):
+        counts = working_days_between_each(start, ends)
+
+    # then
+    assert (
+        counts
+        == expected
+        == {
+            day("2026-02-27"): 5,
+            day("2026-02-13"): 0,
+            day("2026-02-10"): -3,
+            day("2026-03-02"): 7,
+        }
+    )
 
 
 def test_add_working_days_from_a_holiday_starts_counting_the_next_working_day():

@@ -68,6 +68,9 @@ def test_spec_defaults_are_declared():
         "objection.flag_working_days": 1,
         "objection.decision_working_days": 5,
         "objection.extension_max_working_days": 20,
+        "objection.review_request_working_days": 15,
+        "objection.review_working_days": 10,
+        "objection.reminder_working_days": 1,
         "repair.decision_working_days": 3,
         "repair.answer_working_days": 10,
         "report.query_history_years": 2,
@@ -102,6 +105,34 @@ def test_every_definition_names_its_source_and_describes_itself_in_both_language
 
     # then
     assert incomplete == []
+
+
+def test_objection_deadlines_name_their_legal_sources():
+    # given
+    objection_policies = [
+        definition
+        for definition in policies.all_definitions()
+        if definition.name.startswith("objection.")
+    ]
+
+    # when
+    sources = {definition.name: str(definition.legal_source) for definition in objection_policies}
+
+    # then
+    assert sorted(sources) == [
+        "objection.decision_working_days",
+        "objection.extension_max_working_days",
+        "objection.flag_working_days",
+        "objection.reminder_working_days",
+        "objection.review_request_working_days",
+        "objection.review_working_days",
+    ]
+    assert (
+        "《征信业管理条例》（国务院令第631号）第二十五条" in sources["objection.flag_working_days"]
+    )
+    assert "二十日内核查和处理" in sources["objection.extension_max_working_days"]
+    assert "社会信用条例" in sources["objection.decision_working_days"]
+    assert all(source.startswith("平台默认值") for source in sources.values())
 
 
 def test_definition_with_invalid_default_is_refused():

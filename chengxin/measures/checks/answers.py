@@ -1,5 +1,5 @@
 """The answer of a check as JSON: lists, measures with their triggering records and legal basis,
-the green-channel answer, disputed flags; the catalog fingerprint named in receipts; and the
+the green-channel answer, disputed flags and the person's statements; the catalog fingerprint named in receipts; and the
 request as it leaves the platform."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from chengxin.catalog.choices import ListKind
+from chengxin.dueprocess.objections.selectors import StatementView
 from chengxin.measures.choices import Matter, MeasureKind
 from chengxin.measures.selectors import ApplicableMeasure, GreenChannelAnswer, ListMembership
 from chengxin.measures.snapshot import RulesSnapshot, rules_snapshot
@@ -32,7 +33,10 @@ def catalog_fingerprint(*, rules: RulesSnapshot | None = None) -> str:
     return (rules or rules_snapshot()).catalog_fingerprint
 
 
-def membership_json(membership: ListMembership) -> dict[str, Any]:
+def membership_json(
+    membership: ListMembership, statements: Mapping[int, StatementView] | None = None
+) -> dict[str, Any]:
+    statements = statements or {}
     return {
         "kind": membership.kind,
         "kind_name": str(ListKind(membership.kind).label),
@@ -46,10 +50,32 @@ def membership_json(membership: ListMembership) -> dict[str, Any]:
                 "department_code": record.department_code,
                 "decided_on": record.decided_on.isoformat(),
                 "disputed": record.disputed,
+                "statement": _statement_text(statements.get(record.record_id)),
             }
             for record in membership.records
         ],
     }
+
+
+def _statement_text(statement: StatementView | None) -> str | None:
+    return statement.text if statement is not None else None
+
+
+def statements_json(
+    memberships: Iterable[ListMembership], statements: Mapping[int, StatementView]
+) -> list[dict[str, Any]]:
+    """The person's statements (异议声明) on the records of the answer, by record id: they
+    travel with the record (docs/dueprocess.md)."""
+    ids = sorted({record.record_id for membership in memberships for record in membership.records})
+    return [
+        {
+            "record_id": record_id,
+            "text": statements[record_id].text,
+            "made_on": statements[record_id].made_on.isoformat(),
+        }
+        for record_id in ids
+        if record_id in statements
+    ]
 
 
 def measure_json(measure: ApplicableMeasure) -> dict[str, Any]:
@@ -95,8 +121,11 @@ def answer_build(
     memberships: list[ListMembership],
     applicable: list[ApplicableMeasure],
     green: GreenChannelAnswer,
+    statements: Mapping[int, StatementView] | None = None,
 ) -> dict[str, Any]:
-    """The JSON answer of one check (what the receipt's ``answer_hash`` covers)."""
+    """The JSON answer of one check (what the receipt's ``answer_hash`` covers); ``statements``
+    the current statements of the records on the lists (``objections.selectors``)."""
+    statements = statements or {}
     disputed = disputed_record_ids(memberships)
     if not known:
         summary = _("平台没有该人的信用记录。")
@@ -114,7 +143,7 @@ def answer_build(
         "checked_on": checked_on.isoformat(),
         "known": known,
         "summary": summary,
-        "lists": [membership_json(membership) for membership in memberships],
+        "lists": [membership_json(membership, statements) for membership in memberships],
         "measures": [measure_json(measure) for measure in applicable],
         "green_channel": {
             "eligible": green.eligible,
@@ -125,4 +154,5 @@ def answer_build(
         },
         "disputed": bool(disputed),
         "disputed_record_ids": disputed,
+        "statements": statements_json(memberships, statements),
     }

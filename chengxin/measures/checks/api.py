@@ -93,6 +93,9 @@ def _feedback_json(feedback) -> dict[str, Any]:
 @router.post(
     "",
     response=CheckOut,
+    # Answers and receipts are returned exactly as stored and signed: a member the stored
+    # answer does not have (a check made before it existed) is not added by the schema.
+    exclude_unset=True,
     auth=bearer_auth,
     operation_id="checks_create",
     summary="Check one person for one matter",
@@ -320,6 +323,7 @@ def batch_result_get(request: HttpRequest, batch_id: str):
 @router.get(
     "/{check_id}",
     response=CheckOut,
+    exclude_unset=True,
     auth=bearer_auth,
     operation_id="checks_get",
     summary="A stored check",

@@ -70,6 +70,17 @@ class ListRecordOut(Schema):
     department_code: str
     decided_on: datetime.date
     disputed: bool
+    statement: str | None = Field(
+        None, description="The person's statement (异议声明) on the record, if any."
+    )
+
+
+class StatementOut(Schema):
+    """A statement the person attached to a record after an objection was rejected."""
+
+    record_id: int
+    text: str
+    made_on: datetime.date
 
 
 class ListMembershipOut(Schema):
@@ -147,6 +158,9 @@ class CheckAnswerOut(BaseModel):
     green_channel: GreenChannelOut
     disputed: bool
     disputed_record_ids: list[int]
+    statements: list[StatementOut] = Field(
+        default_factory=list, description="The person's statements on the records above."
+    )
 
 
 class RulesOut(Schema):

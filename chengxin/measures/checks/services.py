@@ -21,6 +21,7 @@ from chengxin.core import crypto
 from chengxin.core.audit import events as audit_events
 from chengxin.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from chengxin.core.text import field_refusal, text_checked, text_errors
+from chengxin.dueprocess.objections.selectors import record_statements
 from chengxin.identity.choices import MaskContext
 from chengxin.identity.masking import mask_id_number
 from chengxin.identity.selectors import subject_by_index
@@ -171,6 +172,9 @@ def check_run(
             memberships=memberships,
             applicable=applicable,
             green=green,
+            statements=record_statements(
+                record.record_id for membership in memberships for record in membership.records
+            ),
         )
     receipt = receipt_issue(
         check_id=str(check_id),

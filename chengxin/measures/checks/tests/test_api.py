@@ -64,8 +64,10 @@ def test_serious_tax_record_puts_the_person_on_key_supervision_with_the_tax_meas
             "department_code": "tax",
             "decided_on": record.decided_on.isoformat(),
             "disputed": False,
+            "statement": None,
         }
     ]
+    assert answer["statements"] == []
     assert [
         (m["code"], m["kind"], m["legal_basis"], m["departments"], m["triggered_by"])
         for m in answer["measures"]
