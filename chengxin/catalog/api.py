@@ -69,6 +69,9 @@ class CatalogItemSpecOut(Schema):
     disclosure_months: int | None
     validity_months: int | None
     push_upstream: bool
+    repairable: bool
+    repair_exclusion_basis: str
+    opt_out_allowed: bool
     version: CatalogVersionOut
     table_schema: TableSchemaOut
     template_url: str

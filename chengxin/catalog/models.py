@@ -92,6 +92,17 @@ class CatalogItem(models.Model):
         help_text=_("只能短于政策参数规定的守信记录有效期；为空时适用政策参数。"),
     )
     push_upstream = models.BooleanField(_("推送省级平台"), default=False)
+    repairable = models.BooleanField(
+        _("可申请信用修复"),
+        default=True,
+        help_text=_("依法不得修复的（如失信被执行人由法院决定移出）取消勾选并写明依据。"),
+    )
+    repair_exclusion_basis = models.TextField(_("不予修复的依据"), max_length=1000, blank=True)
+    opt_out_allowed = models.BooleanField(
+        _("本人可申请退出"),
+        default=False,
+        help_text=_("仅适用于守信记录（如表彰、志愿服务）：本人可撤回该记录的展示与使用。"),
+    )
     is_active = models.BooleanField(_("启用"), default=True)
     schema = models.JSONField(_("本项字段（Table Schema）"), default=dict, blank=True)
     reference_hash = models.CharField(_("参考数据摘要"), max_length=64, blank=True)
@@ -126,6 +137,14 @@ class CatalogItem(models.Model):
             models.CheckConstraint(
                 condition=Q(key_field="") | Q(severity=Severity.SERIOUS),
                 name="catalog_item_key_field_serious_only",
+            ),
+            models.CheckConstraint(
+                condition=Q(opt_out_allowed=False) | Q(category=Category.POSITIVE),
+                name="catalog_item_opt_out_positive_only",
+            ),
+            models.CheckConstraint(
+                condition=Q(repairable=True) | ~Q(repair_exclusion_basis=""),
+                name="catalog_item_repair_exclusion_has_basis",
             ),
         ]
 

@@ -112,6 +112,9 @@ def _changes(attributes: dict[str, Any]) -> dict[str, Any]:
         "validity_months": None,
         "schema": {"fields": []},
         "push_upstream": attributes.get("severity") == Severity.SERIOUS,
+        "repairable": True,
+        "repair_exclusion_basis": "",
+        "opt_out_allowed": False,
         "is_active": True,
     }
     return {**defaults, **attributes}

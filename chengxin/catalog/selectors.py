@@ -189,6 +189,9 @@ def _item_spec(version: CatalogVersion, department_names: dict[str, str]) -> dic
         "disclosure_months": snapshot["disclosure_months"],
         "validity_months": snapshot["validity_months"],
         "push_upstream": snapshot["push_upstream"],
+        "repairable": snapshot.get("repairable", True),
+        "repair_exclusion_basis": snapshot.get("repair_exclusion_basis", ""),
+        "opt_out_allowed": snapshot.get("opt_out_allowed", False),
         "version": {
             "number": version.number,
             "content_hash": version.content_hash,

@@ -44,6 +44,9 @@ EDITABLE_ATTRIBUTE_ORDER = (
     "disclosure_months",
     "validity_months",
     "push_upstream",
+    "repairable",
+    "repair_exclusion_basis",
+    "opt_out_allowed",
     "is_active",
     "schema",
 )
@@ -73,6 +76,9 @@ def catalog_item_create(
     disclosure_months: int | None = None,
     validity_months: int | None = None,
     push_upstream: bool | None = None,
+    repairable: bool = True,
+    repair_exclusion_basis: str = "",
+    opt_out_allowed: bool = False,
     is_active: bool = True,
     reference_hash: str = "",
 ) -> CatalogItem:
@@ -101,6 +107,9 @@ def catalog_item_create(
         disclosure_months=disclosure_months,
         validity_months=validity_months,
         push_upstream=(severity == Severity.SERIOUS) if push_upstream is None else push_upstream,
+        repairable=repairable,
+        repair_exclusion_basis=repair_exclusion_basis,
+        opt_out_allowed=opt_out_allowed,
         is_active=is_active,
         schema=dict(schema) if schema is not None else {"fields": []},
     )

@@ -28,6 +28,9 @@ SNAPSHOT_ATTRIBUTES = (
     "disclosure_months",
     "validity_months",
     "push_upstream",
+    "repairable",
+    "repair_exclusion_basis",
+    "opt_out_allowed",
     "is_active",
 )
 

@@ -214,6 +214,24 @@ def _marker_problems(item: CatalogItem) -> list[Problem]:
                 "Only serious negative items belong to one of the six key fields.",
             )
         )
+    if item.opt_out_allowed and item.category != Category.POSITIVE:
+        problems.append(
+            _problem(
+                "opt_out_allowed",
+                error_codes.PROBLEM_OPT_OUT_POSITIVE_ONLY,
+                _("只有守信信息可以由本人申请退出。"),
+                "Only positive items can be withdrawn by the person.",
+            )
+        )
+    if not item.repairable and not item.repair_exclusion_basis.strip():
+        problems.append(
+            _problem(
+                "repair_exclusion_basis",
+                error_codes.PROBLEM_REPAIR_EXCLUSION_NEEDS_BASIS,
+                _("不可修复的目录项必须写明不予修复的法律依据。"),
+                "An item that cannot be repaired must state the legal basis for it.",
+            )
+        )
     return problems
 
 
