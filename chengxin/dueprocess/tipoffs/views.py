@@ -107,7 +107,12 @@ def _case(request, tipoff, *, forms=None, status: int = 200, refusal: str = "") 
         "owner": deadline_owner(tipoff.status),
         "warnings": deadline_warnings([tipoff.deadline], today=today),
         "refusal": refusal,
-        "route_form": offered(screening, Transition.ROUTE, "route", RouteForm),
+        "route_form": offered(
+            screening,
+            Transition.ROUTE,
+            "route",
+            lambda: RouteForm(initial={"department": tipoff.reported_department_id}),
+        ),
         "refuse_form": offered(screening, Transition.REFUSE, "refuse", RefuseForm),
         "answer_form": offered(answering, Transition.ANSWER, "answer", AnswerForm),
         "can_close": screening and transition_open(tipoff, Transition.CLOSE),
