@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "chengxin.dueprocess",
     "chengxin.dueprocess.objections",
     "chengxin.exchange",
+    "chengxin.supervision",
     "chengxin.api",
     "chengxin.backoffice",
     "chengxin.portal",
