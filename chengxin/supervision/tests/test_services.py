@@ -11,7 +11,9 @@ from chengxin.accounts.choices import Role
 from chengxin.accounts.models import ApiToken
 from chengxin.accounts.services import api_token_create
 from chengxin.accounts.tests.factories import staff_user
+from chengxin.collection import error_codes as collection_codes
 from chengxin.collection.models import CreditRecord, RecordVersion, Submission
+from chengxin.core import error_codes as core_codes
 from chengxin.core.audit.models import AuditEvent
 from chengxin.core.errors import DomainError
 from chengxin.identity import error_codes as identity_codes
@@ -188,7 +190,7 @@ def test_a_name_holding_an_id_number_is_refused():
     # when
     error = _refused(f.agency, actor=actor, name="机构 " + f.id_number(3))
     # then
-    assert error.code == "text_holds_id_number"
+    assert error.code == core_codes.TEXT_HOLDS_ID_NUMBER
     assert CreditAgency.objects.count() == 0
 
 
@@ -381,7 +383,7 @@ def test_a_serious_violation_whose_records_are_refused_writes_nothing():
     # when
     error = _refused(f.serious_violation, actor=actor, inspection=inspection, responsible=[boss])
     # then
-    assert error.code == "item_not_provided_by_department"
+    assert error.code == collection_codes.ITEM_NOT_PROVIDED_BY_DEPARTMENT
     assert Violation.objects.count() == 0
     assert BlacklistListing.objects.count() == 0
     assert not ApiToken.objects.get(pk=token.pk).is_revoked
