@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -447,7 +448,12 @@ def _agency_blacklist(*, actor, violation: Violation, people, reason, until, req
 
 
 def _agency_tokens_revoke(agency: CreditAgency, *, actor) -> int:
-    tokens = ApiToken.objects.filter(agency_link__agency=agency, revoked_at__isnull=True)
+    """Revoke every usable token linked to ``agency`` and every other usable token of the
+    accounts that hold one (a token issued to the agency's account but not linked yet)."""
+    accounts = ApiToken.objects.filter(agency_link__agency=agency).values("user_id")
+    tokens = ApiToken.objects.filter(
+        Q(agency_link__agency=agency) | Q(user_id__in=accounts), revoked_at__isnull=True
+    ).order_by("pk")
     count = 0
     for token in tokens:
         api_token_revoke(token=token, actor=actor)

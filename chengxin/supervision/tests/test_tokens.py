@@ -47,3 +47,18 @@ def test_another_agency_token_keeps_working(client):
     # then
     answer = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {plaintext}")
     assert answer.status_code == 200
+
+
+def test_an_unlinked_token_of_the_agency_account_stops_working_too(client):
+    # given: the agency's account holds a linked token and a second one nobody linked
+    actor = f.reviewer()
+    agency = f.agency(actor)
+    account = staff_user(Role.AGENCY, username="agency-api")
+    linked, _plain = api_token_create(user=account, name="征信查询", actor=None)
+    services.agency_token_link(actor=actor, agency=agency, token_prefix=linked.prefix)
+    _second, plaintext = api_token_create(user=account, name="备用", actor=None)
+    # when
+    f.serious_violation(actor, f.inspection(actor, agency=agency))
+    # then
+    answer = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {plaintext}")
+    assert answer.status_code == 401
