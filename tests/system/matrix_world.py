@@ -57,6 +57,8 @@ from chengxin.inquiry.tests.factories import load_purposes
 from chengxin.measures.checks.batch import batch_create, input_from_list
 from chengxin.measures.checks.services import check_run
 from chengxin.measures.tests.factories import TAX_SERIOUS, list_items, tax_measure
+from chengxin.supervision import services as supervision
+from chengxin.supervision.tests import factories as supervision_factories
 
 ROLES = (
     "anonymous",
@@ -156,6 +158,7 @@ def build_world() -> World:
         tax=tax_department().code,
         user_content_type=ContentType.objects.get(app_label="accounts", model="user").pk,
     )
+    world.values.update(_supervision(world))
     return world
 
 
@@ -320,3 +323,38 @@ def _submission(world: World) -> Submission:
         channel=SubmissionChannel.API,
     )
     return Submission.objects.get(pk=answer.submission_id)
+
+
+# --- supervision (docs/supervision.md) ---------------------------------------------------------
+
+
+def _supervision(world: World) -> dict[str, Any]:
+    """An agency with a practitioner and an open inspection, an agency account's unlinked
+    token, a data handler, and a second agency on the violation blacklist."""
+    reviewer = world.users["reviewer"]
+    agency = supervision_factories.agency(reviewer, sequence=901, name="矩阵征信有限公司")
+    supervision_factories.practitioner(reviewer, agency, sequence=41)
+    inspection = supervision_factories.inspection(reviewer, agency=agency)
+    token, _plaintext = api_token_create(
+        user=staff_user(Role.AGENCY, username="matrix-agency"), name="征信查询", actor=None
+    )
+    handler = supervision.handler_register(
+        actor=reviewer,
+        name="矩阵数据科技有限公司",
+        uscc=supervision_factories.uscc(902),
+        kind="big_data",
+        collects=[{"information": "手机号码", "basis": "个人同意"}],
+    )
+    listed = supervision_factories.agency(reviewer, sequence=903, name="矩阵违规征信公司")
+    violation = supervision_factories.serious_violation(
+        reviewer, supervision_factories.inspection(reviewer, agency=listed)
+    )
+    return {
+        "sv_agency": agency.pk,
+        "sv_inspection": inspection.pk,
+        "sv_handler": handler.pk,
+        "sv_listing": violation.listing.pk,
+        "sv_token_prefix": token.prefix,
+        "sv_regulator": agency.regulator_id,
+        "sv_practitioner": agency.practitioners.get().pk,
+    }

@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "chengxin.dueprocess.objections",
     "chengxin.dueprocess.tipoffs",
     "chengxin.exchange",
+    "chengxin.supervision",
     "chengxin.api",
     "chengxin.backoffice",
     "chengxin.portal",
