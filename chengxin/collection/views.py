@@ -57,6 +57,7 @@ def quality(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = quality_scoreboard(department=department, today=today)
     context = {
+        "rows": rows,
         "page": page_of(request, rows),
         "today": today,
         "department": department,
