@@ -174,3 +174,13 @@ def test_the_shell_fits_a_phone(browser, live_server, screenshot):
         phone.screenshot(path="test-artifacts/screenshots/shell-phone.png", full_page=True)
     finally:
         context.close()
+
+
+def test_the_sign_in_page_has_no_serious_accessibility_problem(page, screenshot):
+    # when: a visitor opens the workbench without a session
+    page.goto("/staff/")
+    # then: the sign-in page has the display settings and passes axe-core
+    assert page.locator(".a11y-controls").is_visible()
+    assert page.locator("nav.staff-nav").count() == 0
+    screenshot("shell-sign-in")
+    _assert_accessible(page, "sign-in")
