@@ -40,6 +40,8 @@ from chengxin.accounts.permissions import (
     is_staff_member,
 )
 from chengxin.dueprocess.objections.selectors import can_see_objections
+from chengxin.dueprocess.tipoffs.selectors import can_answer as can_answer_tipoffs
+from chengxin.dueprocess.tipoffs.selectors import can_screen as can_screen_tipoffs
 from chengxin.measures.checks.selectors import can_view_feedback_rates
 
 Check = Callable[[object], bool]
@@ -47,6 +49,12 @@ Check = Callable[[object], bool]
 
 def can_run_checks(user) -> bool:
     return has_capability(user, Capability.RUN_CHECKS)
+
+
+def can_see_tipoffs(user) -> bool:
+    """The tip-off queue's rule (``tipoffs.selectors``): the credit office screens every
+    tip-off, a department answers those routed to it."""
+    return can_screen_tipoffs(user) or can_answer_tipoffs(user)
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,7 @@ ENTRIES: list[NavEntry] = [
     NavEntry("queries", _("信用查询与报告"), "inquiry:query", can_query_credit_files, ("inquiry:",)),
     NavEntry("dueprocess", _("异议处理"), "objections:queue", can_see_objections, ("objections:",)),
     NavEntry("dueprocess", _("公众账户核验"), "counter:list", can_confirm_citizens, ("counter:",)),
+    NavEntry("dueprocess", _("举报办理"), "tipoffs:queue", can_see_tipoffs, ("tipoffs:",)),
     NavEntry("lists", _("奖惩措施清单"), "measures:index", is_staff_member, ("measures:",)),
     NavEntry("users", _("用户与角色"), "admin:accounts_user_changelist", can_manage_users, ("admin:accounts_user_",)),
     NavEntry("users", _("接口令牌"), "admin:accounts_apitoken_changelist", can_manage_tokens, ("admin:accounts_apitoken_",)),

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 MAIN_PATHS = {
     "provider": ("tax", ["数据报送", "数据质量", "异议处理", "信息目录"]),
     "officer": ("tax", ["奖惩核查", "批量核查", "核查反馈率", "信用查询与报告"]),
-    "reviewer": ("market", ["异议处理", "公众账户核验", "数据质量", "奖惩措施清单"]),
+    "reviewer": ("market", ["异议处理", "举报办理", "公众账户核验", "数据质量", "奖惩措施清单"]),
     "admin": ("market", ["部门", "政策参数"]),
     "security": ("market", ["用户与角色", "接口令牌"]),
     "auditor": ("market", ["审计日志"]),

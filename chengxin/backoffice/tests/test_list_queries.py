@@ -21,6 +21,7 @@ from chengxin.accounts.tests.factories import (
     sign_in_verified,
     staff_user,
 )
+from chengxin.catalog.models import CatalogItem
 from chengxin.catalog.tests.factories import make_item
 from chengxin.collection.choices import SubmissionChannel, SubmissionStatus
 from chengxin.collection.models import Submission
@@ -28,6 +29,8 @@ from chengxin.collection.tests.factories import ITEM_CODE, id_number, penalty_it
 from chengxin.core.audit.events import change_event
 from chengxin.core.paging import PAGE_SIZE
 from chengxin.dueprocess.objections.tests.factories import filed, people, record
+from chengxin.dueprocess.tipoffs.tests.factories import cast
+from chengxin.dueprocess.tipoffs.tests.factories import filed as tipoff_filed
 from chengxin.measures.checks.models import BatchCheck, Check, CheckMeasure
 from chengxin.measures.tests.factories import tax_measure
 
@@ -78,8 +81,6 @@ def test_the_submissions():
     penalty_item()
     provider = staff_user(Role.PROVIDER, username="q-provider")
     client = _signed_in(provider)
-    from chengxin.catalog.models import CatalogItem
-
     item = CatalogItem.objects.get(code=ITEM_CODE)
 
     def add(count):
@@ -185,6 +186,17 @@ def test_the_objections_queue():
             filed(accounts.citizen, record(accounts.provider, source_id=f"S-{next(_serial)}"))
 
     assert_fixed_queries(client, reverse("objections:queue"), add, many=FEW + 5)
+
+
+def test_the_tipoff_queue():
+    accounts = cast()
+    client = _signed_in(accounts.reviewer)
+
+    def add(count):
+        for _ in range(count):
+            tipoff_filed(accounts.citizen)
+
+    assert_fixed_queries(client, reverse("tipoffs:queue"), add, many=FEW + 8)
 
 
 def test_the_service_counter():

@@ -54,8 +54,8 @@ CASES = (
     Role.AUDITOR,
 )
 EXPECTED_MENUS = {
-    "provider": {"catalog:index", "collection:submission_list", "collection:quality", "objections:queue", "measures:index"},
-    "officer": {"catalog:index", "collection:submission_list", "collection:quality", "checks:form", "checks:batch_form", "checks:feedback_rates", "inquiry:query", "measures:index"},
+    "provider": {"catalog:index", "collection:submission_list", "collection:quality", "objections:queue", "tipoffs:queue", "measures:index"},
+    "officer": {"catalog:index", "collection:submission_list", "collection:quality", "checks:form", "checks:batch_form", "checks:feedback_rates", "inquiry:query", "tipoffs:queue", "measures:index"},
     Role.AUDITOR: {"catalog:index", "measures:index", "audit:event_list", "admin:index"},
     Role.SECURITY: {"catalog:index", "measures:index", "admin:accounts_user_changelist", "admin:accounts_apitoken_changelist", "admin:index"},
 }  # fmt: skip
@@ -100,7 +100,7 @@ def test_the_reviewer_sees_the_due_process_queues_and_not_the_officers_tools():
     # when
     menu = {entry.url_name for entry in entries_for(reviewer)}
     # then
-    assert {"objections:queue", "counter:list", "collection:quality"} <= menu
+    assert {"objections:queue", "tipoffs:queue", "counter:list", "collection:quality"} <= menu
     assert not menu & {"checks:form", "inquiry:query", "audit:event_list", "admin:index"}
 
 
