@@ -169,3 +169,17 @@ def can_view_data_quality(user, department) -> bool:
         and getattr(user, "role", "") in DEPARTMENT_ROLES
         and acts_for_department(user, department)
     )
+
+
+def can_see_submissions(user) -> bool:
+    """A department's staff see its submissions, the credit office's reviewers every
+    department's; the administrative roles see none."""
+    return is_staff_member(user) and user.role in (Role.REVIEWER, *DEPARTMENT_ROLES)
+
+
+def can_open_data_quality(user) -> bool:
+    """Whether ``user`` may open the data-quality scoreboard at all: the credit office for every
+    department, a provider or officer for its own."""
+    return can_view_all_data_quality(user) or can_view_data_quality(
+        user, user.department if is_staff_member(user) else None
+    )

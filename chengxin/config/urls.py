@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from chengxin.api.urls import api
+from chengxin.core.accessibility import display_settings
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -25,6 +26,7 @@ urlpatterns = [
     path("staff/", include("chengxin.backoffice.urls")),
     path("account/", include("chengxin.accounts.citizen_urls")),
     path("my/", include("chengxin.dueprocess.objections.portal_urls")),
+    path("display/", display_settings, name="display_settings"),
     path("my/tipoffs/", include("chengxin.dueprocess.tipoffs.portal_urls")),
     path("tipoffs/", include("chengxin.dueprocess.tipoffs.public_urls")),
     path("disclosure/agency-blacklist/", include("chengxin.supervision.public_urls")),

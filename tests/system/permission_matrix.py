@@ -254,6 +254,10 @@ def _language_form(world: World) -> dict[str, Any]:
     return {"language": "en", "next": "/"}
 
 
+def _display_form(world: World) -> dict[str, Any]:
+    return {"text_size": "large", "contrast": "high", "next": "/"}
+
+
 def _tipoff_form(world: World) -> dict[str, Any]:
     return {"category": "dishonest_conduct", "text": "某公司提供虚假纳税证明。"}
 
@@ -366,6 +370,8 @@ ENTRIES: list[Entry] = [
     Entry("GET",  "verify/",                                                       "200 200 200 200 200 200 200 200 200 200 200"),
     Entry("POST", "verify/",                                                       "200 200 200 200 200 200 200 200 200 200 200", body=_verification_form, encoding=FORM),
     Entry("POST", "i18n/setlang/",                                                 "302 302 302 302 302 302 302 302 302 302 302", body=_language_form, encoding=FORM),
+    Entry("POST", "display/",                                                      "302 302 302 302 302 302 302 302 302 302 302", body=_display_form, encoding=FORM),
+    Entry("GET",  "display/",                                                      "405 405 405 405 405 405 405 405 405 405 405"),
     # --- citizens' accounts (docs/citizens.md) -----------------------------------------------------------------------------
     Entry("GET",  "account/",                                                      "302 200 200 403 403 403 403 403 403 403 403"),
     Entry("POST", "account/",                                                      "302 302 302 403 403 403 403 403 403 403 403", body=_contact_form, encoding=FORM),
