@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "chengxin.api",
     "chengxin.backoffice",
     "chengxin.portal",
+    "chengxin.outreach",
 ]
 
 MIDDLEWARE = [
