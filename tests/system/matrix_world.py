@@ -51,6 +51,8 @@ from chengxin.inquiry.tests.factories import load_purposes
 from chengxin.measures.checks.batch import batch_create, input_from_list
 from chengxin.measures.checks.services import check_run
 from chengxin.measures.tests.factories import TAX_SERIOUS, list_items, tax_measure
+from chengxin.outreach import services as content_services
+from chengxin.outreach.reference import load_reference_data as load_outreach_reference
 
 ROLES = (
     "anonymous",
@@ -136,6 +138,7 @@ def build_world() -> World:
         user=world.users["citizen"], kind=NoticeKind.RECORD, title="新记录", body="请登录查看。"
     )
     world.values.update(_objections(world))
+    world.values.update(_content(world))
     world.values.update(
         pending_account=pending.pk,
         notice=notice.pk,
@@ -233,6 +236,38 @@ def _objections(world: World) -> dict[str, Any]:
         "objection_review": reviewed.pk,
         "objection_attachment": str(attachment.pk),
         "objectionable_record": records["M-1"],
+    }
+
+
+def _content(world: World) -> dict[str, Any]:
+    """The outreach reference data and three articles of the tax bureau's provider: a draft, one
+    in review, and one published with a picture and a file (docs/outreach.md)."""
+    load_outreach_reference(stdout=io.StringIO())
+    author, publisher = world.users["provider"], world.users["reviewer"]
+
+    def article(title: str):
+        return content_services.article_create(
+            actor=author, kind="news", title=title, body="正文。"
+        )
+
+    drafted = article("草稿")
+    reviewed = article("待审核")
+    content_services.article_submit(actor=author, article_id=reviewed.pk)
+    public = article("已发布")
+    picture = content_services.article_image_add(
+        actor=author, article_id=public.pk, data=_png(), alt="图片"
+    )
+    attachment = content_services.article_attachment_add(
+        actor=author, article_id=public.pk, file=IncomingFile(name="通知.png", data=_png())
+    )
+    content_services.article_submit(actor=author, article_id=public.pk)
+    content_services.article_publish(actor=publisher, article_id=public.pk)
+    return {
+        "article_draft": drafted.pk,
+        "article_review": reviewed.pk,
+        "article_published": public.pk,
+        "article_image": picture.pk,
+        "article_attachment": str(attachment.pk),
     }
 
 

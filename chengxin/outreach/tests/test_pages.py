@@ -98,17 +98,13 @@ def test_content_not_yet_published_is_not_found_and_not_listed(client, state):
     # then
     assert detail.status_code == 404
     assert article.title not in listing
-    assert article.title not in [
-        getattr(item, "title", "") for item in ContentSitemap().items()
-    ]
+    assert article.title not in [getattr(item, "title", "") for item in ContentSitemap().items()]
 
 
 def test_a_scheduled_article_appears_when_its_time_has_come(client):
     # given
     author, publisher = provider(), reviewer()
-    article = published(
-        author, publisher, publish_at=timezone.now() + datetime.timedelta(hours=1)
-    )
+    article = published(author, publisher, publish_at=timezone.now() + datetime.timedelta(hours=1))
     # when: the time comes (moved here by a direct update of the test's own row)
     Article.objects.filter(pk=article.pk).update(
         publish_at=timezone.now() - datetime.timedelta(seconds=1)

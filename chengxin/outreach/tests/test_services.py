@@ -265,9 +265,12 @@ def test_a_reviewer_registers_a_campaign_activity():
         description="在人民广场设咨询台。",
     )
     # then
-    assert AuditEvent.objects.filter(
-        object_type="outreach.activity", object_id=str(activity.pk)
-    ).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            object_type="outreach.activity", object_id=str(activity.pk)
+        ).count()
+        == 1
+    )
 
 
 def test_a_provider_cannot_register_activities():
