@@ -279,3 +279,21 @@ def test_a_too_long_title_keeps_what_was_typed_and_names_the_field(client):
     assert response.status_code == 422
     assert "title" in response.context["form"].errors
     assert Article.objects.count() == 0
+
+
+def test_the_demo_content_is_published_once():
+    # given
+    from chengxin.accounts.choices import Role
+    from chengxin.accounts.tests.factories import staff_user
+    from chengxin.outreach.demo import DEMO_ARTICLES, demo_content_ensure
+
+    _seeded()
+    staff_user(Role.PROVIDER, username="demo-provider")
+    staff_user(Role.REVIEWER, username="demo-reviewer")
+    # when
+    demo_content_ensure(stdout=io.StringIO())
+    demo_content_ensure(stdout=io.StringIO())
+    # then
+    demo = Article.objects.filter(source="演示数据")
+    assert demo.filter(status=ArticleStatus.PUBLISHED).count() == len(DEMO_ARTICLES)
+    assert demo.count() == len(DEMO_ARTICLES)
