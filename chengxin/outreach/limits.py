@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from chengxin.core.request_limits import ENVELOPE_BYTES
 from chengxin.core.text import TextField
+from chengxin.dueprocess.attachments import max_bytes
 
 TITLE_MAX_LENGTH = 120
 SUMMARY_MAX_LENGTH = 300
@@ -40,3 +42,9 @@ ACTIVITY_UNIT = TextField(
 ACTIVITY_DESCRIPTION = TextField(
     name="description", label=_("活动内容"), max_length=ACTIVITY_DESCRIPTION_MAX_LENGTH
 )
+
+
+def attachment_body_max_bytes(request=None) -> int:
+    """The largest body of a file upload to an article: one attachment at the largest size plus
+    the form's fields and envelope (``config.middleware.ROUTE_BODY_LIMITS``)."""
+    return max_bytes() + ENVELOPE_BYTES

@@ -7,17 +7,20 @@ import datetime
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from chengxin.accounts.tests.factories import sign_in_verified
+from chengxin.accounts.choices import Role
+from chengxin.accounts.tests.factories import sign_in_verified, staff_user
 from chengxin.core.audit.models import AuditEvent
 from chengxin.outreach import services
 from chengxin.outreach.choices import ArticleKind, ArticleStatus
+from chengxin.outreach.demo import DEMO_ARTICLES, demo_content_ensure
 from chengxin.outreach.models import Article, CampaignDay
 from chengxin.outreach.reference import load_reference_data
-from chengxin.outreach.selectors import campaign_current_or_next, home_blocks
+from chengxin.outreach.selectors import article_attachments, campaign_current_or_next, home_blocks
 from chengxin.outreach.sitemaps import ContentSitemap
 from chengxin.outreach.tests.factories import draft, in_review, provider, published, reviewer
 
@@ -283,10 +286,6 @@ def test_a_too_long_title_keeps_what_was_typed_and_names_the_field(client):
 
 def test_the_demo_content_is_published_once():
     # given
-    from chengxin.accounts.choices import Role
-    from chengxin.accounts.tests.factories import staff_user
-    from chengxin.outreach.demo import DEMO_ARTICLES, demo_content_ensure
-
     _seeded()
     staff_user(Role.PROVIDER, username="demo-provider")
     staff_user(Role.REVIEWER, username="demo-reviewer")
@@ -297,3 +296,38 @@ def test_the_demo_content_is_published_once():
     demo = Article.objects.filter(source="演示数据")
     assert demo.filter(status=ArticleStatus.PUBLISHED).count() == len(DEMO_ARTICLES)
     assert demo.count() == len(DEMO_ARTICLES)
+
+
+def test_a_file_larger_than_the_default_body_limit_reaches_the_attachment_checks(client):
+    # given
+    author = provider()
+    article = draft(author)
+    sign_in_verified(client, author)
+    pdf = b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024) + b"\n%%EOF\n"
+    # when
+    response = client.post(
+        reverse("content:attachment_add", args=[article.pk]),
+        {"attachments": SimpleUploadedFile("通知.pdf", pdf)},
+    )
+    # then
+    assert response.status_code == 302
+    assert len(article_attachments(article)) == 1
+
+
+def test_the_staff_list_takes_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    # given
+    author = provider()
+    for number in range(30):
+        draft(author, title=f"草稿{number}")
+    sign_in_verified(client, reviewer())
+    # when
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("content:list"))
+    # then
+    assert [
+        len(response.context["page"].object_list),
+        response.context["page"].paginator.count,
+    ] == [
+        25,
+        30,
+    ]
