@@ -87,8 +87,21 @@ def article(request: HttpRequest, article_id: int) -> HttpResponse:
         "images": selectors.article_images(found),
         "attachments": selectors.article_attachments(found),
         "section": SECTIONS[found.kind],
+        **_chapter_neighbours(found),
     }
     return render(request, "outreach/article.html", context)
+
+
+def _chapter_neighbours(found) -> dict:
+    """For a chapter of the reader, the chapters before and after it."""
+    if found.kind != ArticleKind.READER:
+        return {}
+    chapters = selectors.reader_chapters()
+    position = next(i for i, chapter in enumerate(chapters) if chapter.pk == found.pk)
+    return {
+        "previous_chapter": chapters[position - 1] if position > 0 else None,
+        "next_chapter": chapters[position + 1] if position + 1 < len(chapters) else None,
+    }
 
 
 @public_page

@@ -331,3 +331,14 @@ def test_the_staff_list_takes_a_fixed_number_of_queries(client, django_assert_ma
         25,
         30,
     ]
+
+
+def test_a_chapter_of_the_reader_links_to_the_chapters_before_and_after(client):
+    # given
+    _seeded()
+    second = Article.objects.get(reference_key="reader-02-disclosure")
+    # when
+    response = client.get(reverse("outreach:article", args=[second.pk]))
+    # then
+    assert response.context["previous_chapter"].reference_key == "reader-01-credit-record"
+    assert response.context["next_chapter"].reference_key == "reader-03-objection"
