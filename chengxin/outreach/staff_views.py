@@ -64,7 +64,12 @@ def article_list(request: HttpRequest) -> HttpResponse:
         raise
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "registers_activities": can_publish_content(request.user),
+    }
     return render(request, "outreach/staff/list.html", context)
 
 

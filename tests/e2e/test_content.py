@@ -105,3 +105,36 @@ def test_the_policies_calendar_and_education_pages(page, screenshot, db):
     page.get_by_role("link", name="第四章 纠正失信行为：信用修复").click()
     assert "信用修复不收取任何费用" in page.locator("main article").inner_text()
     screenshot("portal-reader-chapter")
+
+
+def test_the_credit_office_registers_a_campaign_activity_shown_on_the_calendar(
+    page, screenshot, db
+):
+    # given
+    call_command("seed", verbosity=0)
+    user_create(
+        username="zhou.jie",
+        department_code="market",
+        role="reviewer",
+        password=PASSWORD,
+        actor=None,
+    )
+    sign_in_enrolling(page, "zhou.jie")
+
+    # when: the reviewer registers an activity for the credit record day
+    page.goto("/staff/content/")
+    page.get_by_role("link", name="诚信宣传活动").click()
+    page.select_option("#id_campaign", "credit-record-day")
+    page.fill("#id_title", "6·14信用记录关爱日集中宣传")
+    page.fill("#id_organiser", "市市场监管局")
+    page.fill("#id_description", "在中心广场设咨询台，讲解信用报告查询和信用修复。")
+    screenshot("staff-content-activity")
+    page.get_by_role("button", name="登记").click()
+
+    # then: the calendar shows it under its date
+    page.context.clear_cookies()
+    page.goto("/campaigns/")
+    day = page.locator("#campaign-credit-record-day")
+    assert "6·14信用记录关爱日集中宣传" in day.inner_text()
+    assert "市市场监管局" in day.inner_text()
+    screenshot("portal-campaigns-activity")
