@@ -126,3 +126,11 @@ class ActivityForm(RefusalMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].choices = [(c.code, c.name) for c in campaigns]
         self.fields["year"].initial = timezone.localdate().year
+
+
+class ActivityReportForm(RefusalMixin, forms.Form):
+    report = forms.CharField(
+        label=_("开展情况"),
+        max_length=limits.ACTIVITY_REPORT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -18,6 +18,7 @@ ALT_MAX_LENGTH = 200
 ACTIVITY_TITLE_MAX_LENGTH = 120
 ACTIVITY_UNIT_MAX_LENGTH = 200
 ACTIVITY_DESCRIPTION_MAX_LENGTH = 2000
+ACTIVITY_REPORT_MAX_LENGTH = 2000
 
 IMAGE_MAX_BYTES = 2 * 1024 * 1024
 IMAGE_MAX_PIXELS = 25_000_000
@@ -38,6 +39,9 @@ ALT = TextField(name="alt", label=_("图片说明"), max_length=ALT_MAX_LENGTH)
 ACTIVITY_TITLE = TextField(name="title", label=_("活动名称"), max_length=ACTIVITY_TITLE_MAX_LENGTH)
 ACTIVITY_UNIT = TextField(
     name="organiser", label=_("组织单位"), max_length=ACTIVITY_UNIT_MAX_LENGTH
+)
+ACTIVITY_REPORT = TextField(
+    name="report", label=_("开展情况"), max_length=ACTIVITY_REPORT_MAX_LENGTH
 )
 ACTIVITY_DESCRIPTION = TextField(
     name="description", label=_("活动内容"), max_length=ACTIVITY_DESCRIPTION_MAX_LENGTH

@@ -140,7 +140,8 @@ class CampaignDay(models.Model):
 
 
 class CampaignActivity(models.Model):
-    """An activity organised for a campaign date in a year: who organises it, what it does."""
+    """An activity organised for a campaign date in a year: who organises it, what it does
+    (planned), and once held, how it went (``report``, SPEC §10 "planned and reported")."""
 
     campaign = models.ForeignKey(CampaignDay, on_delete=models.PROTECT, related_name="activities")
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -148,6 +149,10 @@ class CampaignActivity(models.Model):
     title = models.CharField(_("活动名称"), max_length=limits.ACTIVITY_TITLE_MAX_LENGTH)
     organiser = models.CharField(_("组织单位"), max_length=limits.ACTIVITY_UNIT_MAX_LENGTH)
     description = models.TextField(_("活动内容"), max_length=limits.ACTIVITY_DESCRIPTION_MAX_LENGTH)
+    report = models.TextField(
+        _("开展情况"), max_length=limits.ACTIVITY_REPORT_MAX_LENGTH, blank=True
+    )
+    reported_at = models.DateTimeField(_("报告时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("登记人"),

@@ -241,3 +241,7 @@ def campaign_current_or_next(*, today: datetime.date) -> CampaignOccurrence | No
 
 def campaign_days() -> list[CampaignDay]:
     return list(CampaignDay.objects.order_by("position", "pk"))
+
+
+def activity_exists(*, activity_id: int) -> bool:
+    return CampaignActivity.objects.filter(pk=activity_id).exists()

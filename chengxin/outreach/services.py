@@ -272,6 +272,30 @@ def activity_create(
     return activity
 
 
+def activity_report(*, actor, activity_id: int, report: str, request=None) -> CampaignActivity:
+    """The credit office records how an activity went (it may correct the report later; each
+    report is one audit event)."""
+    if not can_publish_content(actor):
+        raise not_allowed()
+    report = _required(report, limits.ACTIVITY_REPORT)
+    with transaction.atomic():
+        activity = CampaignActivity.objects.select_for_update().filter(pk=activity_id).first()
+        if activity is None:
+            raise not_found()
+        activity.report = report
+        activity.reported_at = timezone.now()
+        activity.save(update_fields=["report", "reported_at"])
+        audit_events.change_event(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type=ACTIVITY_OBJECT_TYPE,
+            object_id=str(activity.pk),
+            detail={"campaign_id": activity.campaign_id, "year": activity.year, "report": True},
+            request=request,
+        )
+    return activity
+
+
 # --- reference data --------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.article_list, name="list"),
     path("new/", views.article_new, name="new"),
     path("campaigns/", views.activities, name="activities"),
+    path("campaigns/<int:activity_id>/report/", views.activity_report, name="activity_report"),
     path("<int:article_id>/", views.article_edit, name="edit"),
     path("<int:article_id>/preview/", views.article_preview, name="preview"),
     path("<int:article_id>/submit/", views.article_submit, name="submit"),

@@ -25,6 +25,7 @@ from chengxin.outreach import markup, selectors, services
 from chengxin.outreach.choices import ArticleStatus
 from chengxin.outreach.forms import (
     ActivityForm,
+    ActivityReportForm,
     ArticleForm,
     AttachmentForm,
     FilterForm,
@@ -271,7 +272,8 @@ def article_attachment_add(request: HttpRequest, article_id: int) -> HttpRespons
 
 @staff_required
 def activities(request: HttpRequest) -> HttpResponse:
-    """The campaign dates and the activities registered for them; the credit office adds one."""
+    """The campaign dates and the activities registered for them; the credit office adds one
+    and records how each went."""
     if not can_publish_content(request.user):
         raise PermissionDenied
     campaigns = selectors.campaign_days()
@@ -296,9 +298,44 @@ def activities(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("宣传活动已登记，已在诚信宣传日历上显示。"))
             return redirect("content:activities")
     year = form.cleaned_data.get("year") if form.is_bound and form.is_valid() else None
-    context = {
-        "form": form,
-        "calendar": selectors.campaign_calendar(year=year or timezone.localdate().year),
-    }
     status = 422 if request.method == "POST" else 200
+    return _activities_page(request, form=form, year=year, status=status)
+
+
+def _activities_page(request, *, form, year=None, report_forms=None, status=200):
+    calendar = selectors.campaign_calendar(year=year or timezone.localdate().year)
+    report_forms = report_forms or {}
+    for occurrence in calendar:
+        for activity in occurrence.activities:
+            activity.report_form = report_forms.get(activity.pk) or ActivityReportForm(
+                initial={"report": activity.report}, auto_id=f"id_activity{activity.pk}_%s"
+            )
+    context = {"form": form, "calendar": calendar}
     return render(request, "outreach/staff/activities.html", context, status=status)
+
+
+@require_POST
+@staff_required
+def activity_report(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """The credit office records how an activity went."""
+    if not can_publish_content(request.user):
+        raise PermissionDenied
+    form = ActivityReportForm(request.POST, auto_id=f"id_activity{activity_id}_%s")
+    if form.is_valid():
+        try:
+            services.activity_report(
+                actor=request.user,
+                activity_id=activity_id,
+                report=form.cleaned_data["report"],
+                request=request,
+            )
+        except DomainError as error:
+            _refused(error)
+            form.add_refusal(error)
+        else:
+            messages.success(request, _("活动开展情况已记录。"))
+            return redirect("content:activities")
+    elif not selectors.activity_exists(activity_id=activity_id):
+        raise Http404
+    new = ActivityForm(campaigns=selectors.campaign_days())
+    return _activities_page(request, form=new, report_forms={activity_id: form}, status=422)

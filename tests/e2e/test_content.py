@@ -129,12 +129,18 @@ def test_the_credit_office_registers_a_campaign_activity_shown_on_the_calendar(
     page.fill("#id_organiser", "市市场监管局")
     page.fill("#id_description", "在中心广场设咨询台，讲解信用报告查询和信用修复。")
     screenshot("staff-content-activity")
-    page.get_by_role("button", name="登记").click()
+    page.get_by_role("button", name="登记", exact=True).click()
 
-    # then: the calendar shows it under its date
+    # when: after the day, the reviewer records how it went
+    page.locator("textarea[name=report]").first.fill("共接待群众咨询两百余人次。")
+    page.get_by_role("button", name="记录开展情况").first.click()
+    assert "活动开展情况已记录" in page.locator(".messages").inner_text()
+
+    # then: the calendar shows it under its date, with its report
     page.context.clear_cookies()
     page.goto("/campaigns/")
     day = page.locator("#campaign-credit-record-day")
     assert "6·14信用记录关爱日集中宣传" in day.inner_text()
     assert "市市场监管局" in day.inner_text()
+    assert "共接待群众咨询两百余人次。" in day.inner_text()
     screenshot("portal-campaigns-activity")

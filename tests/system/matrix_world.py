@@ -262,7 +262,16 @@ def _content(world: World) -> dict[str, Any]:
     )
     content_services.article_submit(actor=author, article_id=public.pk)
     content_services.article_publish(actor=publisher, article_id=public.pk)
+    activity = content_services.activity_create(
+        actor=publisher,
+        campaign_code="credit-record-day",
+        year=2026,
+        title="信用记录关爱日宣传",
+        organiser="市市场监管局",
+        description="设咨询台。",
+    )
     return {
+        "campaign_activity": activity.pk,
         "article_draft": drafted.pk,
         "article_review": reviewed.pk,
         "article_published": public.pk,

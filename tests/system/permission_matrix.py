@@ -286,6 +286,10 @@ def _activity_form(world: World) -> dict[str, Any]:
     }
 
 
+def _activity_report_form(world: World) -> dict[str, Any]:
+    return {"report": "共接待群众咨询两百余人次。"}
+
+
 def _content_return_form(world: World) -> dict[str, Any]:
     return {"reason": "请补充活动时间。"}
 
@@ -452,6 +456,7 @@ ENTRIES: list[Entry] = [
     Entry("POST", "staff/content/new/",                                            "302 403 403 302 403 302 403 302 403 403 403", body=_article_form, encoding=FORM),
     Entry("GET",  "staff/content/campaigns/",                                      "302 403 403 403 403 403 403 200 403 403 403"),
     Entry("POST", "staff/content/campaigns/",                                      "302 403 403 403 403 403 403 302 403 403 403", body=_activity_form, encoding=FORM),
+    Entry("POST", "staff/content/campaigns/<int:activity_id>/report/",             "302 403 403 403 403 403 403 302 403 403 403", path={"activity_id": "campaign_activity"}, body=_activity_report_form, encoding=FORM),
     Entry("GET",  "staff/content/<int:article_id>/",                               "302 403 403 200 403 404 403 200 403 403 403", path=ARTICLE_DRAFT),
     Entry("POST", "staff/content/<int:article_id>/",                               "302 403 403 302 403 404 403 302 403 403 403", path=ARTICLE_DRAFT, body=_article_form, encoding=FORM),
     Entry("GET",  "staff/content/<int:article_id>/preview/",                       "302 403 403 200 403 404 403 200 403 403 403", path=ARTICLE_DRAFT),

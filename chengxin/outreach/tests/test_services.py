@@ -18,6 +18,7 @@ from chengxin.dueprocess.attachments import IncomingFile
 from chengxin.outreach import error_codes, limits, services
 from chengxin.outreach.choices import ArticleKind, ArticleStatus, Transition
 from chengxin.outreach.models import Article, ArticleImage
+from chengxin.outreach.reference import load_reference_data
 from chengxin.outreach.selectors import article_attachments
 from chengxin.outreach.tests.factories import (
     BODY,
@@ -251,8 +252,6 @@ def test_an_attachment_is_kept_through_the_attachment_checks():
 
 def test_a_reviewer_registers_a_campaign_activity():
     # given
-    from chengxin.outreach.reference import load_reference_data
-
     load_reference_data(stdout=io.StringIO())
     # when
     activity = services.activity_create(
@@ -286,3 +285,48 @@ def test_a_provider_cannot_register_activities():
         )
     # then
     assert raised.value.status == 403
+
+
+def test_the_credit_office_reports_how_an_activity_went():
+    # given
+    load_reference_data(stdout=io.StringIO())
+    publisher = reviewer()
+    activity = services.activity_create(
+        actor=publisher,
+        campaign_code="national-day",
+        year=2026,
+        title="国庆诚信旅游宣传",
+        organiser="市文旅局",
+        description="景区宣传。",
+    )
+    # when
+    services.activity_report(actor=publisher, activity_id=activity.pk, report="发放资料三千份。")
+    # then
+    activity.refresh_from_db()
+    assert activity.report == "发放资料三千份。" and activity.reported_at is not None
+    assert (
+        AuditEvent.objects.filter(
+            object_type="outreach.activity", object_id=str(activity.pk)
+        ).count()
+        == 2
+    )
+
+
+def test_a_provider_cannot_report_an_activity_and_nothing_is_written():
+    # given
+    load_reference_data(stdout=io.StringIO())
+    activity = services.activity_create(
+        actor=reviewer(),
+        campaign_code="national-day",
+        year=2026,
+        title="活动",
+        organiser="单位",
+        description="内容",
+    )
+    events = AuditEvent.objects.count()
+    # when
+    with pytest.raises(DomainError) as raised:
+        services.activity_report(actor=provider(), activity_id=activity.pk, report="情况")
+    # then
+    activity.refresh_from_db()
+    assert (raised.value.status, activity.report, AuditEvent.objects.count()) == (403, "", events)
