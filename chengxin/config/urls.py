@@ -20,10 +20,13 @@ urlpatterns = [
     path("staff/inquiry/", include("chengxin.inquiry.urls")),
     path("staff/citizens/", include("chengxin.accounts.counter_urls")),
     path("staff/objections/", include("chengxin.dueprocess.objections.urls")),
+    path("staff/tipoffs/", include("chengxin.dueprocess.tipoffs.urls")),
     path("staff/content/", include("chengxin.outreach.staff_urls")),
     path("staff/", include("chengxin.backoffice.urls")),
     path("account/", include("chengxin.accounts.citizen_urls")),
     path("my/", include("chengxin.dueprocess.objections.portal_urls")),
+    path("my/tipoffs/", include("chengxin.dueprocess.tipoffs.portal_urls")),
+    path("tipoffs/", include("chengxin.dueprocess.tipoffs.public_urls")),
     path("", include("chengxin.portal.urls")),
     path("", include("chengxin.outreach.urls")),
 ]

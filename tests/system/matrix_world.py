@@ -46,6 +46,12 @@ from chengxin.dueprocess.objections.services import (
     objection_file_by_person,
     objection_review_request,
 )
+from chengxin.dueprocess.tipoffs.selectors import tipoff_attachments
+from chengxin.dueprocess.tipoffs.services import (
+    tipoff_answer,
+    tipoff_file,
+    tipoff_route,
+)
 from chengxin.inquiry.services import report_issue
 from chengxin.inquiry.tests.factories import load_purposes
 from chengxin.measures.checks.batch import batch_create, input_from_list
@@ -138,6 +144,7 @@ def build_world() -> World:
         user=world.users["citizen"], kind=NoticeKind.RECORD, title="新记录", body="请登录查看。"
     )
     world.values.update(_objections(world))
+    world.values.update(_tipoffs(world))
     world.values.update(_content(world))
     world.values.update(
         pending_account=pending.pk,
@@ -236,6 +243,37 @@ def _objections(world: World) -> dict[str, Any]:
         "objection_review": reviewed.pk,
         "objection_attachment": str(attachment.pk),
         "objectionable_record": records["M-1"],
+    }
+
+
+def _tipoffs(world: World) -> dict[str, Any]:
+    """Tip-offs in the states their routes start from: one filed by citizen A (route, refuse,
+    citizen A's own pages), one anonymous routed to the tax bureau with a file (answer, the
+    case page, the download), one the tax bureau answered (close)."""
+    reviewer, provider = world.users["reviewer"], world.users["provider"]
+    tax = tax_department()
+
+    def file(actor=None, **extra):
+        return tipoff_file(
+            actor=actor, category="dishonest_conduct", text="某公司提供虚假纳税证明。", **extra
+        )
+
+    mine = file(world.users["citizen"])
+    routed = file(files=[IncomingFile(name="现场照片.png", data=_png())])
+    tipoff_route(actor=reviewer, tipoff_id=routed.tipoff.pk, department_id=tax.pk)
+    answered = file()
+    tipoff_route(actor=reviewer, tipoff_id=answered.tipoff.pk, department_id=tax.pk)
+    tipoff_answer(
+        actor=provider, tipoff_id=answered.tipoff.pk, outcome="partly", answer="已依法处理。"
+    )
+    (attachment,) = tipoff_attachments(routed.tipoff)
+    return {
+        "tipoff_filed": mine.tipoff.pk,
+        "tipoff_number": mine.tipoff.number,
+        "tipoff_routed": routed.tipoff.pk,
+        "tipoff_answered": answered.tipoff.pk,
+        "tipoff_attachment": str(attachment.pk),
+        "tax_department_id": tax.pk,
     }
 
 

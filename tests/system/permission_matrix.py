@@ -255,6 +255,26 @@ def _language_form(world: World) -> dict[str, Any]:
     return {"language": "en", "next": "/"}
 
 
+def _tipoff_form(world: World) -> dict[str, Any]:
+    return {"category": "dishonest_conduct", "text": "某公司提供虚假纳税证明。"}
+
+
+def _tipoff_status_form(world: World) -> dict[str, Any]:
+    return {"number": world["tipoff_number"], "code": "WRONG-CODE-0000"}
+
+
+def _tipoff_route_form(world: World) -> dict[str, Any]:
+    return {"department": world["tax_department_id"], "note": ""}
+
+
+def _tipoff_refuse_form(world: World) -> dict[str, Any]:
+    return {"reason": "no_facts", "reasons": "举报内容不具体。"}
+
+
+def _tipoff_answer_form(world: World) -> dict[str, Any]:
+    return {"outcome": "not_substantiated", "answer": "经核查，举报不属实。"}
+
+
 SUBMISSION = {"submission_id": "submission"}
 CHECK = {"check_id": "check"}
 BATCH = {"batch_id": "batch"}
@@ -269,6 +289,10 @@ OBJECTION_REJECTED = {"objection_id": "objection_rejected"}
 OBJECTION_REVIEW = {"objection_id": "objection_review"}
 OBJECTION_FILE = {**OBJECTION, "attachment_id": "objection_attachment"}
 OBJECTIONABLE_RECORD = {"record_id": "objectionable_record"}
+TIPOFF_FILED = {"tipoff_id": "tipoff_filed"}
+TIPOFF_ROUTED = {"tipoff_id": "tipoff_routed"}
+TIPOFF_ANSWERED = {"tipoff_id": "tipoff_answered"}
+TIPOFF_FILE = {**TIPOFF_ROUTED, "attachment_id": "tipoff_attachment"}
 
 
 def _article_form(world: World) -> dict[str, Any]:
@@ -437,6 +461,21 @@ ENTRIES: list[Entry] = [
     Entry("POST", "my/objections/<int:objection_id>/withdraw/",                    "302 302 404 403 403 403 403 403 403 403 403", path=OBJECTION, encoding=FORM),
     Entry("POST", "my/objections/<int:objection_id>/statement/",                   "302 302 404 403 403 403 403 403 403 403 403", path=OBJECTION_REJECTED, body=_statement_form, encoding=FORM),
     Entry("POST", "my/objections/<int:objection_id>/review/",                      "302 302 404 403 403 403 403 403 403 403 403", path=OBJECTION_REJECTED, body=_review_request_form, encoding=FORM),
+    # --- tip-offs (docs/dueprocess.md, "Tip-offs"): public pages, the reporter's own, the staff's ------------------------------
+    Entry("GET",  "tipoffs/new/",                                                  "200 200 200 403 403 403 403 403 403 403 403"),
+    Entry("POST", "tipoffs/new/",                                                  "422 200 200 403 403 403 403 403 403 403 403", body=_tipoff_form, encoding=MULTIPART),
+    Entry("GET",  "tipoffs/captcha.png",                                           "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "tipoffs/status/",                                               "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("POST", "tipoffs/status/",                                               "200 200 200 200 200 200 200 200 200 200 200", body=_tipoff_status_form, encoding=FORM),
+    Entry("GET",  "my/tipoffs/",                                                   "302 200 200 403 403 403 403 403 403 403 403"),
+    Entry("GET",  "my/tipoffs/<int:tipoff_id>/",                                   "302 200 404 403 403 403 403 403 403 403 403", path=TIPOFF_FILED),
+    Entry("GET",  "staff/tipoffs/",                                                "302 403 403 200 200 200 200 200 403 403 403"),
+    Entry("GET",  "staff/tipoffs/<int:tipoff_id>/",                                "302 403 403 200 200 404 404 200 403 403 403", path=TIPOFF_ROUTED),
+    Entry("POST", "staff/tipoffs/<int:tipoff_id>/route/",                          "302 403 403 404 404 404 404 302 403 403 403", path=TIPOFF_FILED, body=_tipoff_route_form, encoding=FORM),
+    Entry("POST", "staff/tipoffs/<int:tipoff_id>/not-admissible/",                 "302 403 403 404 404 404 404 302 403 403 403", path=TIPOFF_FILED, body=_tipoff_refuse_form, encoding=FORM),
+    Entry("POST", "staff/tipoffs/<int:tipoff_id>/answer/",                         "302 403 403 302 302 404 404 403 403 403 403", path=TIPOFF_ROUTED, body=_tipoff_answer_form, encoding=FORM),
+    Entry("POST", "staff/tipoffs/<int:tipoff_id>/close/",                          "302 403 403 403 403 404 404 302 403 403 403", path=TIPOFF_ANSWERED, encoding=FORM),
+    Entry("GET",  "staff/tipoffs/<int:tipoff_id>/attachments/<uuid:attachment_id>/", "302 403 403 200 200 404 404 200 403 403 403", path=TIPOFF_FILE),
     # --- content and the campaign calendar (docs/outreach.md) --------------------------------------------------------------
     Entry("GET",  "news/",                                                         "200 200 200 200 200 200 200 200 200 200 200"),
     Entry("GET",  "articles/<int:article_id>/",                                    "200 200 200 200 200 200 200 200 200 200 200", path=ARTICLE_PUBLISHED),
