@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from chengxin.accounts.choices import Capability
 from chengxin.accounts.permissions import (
     can_confirm_citizens,
+    can_draft_content,
     can_manage_departments,
     can_manage_policies,
     can_manage_tokens,
@@ -101,6 +102,7 @@ ENTRIES: list[NavEntry] = [
     NavEntry("dueprocess", _("公众账户核验"), "counter:list", can_confirm_citizens, ("counter:",)),
     NavEntry("dueprocess", _("举报办理"), "tipoffs:queue", can_see_tipoffs, ("tipoffs:",)),
     NavEntry("lists", _("奖惩措施清单"), "measures:index", is_staff_member, ("measures:",)),
+    NavEntry("content", _("网站内容"), "content:list", can_draft_content, ("content:",)),
     NavEntry("supervision", _("征信机构监管"), "supervision:agency_list", can_read_supervision, ("supervision:",)),
     NavEntry("users", _("用户与角色"), "admin:accounts_user_changelist", can_manage_users, ("admin:accounts_user_",)),
     NavEntry("users", _("接口令牌"), "admin:accounts_apitoken_changelist", can_manage_tokens, ("admin:accounts_apitoken_",)),

@@ -28,6 +28,7 @@ from chengxin.dueprocess.tipoffs.limits import (
     attachments_body_max_bytes as tipoff_body_max_bytes,
 )
 from chengxin.measures.checks.limits import batch_body_max_bytes
+from chengxin.outreach.limits import attachment_body_max_bytes
 
 _READ_CHUNK_BYTES = 64 * 1024
 
@@ -54,6 +55,8 @@ ROUTE_BODY_LIMITS: dict[str, Callable[[HttpRequest], int]] = {
     "my/records/<int:record_id>/object/": attachments_body_max_bytes,
     # Tip-offs with their attachments.
     "tipoffs/new/": tipoff_body_max_bytes,
+    # A file attached to an article (docs/outreach.md, "Limits").
+    "staff/content/<int:article_id>/attachments/": attachment_body_max_bytes,
 }
 
 

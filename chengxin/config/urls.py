@@ -23,6 +23,7 @@ urlpatterns = [
     path("staff/objections/", include("chengxin.dueprocess.objections.urls")),
     path("staff/tipoffs/", include("chengxin.dueprocess.tipoffs.urls")),
     path("staff/supervision/", include("chengxin.supervision.urls")),
+    path("staff/content/", include("chengxin.outreach.staff_urls")),
     path("staff/", include("chengxin.backoffice.urls")),
     path("account/", include("chengxin.accounts.citizen_urls")),
     path("my/", include("chengxin.dueprocess.objections.portal_urls")),
@@ -31,6 +32,7 @@ urlpatterns = [
     path("tipoffs/", include("chengxin.dueprocess.tipoffs.public_urls")),
     path("disclosure/agency-blacklist/", include("chengxin.supervision.public_urls")),
     path("", include("chengxin.portal.urls")),
+    path("", include("chengxin.outreach.urls")),
 ]
 
 handler500 = "chengxin.config.views.server_error"

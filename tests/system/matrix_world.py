@@ -59,6 +59,8 @@ from chengxin.measures.checks.services import check_run
 from chengxin.measures.tests.factories import TAX_SERIOUS, list_items, tax_measure
 from chengxin.supervision import services as supervision
 from chengxin.supervision.tests import factories as supervision_factories
+from chengxin.outreach import services as content_services
+from chengxin.outreach.reference import load_reference_data as load_outreach_reference
 
 ROLES = (
     "anonymous",
@@ -145,6 +147,7 @@ def build_world() -> World:
     )
     world.values.update(_objections(world))
     world.values.update(_tipoffs(world))
+    world.values.update(_content(world))
     world.values.update(
         pending_account=pending.pk,
         notice=notice.pk,
@@ -274,6 +277,47 @@ def _tipoffs(world: World) -> dict[str, Any]:
         "tipoff_answered": answered.tipoff.pk,
         "tipoff_attachment": str(attachment.pk),
         "tax_department_id": tax.pk,
+    }
+
+
+def _content(world: World) -> dict[str, Any]:
+    """The outreach reference data and three articles of the tax bureau's provider: a draft, one
+    in review, and one published with a picture and a file (docs/outreach.md)."""
+    load_outreach_reference(stdout=io.StringIO())
+    author, publisher = world.users["provider"], world.users["reviewer"]
+
+    def article(title: str):
+        return content_services.article_create(
+            actor=author, kind="news", title=title, body="正文。"
+        )
+
+    drafted = article("草稿")
+    reviewed = article("待审核")
+    content_services.article_submit(actor=author, article_id=reviewed.pk)
+    public = article("已发布")
+    picture = content_services.article_image_add(
+        actor=author, article_id=public.pk, data=_png(), alt="图片"
+    )
+    attachment = content_services.article_attachment_add(
+        actor=author, article_id=public.pk, file=IncomingFile(name="通知.png", data=_png())
+    )
+    content_services.article_submit(actor=author, article_id=public.pk)
+    content_services.article_publish(actor=publisher, article_id=public.pk)
+    activity = content_services.activity_create(
+        actor=publisher,
+        campaign_code="credit-record-day",
+        year=2026,
+        title="信用记录关爱日宣传",
+        organiser="市市场监管局",
+        description="设咨询台。",
+    )
+    return {
+        "campaign_activity": activity.pk,
+        "article_draft": drafted.pk,
+        "article_review": reviewed.pk,
+        "article_published": public.pk,
+        "article_image": picture.pk,
+        "article_attachment": str(attachment.pk),
     }
 
 

@@ -21,6 +21,7 @@ are not found (404), so their existence is not revealed. A new route needs its l
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from typing import Any
 from django.apps import apps
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from chengxin.collection.tests.factories import csv_bytes, id_number, row, valid_rows
 from chengxin.supervision.tests.factories import uscc as supervision_uscc
@@ -362,6 +364,49 @@ def _sv_delist_form(world: World) -> dict[str, Any]:
     return {"reason": "decision", "note": "复议撤销原决定。"}
 
 
+def _article_form(world: World) -> dict[str, Any]:
+    return {"kind": "news", "title": "诚信宣传进社区", "body": "正文。", "summary": ""}
+
+
+def _activity_form(world: World) -> dict[str, Any]:
+    return {
+        "campaign": "credit-record-day",
+        "year": "2026",
+        "held_on": "",
+        "title": "信用记录关爱日宣传",
+        "organiser": "市市场监管局",
+        "description": "设咨询台。",
+    }
+
+
+def _activity_report_form(world: World) -> dict[str, Any]:
+    return {"report": "共接待群众咨询两百余人次。"}
+
+
+def _content_return_form(world: World) -> dict[str, Any]:
+    return {"reason": "请补充活动时间。"}
+
+
+def _picture() -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 40, 40)).save(output, format="PNG")
+    return output.getvalue()
+
+
+def _content_image_form(world: World) -> dict[str, Any]:
+    return {"image": SimpleUploadedFile("现场.png", _picture()), "alt": "活动现场"}
+
+
+def _content_attachment_form(world: World) -> dict[str, Any]:
+    return {"attachments": SimpleUploadedFile("通知.png", _picture())}
+
+
+ARTICLE_DRAFT = {"article_id": "article_draft"}
+ARTICLE_REVIEW = {"article_id": "article_review"}
+ARTICLE_PUBLISHED = {"article_id": "article_published"}
+ARTICLE_IMAGE = {**ARTICLE_PUBLISHED, "image_id": "article_image"}
+ARTICLE_FILE = {**ARTICLE_PUBLISHED, "attachment_id": "article_attachment"}
+
 # fmt: off
 ENTRIES: list[Entry] = [
     #      method  route                                                          anon cit cit' prov off prov' off' rev adm sec aud
@@ -526,6 +571,36 @@ ENTRIES: list[Entry] = [
     Entry("GET",  "staff/supervision/blacklist/<int:listing_id>/",                 "302 403 403 403 403 403 403 200 200 403 200", path=SV_LISTING),
     Entry("POST", "staff/supervision/blacklist/<int:listing_id>/",                 "302 403 403 403 403 403 403 302 403 403 403", path=SV_LISTING, body=_sv_delist_form, encoding=FORM),
     Entry("GET",  "disclosure/agency-blacklist/",                                  "200 200 200 200 200 200 200 200 200 200 200"),
+    # --- content and the campaign calendar (docs/outreach.md) --------------------------------------------------------------
+    Entry("GET",  "news/",                                                         "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "articles/<int:article_id>/",                                    "200 200 200 200 200 200 200 200 200 200 200", path=ARTICLE_PUBLISHED),
+    Entry("GET",  "articles/<int:article_id>/images/<int:image_id>/",              "200 200 200 200 200 200 200 200 200 200 200", path=ARTICLE_IMAGE),
+    Entry("GET",  "articles/<int:article_id>/files/<uuid:attachment_id>/",         "200 200 200 200 200 200 200 200 200 200 200", path=ARTICLE_FILE),
+    Entry("GET",  "policies/",                                                     "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "policies/plan/",                                                "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "policies/rules/",                                               "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "campaigns/",                                                    "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "education/",                                                    "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "education/culture/",                                            "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "education/models/",                                             "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "education/warnings/",                                           "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "education/reader/",                                             "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "staff/content/",                                                "302 403 403 200 403 200 403 200 403 403 403"),
+    Entry("GET",  "staff/content/new/",                                            "302 403 403 200 403 200 403 200 403 403 403"),
+    Entry("POST", "staff/content/new/",                                            "302 403 403 302 403 302 403 302 403 403 403", body=_article_form, encoding=FORM),
+    Entry("GET",  "staff/content/campaigns/",                                      "302 403 403 403 403 403 403 200 403 403 403"),
+    Entry("POST", "staff/content/campaigns/",                                      "302 403 403 403 403 403 403 302 403 403 403", body=_activity_form, encoding=FORM),
+    Entry("POST", "staff/content/campaigns/<int:activity_id>/report/",             "302 403 403 403 403 403 403 302 403 403 403", path={"activity_id": "campaign_activity"}, body=_activity_report_form, encoding=FORM),
+    Entry("GET",  "staff/content/<int:article_id>/",                               "302 403 403 200 403 404 403 200 403 403 403", path=ARTICLE_DRAFT),
+    Entry("POST", "staff/content/<int:article_id>/",                               "302 403 403 302 403 404 403 302 403 403 403", path=ARTICLE_DRAFT, body=_article_form, encoding=FORM),
+    Entry("GET",  "staff/content/<int:article_id>/preview/",                       "302 403 403 200 403 404 403 200 403 403 403", path=ARTICLE_DRAFT),
+    Entry("POST", "staff/content/<int:article_id>/submit/",                        "302 403 403 302 403 404 403 302 403 403 403", path=ARTICLE_DRAFT, encoding=FORM),
+    Entry("POST", "staff/content/<int:article_id>/return/",                        "302 403 403 403 403 404 403 302 403 403 403", path=ARTICLE_REVIEW, body=_content_return_form, encoding=FORM),
+    Entry("POST", "staff/content/<int:article_id>/publish/",                       "302 403 403 403 403 404 403 302 403 403 403", path=ARTICLE_REVIEW, encoding=FORM),
+    Entry("POST", "staff/content/<int:article_id>/unpublish/",                     "302 403 403 403 403 404 403 302 403 403 403", path=ARTICLE_PUBLISHED, encoding=FORM),
+    Entry("POST", "staff/content/<int:article_id>/images/",                        "302 403 403 302 403 404 403 302 403 403 403", path=ARTICLE_DRAFT, body=_content_image_form, encoding=MULTIPART),
+    Entry("GET",  "staff/content/<int:article_id>/images/<int:image_id>/",         "302 403 403 200 403 404 403 200 403 403 403", path=ARTICLE_IMAGE),
+    Entry("POST", "staff/content/<int:article_id>/attachments/",                   "302 403 403 302 403 404 403 302 403 403 403", path=ARTICLE_DRAFT, body=_content_attachment_form, encoding=MULTIPART),
 ]
 
 TOTP_DEVICE = {"pk": ADMIN_OBJECT + "otp_totp/totpdevice"}

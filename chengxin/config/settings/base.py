@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "chengxin.api",
     "chengxin.backoffice",
     "chengxin.portal",
+    "chengxin.outreach",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ from chengxin.accounts.demo import demo_accounts_ensure
 from chengxin.collection.demo_citizen import demo_citizen_ensure
 from chengxin.identity.models import Subject
 from chengxin.supervision.demo import demo_supervision_ensure
+from chengxin.outreach.demo import demo_content_ensure
 
 DEMO_PERSONS = 500
 
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         demo_accounts_ensure(stdout=self.stdout)
         demo_citizen_ensure(stdout=self.stdout)
         demo_supervision_ensure(stdout=self.stdout)
+        demo_content_ensure(stdout=self.stdout)
         if options["no_serve"]:
             return
         worker = self._start_worker()
