@@ -57,10 +57,10 @@ from chengxin.inquiry.tests.factories import load_purposes
 from chengxin.measures.checks.batch import batch_create, input_from_list
 from chengxin.measures.checks.services import check_run
 from chengxin.measures.tests.factories import TAX_SERIOUS, list_items, tax_measure
-from chengxin.supervision import services as supervision
-from chengxin.supervision.tests import factories as supervision_factories
 from chengxin.outreach import services as content_services
 from chengxin.outreach.reference import load_reference_data as load_outreach_reference
+from chengxin.supervision import services as supervision
+from chengxin.supervision.tests import factories as supervision_factories
 
 ROLES = (
     "anonymous",
