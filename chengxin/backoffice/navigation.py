@@ -84,8 +84,8 @@ GROUPS: tuple[NavGroup, ...] = (
     NavGroup("queries", _("查询与报告")),
     NavGroup("dueprocess", _("异议、修复与举报")),
     NavGroup("lists", _("名单与措施")),
-    NavGroup("supervision", _("征信监管")),
     NavGroup("content", _("网站内容")),
+    NavGroup("supervision", _("征信监管")),
     NavGroup("users", _("用户与审计")),
 )
 
