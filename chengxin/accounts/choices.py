@@ -57,6 +57,7 @@ class Capability(models.TextChoices):
     CONFIRM_CITIZENS = "confirm_citizens", _("窗口核验公众账户身份")
     VIEW_OWN_FILE = "view_own_file", _("查看本人信用档案")
     QUERY_WITH_CONSENT = "query_with_consent", _("经授权查询个人信用信息")
+    OPERATE_EXCHANGE = "operate_exchange", _("监看和重试向省级平台的推送")
 
 
 class TokenHashAlgorithm(models.TextChoices):
