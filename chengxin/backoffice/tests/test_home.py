@@ -31,6 +31,7 @@ STAFF_CARDS = {
         "manage_departments",
         "manage_policies",
         "use_admin_site",
+        "operate_exchange",
     ],
     "security": [
         "view_catalog",
