@@ -267,6 +267,7 @@ OBJECTION_REJECTED = {"objection_id": "objection_rejected"}
 OBJECTION_REVIEW = {"objection_id": "objection_review"}
 OBJECTION_FILE = {**OBJECTION, "attachment_id": "objection_attachment"}
 OBJECTIONABLE_RECORD = {"record_id": "objectionable_record"}
+DEAD_LETTER = {"event_id": "dead_letter"}
 
 # fmt: off
 ENTRIES: list[Entry] = [
@@ -391,6 +392,10 @@ ENTRIES: list[Entry] = [
     Entry("POST", "my/objections/<int:objection_id>/withdraw/",                    "302 302 404 403 403 403 403 403 403 403 403", path=OBJECTION, encoding=FORM),
     Entry("POST", "my/objections/<int:objection_id>/statement/",                   "302 302 404 403 403 403 403 403 403 403 403", path=OBJECTION_REJECTED, body=_statement_form, encoding=FORM),
     Entry("POST", "my/objections/<int:objection_id>/review/",                      "302 302 404 403 403 403 403 403 403 403 403", path=OBJECTION_REJECTED, body=_review_request_form, encoding=FORM),
+    # --- the upstream push (docs/exchange.md): the system administrator -----------------------------------------------------
+    Entry("GET",  "staff/exchange/",                                               "302 403 403 403 403 403 403 403 200 403 403"),
+    Entry("POST", "staff/exchange/dead-letters/retry/",                            "302 403 403 403 403 403 403 403 302 403 403", encoding=FORM),
+    Entry("POST", "staff/exchange/events/<int:event_id>/retry/",                   "302 403 403 403 403 403 403 403 302 403 403", path=DEAD_LETTER, encoding=FORM),
 ]
 
 TOTP_DEVICE = {"pk": ADMIN_OBJECT + "otp_totp/totpdevice"}
