@@ -33,6 +33,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from chengxin.core.audit import events as audit_events
+from chengxin.core.bulk import bulk_update_rows
 from chengxin.core.selectors import policy_value
 from chengxin.exchange import error_codes
 from chengxin.exchange.choices import DeliveryOutcome, OutboxStatus, ReceiptStatus
@@ -69,8 +70,9 @@ class UpstreamConfig:
 
     @property
     def lease(self) -> datetime.timedelta:
-        """How long a claim holds: longer than a request can take."""
-        return datetime.timedelta(seconds=self.connect_timeout + self.read_timeout + 30)
+        """How long a claim holds: twice what a request may take (connect and read), and five
+        seconds more; a killed worker's events are sent again once it lapses."""
+        return datetime.timedelta(seconds=2 * (self.connect_timeout + self.read_timeout) + 5)
 
     @property
     def endpoint(self) -> str:
@@ -402,9 +404,7 @@ def _save(delivered: list[OutboxEvent], failed: list[OutboxEvent], *, token) -> 
     stored only while the claim is still this round's (a lapsed claim may be another worker's
     now, whose outcome counts)."""
     if delivered:
-        OutboxEvent.objects.bulk_update(
-            delivered, [*_STATE_FIELDS, "receipt", "delivered_at"], batch_size=500
-        )
+        bulk_update_rows(delivered, [*_STATE_FIELDS, "receipt", "delivered_at"])
     still_ours = set(
         OutboxEvent.objects.filter(
             pk__in=[event.pk for event in failed], claim_token=token
@@ -412,7 +412,7 @@ def _save(delivered: list[OutboxEvent], failed: list[OutboxEvent], *, token) -> 
     )
     kept = [event for event in failed if event.pk in still_ours]
     if kept:
-        OutboxEvent.objects.bulk_update(kept, list(_STATE_FIELDS), batch_size=500)
+        bulk_update_rows(kept, list(_STATE_FIELDS))
 
 
 def _finish(delivery: UpstreamDelivery, answer: Answer, *, delivered: int, failed: bool) -> None:

@@ -9,14 +9,18 @@ sends the dead letters again with their attempts counted from zero (one audit ev
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, close_old_connections
 
 from chengxin.exchange.delivery import upstream_config, upstream_push
 from chengxin.exchange.selectors import upstream_summary
 from chengxin.exchange.services import outbox_events_retry
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -68,10 +72,20 @@ class Command(BaseCommand):
         config = self._config()
         try:
             while True:
-                if not upstream_push(config=config):
+                if not self._rounds(config):
                     time.sleep(settings.CHENGXIN_UPSTREAM_PUSH_INTERVAL)
         except KeyboardInterrupt:
             self._summary()
+
+    def _rounds(self, config) -> bool:
+        """Rounds until nothing is due; whether any was sent. A database error (busy, gone) is
+        logged and the loop goes on: the state is in the database."""
+        try:
+            return bool(upstream_push(config=config))
+        except DatabaseError as error:
+            logger.error("The upstream push round failed: %s", type(error).__name__)
+            close_old_connections()
+            return False
 
     def _retry(self, *, dead: bool) -> None:
         retried = outbox_events_retry(actor=None, dead=dead)
