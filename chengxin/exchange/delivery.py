@@ -147,17 +147,16 @@ def upstream_push_round(
     if not events:
         return RoundResult()
     body = _body(events, now=now)
+    raw = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     delivery = UpstreamDelivery.objects.create(
         batch_id=body["batch_id"],
         endpoint=config.endpoint,
         algorithm=config.key.algorithm,
         key_id=config.key.key_id,
-        signature="",
+        signature=config.key.sign(raw),
         event_count=len(events),
         started_at=now,
     )
-    raw = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    delivery.signature = config.key.sign(raw)
     answer = _send(config, raw, batch_id=body["batch_id"])
     return _apply(
         events, answer, config=config, delivery=delivery, token=token, now=now, jitter=jitter
