@@ -51,6 +51,11 @@ with transaction.atomic():
 """
 
 
+def _hex(message_id) -> str:
+    """A message id as 32 hex digits (SQLite stores them so, psycopg reads a UUID)."""
+    return str(message_id).replace("-", "")
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -198,17 +203,17 @@ def test_delivery_through_faults_and_kills_of_both_sides(database, tmp_path):
     lines = [json.loads(line) for line in (store / "received.jsonl").read_text().splitlines()]
     applied = [line["message_id"] for line in lines]
     assert len(applied) == len(set(applied)) == EVENTS  # each applied once: no duplicates
-    ids = {row[1].replace("-", ""): row for row in outbox}
-    stored_receipts = {line["message_id"].replace("-", ""): line["receipt_id"] for line in lines}
+    ids = {_hex(row[1]): row for row in outbox}
+    stored_receipts = {_hex(line["message_id"]): line["receipt_id"] for line in lines}
     for message_id, row in ids.items():
         receipt = json.loads(row[5]) if isinstance(row[5], str) else row[5]
         assert receipt["receipt_id"] == stored_receipts[message_id]
     written_order = defaultdict(list)
     for row in outbox:
-        written_order[row[2]].append(row[1].replace("-", ""))
+        written_order[row[2]].append(_hex(row[1]))
     applied_order = defaultdict(list)
     for line in lines:
-        applied_order[line["subject"]].append(line["message_id"].replace("-", ""))
+        applied_order[line["subject"]].append(_hex(line["message_id"]))
     assert applied_order == written_order
     attempts = sum(row[4] for row in outbox)
     outcomes = dict(
