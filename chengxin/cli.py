@@ -9,7 +9,11 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"demo-data": "demo_data", "dueprocess-daily": "dueprocess_daily"}
+ALIASES = {
+    "demo-data": "demo_data",
+    "dueprocess-daily": "dueprocess_daily",
+    "fake-upstream": "fake_upstream",
+}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -60,6 +60,7 @@ class Capability(models.TextChoices):
     # Providers draft their department's news and cases, the credit office publishes them
     # (docs/outreach.md).
     DRAFT_CONTENT = "draft_content", _("起草网站内容")
+    OPERATE_EXCHANGE = "operate_exchange", _("监看和重试向省级平台的推送")
 
 
 class TokenHashAlgorithm(models.TextChoices):

@@ -43,6 +43,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.MANAGE_DEPARTMENTS,
             Capability.MANAGE_POLICIES,
             Capability.USE_ADMIN_SITE,
+            # The push to the provincial platform is the platform's operation (docs/exchange.md).
+            Capability.OPERATE_EXCHANGE,
         }
     ),
     Role.SECURITY: frozenset(

@@ -143,6 +143,12 @@ CARD_DEFINITIONS = (
         _("进入后台管理，维护本角色负责的参考数据。"),
         "admin:index",
     ),
+    CardDefinition(
+        Capability.OPERATE_EXCHANGE,
+        _("共享交换"),
+        _("查看向省级平台推送的积压、失败和投递失败队列，重新推送失败的事件。"),
+        "exchange:overview",
+    ),
 )
 
 

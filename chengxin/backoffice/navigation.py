@@ -43,6 +43,7 @@ from chengxin.accounts.permissions import (
 from chengxin.dueprocess.objections.selectors import can_see_objections
 from chengxin.dueprocess.tipoffs.selectors import can_answer as can_answer_tipoffs
 from chengxin.dueprocess.tipoffs.selectors import can_screen as can_screen_tipoffs
+from chengxin.exchange.selectors import can_operate_exchange
 from chengxin.measures.checks.selectors import can_view_feedback_rates
 from chengxin.supervision.permissions import can_read as can_read_supervision
 
@@ -86,6 +87,7 @@ GROUPS: tuple[NavGroup, ...] = (
     NavGroup("lists", _("名单与措施")),
     NavGroup("content", _("网站内容")),
     NavGroup("supervision", _("征信监管")),
+    NavGroup("exchange", _("共享交换")),
     NavGroup("users", _("用户与审计")),
 )
 
@@ -104,6 +106,7 @@ ENTRIES: list[NavEntry] = [
     NavEntry("lists", _("奖惩措施清单"), "measures:index", is_staff_member, ("measures:",)),
     NavEntry("content", _("网站内容"), "content:list", can_draft_content, ("content:",)),
     NavEntry("supervision", _("征信机构监管"), "supervision:agency_list", can_read_supervision, ("supervision:",)),
+    NavEntry("exchange", _("向省级平台推送"), "exchange:overview", can_operate_exchange, ("exchange:",)),
     NavEntry("users", _("用户与角色"), "admin:accounts_user_changelist", can_manage_users, ("admin:accounts_user_",)),
     NavEntry("users", _("接口令牌"), "admin:accounts_apitoken_changelist", can_manage_tokens, ("admin:accounts_apitoken_",)),
     NavEntry("users", _("部门"), "admin:accounts_department_changelist", can_manage_departments, ("admin:accounts_department_",)),

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from chengxin.catalog.models import CatalogItem, CatalogVersion
 from chengxin.catalog.selectors import catalog_version_table_schema
 from chengxin.collection import error_codes, row_error_codes
-from chengxin.collection.choices import Operation, Outcome, RecordStatus
+from chengxin.collection.choices import Operation, Outcome, RecordStatus, SubmissionChannel
 from chengxin.collection.lifecycle import RecordDates, record_dates
 from chengxin.collection.models import (
     QUARANTINE_PURPOSE,
@@ -44,6 +44,8 @@ from chengxin.core import error_codes as core_error_codes
 from chengxin.core.bulk import any_of, bulk_update_rows
 from chengxin.core.json import canonical, dumps
 from chengxin.core.personal_data import contains_id_number
+from chengxin.exchange.choices import OutboxEventType
+from chengxin.exchange.services import RecordFacts, outbox_events_write
 from chengxin.identity.services import subject_ids_get_or_create
 
 NAME_HASH_PURPOSE = "collection.record.name"
@@ -345,6 +347,22 @@ def _write_new(batch: Batch, goods: list[GoodRow]) -> None:
         SubmissionRowResult(row=good.row, record_id=record_id, version=1, outcome=Outcome.CREATED)
         for good, record_id in zip(goods, ids, strict=True)
     )
+    _outbox(
+        batch,
+        OutboxEventType.RECORD_CREATED,
+        (
+            _facts(
+                batch,
+                record_id,
+                source_id=good.source_id,
+                subject_index=good.subject_index,
+                status=record.status,
+                version=1,
+                decided_on=good.decided_on,
+            )
+            for good, record, record_id in zip(goods, records, ids, strict=True)
+        ),
+    )
 
 
 def _new_record(batch: Batch, good: GoodRow) -> NewRecord:
@@ -370,6 +388,7 @@ def _write_changed(batch: Batch, pairs: list[tuple[GoodRow, CreditRecord]]) -> N
         [_version_of(record, good.values_text, good.content_hash) for good, record in pairs],
     )
     batch.results.extend(_result(good.row, record, Outcome.UPDATED) for good, record in pairs)
+    _outbox(batch, OutboxEventType.RECORD_CORRECTED, (_record_facts(batch, r) for r in records))
 
 
 _CHANGED_FIELDS = [
@@ -499,6 +518,40 @@ def _write_revoked(batch: Batch, records: list[CreditRecord]) -> None:
             )
             for record in records
         ],
+    )
+    _outbox(batch, OutboxEventType.RECORD_REVOKED, (_record_facts(batch, r) for r in records))
+
+
+def _outbox(batch: Batch, event_type: str, facts) -> None:
+    """The outbox events of the records this batch created, changed or revoked, in its
+    transaction (SPEC §9), for items pushed upstream. A submission that an upheld objection
+    made writes none here: the objection service writes the event, naming the objection."""
+    if not batch.item.push_upstream or batch.submission.channel == SubmissionChannel.OBJECTION:
+        return
+    outbox_events_write(event_type=event_type, facts=facts)
+
+
+def _facts(batch: Batch, record_id: int, *, disputed: bool = False, **fields) -> RecordFacts:
+    return RecordFacts(
+        record_id=record_id,
+        department=batch.submission.department.code,
+        item=batch.item.code,
+        disputed=disputed,
+        push_upstream=True,
+        **fields,
+    )
+
+
+def _record_facts(batch: Batch, record: CreditRecord) -> RecordFacts:
+    return _facts(
+        batch,
+        record.pk,
+        disputed=record.disputed,
+        source_id=record.source_id,
+        subject_index=record.subject_index,
+        status=record.status,
+        version=record.current_version,
+        decided_on=record.decided_on,
     )
 
 

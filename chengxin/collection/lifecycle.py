@@ -28,6 +28,8 @@ from chengxin.core.audit import events as audit_events
 from chengxin.core.audit.choices import AuditAction
 from chengxin.core.calendar import add_months
 from chengxin.core.selectors import policy_value
+from chengxin.exchange.choices import OutboxEventType
+from chengxin.exchange.services import RecordFacts, outbox_events_write
 
 DISCLOSURE_POLICIES = {
     Severity.MINOR: "disclosure.minor_months",
@@ -128,6 +130,8 @@ def records_expire(*, today: datetime.date, actor=None) -> int:
     Idempotent: an expired record is no longer ``active``, so a second run ends nothing; a run
     after missed days ends everything that fell due meanwhile, since the test is ``end ≤ today``.
     One audit event per run (count and date, no personal data); none when nothing was due.
+    Each ended record of an item pushed upstream gets its ``record.expired`` outbox event in
+    the same transaction (SPEC §9).
     """
     now = timezone.now()
     with transaction.atomic():
@@ -136,6 +140,7 @@ def records_expire(*, today: datetime.date, actor=None) -> int:
             status=RecordStatus.EXPIRED, status_changed_at=now, updated_at=now
         )
         if ended:
+            outbox_events_write(event_type=OutboxEventType.RECORD_EXPIRED, facts=_pushed(due))
             audit_events.change_event(
                 actor=actor,
                 action=AuditAction.UPDATE,
@@ -144,3 +149,27 @@ def records_expire(*, today: datetime.date, actor=None) -> int:
                 detail={"today": today.isoformat(), "expired": ended},
             )
     return ended
+
+
+def _pushed(record_ids: list[int]):
+    """The facts of the records of ``record_ids`` whose item is pushed upstream, as they are
+    now (read in chunks, so a day that ends many records does not hold them all at once)."""
+    fields = ("pk", "subject_index", "department__code", "item__code", "source_id", "status")
+    more = ("disputed", "current_version", "decided_on")
+    for start in range(0, len(record_ids), 1000):
+        rows = CreditRecord.objects.filter(
+            pk__in=record_ids[start : start + 1000], item__push_upstream=True
+        ).values_list(*fields, *more)
+        for pk, index, department, item, source_id, status, disputed, version, decided in rows:
+            yield RecordFacts(
+                record_id=pk,
+                subject_index=index,
+                department=department,
+                item=item,
+                source_id=source_id,
+                status=status,
+                disputed=disputed,
+                version=version,
+                decided_on=decided,
+                push_upstream=True,
+            )

@@ -24,6 +24,7 @@ urlpatterns = [
     path("staff/tipoffs/", include("chengxin.dueprocess.tipoffs.urls")),
     path("staff/supervision/", include("chengxin.supervision.urls")),
     path("staff/content/", include("chengxin.outreach.staff_urls")),
+    path("staff/exchange/", include("chengxin.exchange.urls")),
     path("staff/", include("chengxin.backoffice.urls")),
     path("account/", include("chengxin.accounts.citizen_urls")),
     path("my/", include("chengxin.dueprocess.objections.portal_urls")),

@@ -20,6 +20,40 @@ class OutboxEventType(models.TextChoices):
 
 
 class OutboxStatus(models.TextChoices):
+    """Where an event stands on its way to the provincial platform (docs/exchange.md).
+
+    ``pending`` events are sent (again) when due; ``delivered`` ones carry the receiver's
+    receipt; ``dead`` ones failed the policy's number of attempts and wait for an operator to
+    retry them; ``local`` events are of items not pushed upstream (kept for the other
+    recipients)."""
+
     PENDING = "pending", _("待发送")
     DELIVERED = "delivered", _("已送达")
     DEAD = "dead", _("投递失败")
+    LOCAL = "local", _("不推送省级平台")
+
+
+class SignatureAlgorithm(models.TextChoices):
+    """How a request to the provincial platform is signed; kept per delivery so that a
+    deployment can add SM2 without losing the meaning of old rows (SPEC §14)."""
+
+    HMAC_SHA256 = "hmac-sha256", "HMAC-SHA256"
+
+
+class DeliveryOutcome(models.TextChoices):
+    """What one HTTP request of a batch came to."""
+
+    DELIVERED = "delivered", _("全部送达")
+    PARTIAL = "partial", _("部分送达")
+    HTTP_ERROR = "http_error", _("接收方返回错误")
+    TIMEOUT = "timeout", _("超时")
+    CONNECTION_ERROR = "connection_error", _("连接失败或中断")
+    BAD_RECEIPT = "bad_receipt", _("回执无效")
+
+
+class ReceiptStatus(models.TextChoices):
+    """The receiver's word on one event of a batch."""
+
+    ACCEPTED = "accepted", _("已接收")
+    DUPLICATE = "duplicate", _("重复（已接收过）")
+    REJECTED = "rejected", _("拒收")

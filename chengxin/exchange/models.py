@@ -1,8 +1,9 @@
 """The outbox: every change of a record that its recipients must hear of (SPEC §9).
 
 A service that changes a record writes the event here in the same transaction as the change
-(``services.outbox_event_record``), so an event exists exactly when its change does; a worker
-delivers the events to the provincial platform and the other recipients (docs/exchange.md).
+(``services.outbox_event_record``, ``services.outbox_events_write``), so an event exists exactly
+when its change does; the delivery worker (``delivery``) sends the events of items pushed upstream
+to the provincial platform and stores the receiver's receipt per event (docs/exchange.md).
 """
 
 from __future__ import annotations
@@ -12,13 +13,53 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from chengxin.exchange.choices import OutboxEventType, OutboxStatus
+from chengxin.exchange.choices import (
+    DeliveryOutcome,
+    OutboxEventType,
+    OutboxStatus,
+    SignatureAlgorithm,
+)
+
+
+class UpstreamDelivery(models.Model):
+    """One HTTP request that carried a batch of events to the provincial platform: how it was
+    signed (the algorithm and key id stored so that SM2 can be added), what came of it, and the
+    counts. The request body is not kept: the events and their receipts are."""
+
+    batch_id = models.UUIDField(_("批次编号"), default=uuid.uuid4, unique=True, editable=False)
+    endpoint = models.CharField(_("接收地址"), max_length=300)
+    algorithm = models.CharField(_("签名算法"), max_length=32, choices=SignatureAlgorithm.choices)
+    key_id = models.CharField(_("密钥编号"), max_length=64)
+    signature = models.CharField(_("签名"), max_length=200)
+    event_count = models.PositiveIntegerField(_("事件数"))
+    delivered_count = models.PositiveIntegerField(_("送达数"), default=0)
+    outcome = models.CharField(
+        _("结果"), max_length=20, choices=DeliveryOutcome.choices, blank=True
+    )
+    http_status = models.PositiveSmallIntegerField(_("HTTP 状态码"), null=True, blank=True)
+    error = models.CharField(_("错误"), max_length=200, blank=True)
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("推送批次")
+        verbose_name_plural = _("推送批次")
+        indexes = [models.Index(fields=["outcome", "id"])]
+
+    def __str__(self) -> str:
+        return f"delivery {self.batch_id}"
 
 
 class OutboxEvent(models.Model):
     """One event of one record. ``message_id`` is what receivers deduplicate on; ``payload`` holds
     no personal data (the record's ids, item, status, dates); the person is named by blind index
-    only, for the order of a person's events and for sharding."""
+    only, for the order of a person's events and for sharding.
+
+    Delivery state (docs/exchange.md): a ``pending`` event is due at ``next_attempt_at`` (at once
+    when empty) unless an earlier event of the same person is still undelivered; a worker claims
+    it until ``claimed_until`` (so a killed worker's claim lapses); each failed attempt counts in
+    ``attempts`` and moves ``next_attempt_at`` by exponential backoff with jitter; after the
+    policy's number of attempts the event is ``dead`` until an operator retries it."""
 
     message_id = models.UUIDField(_("消息编号"), default=uuid.uuid4, unique=True, editable=False)
     event_type = models.CharField(_("事件类型"), max_length=32, choices=OutboxEventType.choices)
@@ -29,6 +70,23 @@ class OutboxEvent(models.Model):
         _("状态"), max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )
     created_at = models.DateTimeField(_("产生时间"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("已尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次尝试时间"), null=True, blank=True)
+    claimed_until = models.DateTimeField(_("认领截止时间"), null=True, blank=True)
+    claim_token = models.UUIDField(_("认领标记"), null=True, blank=True)
+    last_error = models.CharField(_("最近一次错误"), max_length=200, blank=True)
+    last_attempt_at = models.DateTimeField(_("最近一次尝试时间"), null=True, blank=True)
+    last_delivery = models.ForeignKey(
+        UpstreamDelivery,
+        verbose_name=_("最近一次推送批次"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+    receipt = models.JSONField(_("回执"), null=True, blank=True)
+    dead_at = models.DateTimeField(_("转入失败队列时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("待发送事件")
@@ -37,6 +95,7 @@ class OutboxEvent(models.Model):
             models.Index(fields=["status", "id"]),
             models.Index(fields=["subject_index", "id"]),
             models.Index(fields=["record_id", "id"]),
+            models.Index(fields=["claim_token"]),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import socket
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +53,10 @@ from chengxin.dueprocess.tipoffs.services import (
     tipoff_file,
     tipoff_route,
 )
+from chengxin.exchange.choices import OutboxStatus
+from chengxin.exchange.delivery import UpstreamConfig, upstream_push_round
+from chengxin.exchange.models import OutboxEvent
+from chengxin.exchange.signing import SigningKey
 from chengxin.inquiry.services import report_issue
 from chengxin.inquiry.tests.factories import load_purposes
 from chengxin.measures.checks.batch import batch_create, input_from_list
@@ -148,6 +153,7 @@ def build_world() -> World:
     world.values.update(_objections(world))
     world.values.update(_tipoffs(world))
     world.values.update(_content(world))
+    world.values.update(_dead_letter())
     world.values.update(
         pending_account=pending.pk,
         notice=notice.pk,
@@ -319,6 +325,20 @@ def _content(world: World) -> dict[str, Any]:
         "article_image": picture.pk,
         "article_attachment": str(attachment.pk),
     }
+
+
+def _dead_letter() -> dict[str, Any]:
+    """The serious record M-1's outbox event, dead after its one allowed attempt against a
+    provincial platform that refuses connections (a port just closed)."""
+    policy_value_set(name="exchange.upstream_max_attempts", value=1, actor=None, reason="矩阵")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = UpstreamConfig(
+        url=f"http://127.0.0.1:{port}/", key=SigningKey(key_id="u1", secret="matrix-key")
+    )
+    upstream_push_round(config=config)
+    return {"dead_letter": OutboxEvent.objects.get(status=OutboxStatus.DEAD).pk}
 
 
 def _png() -> bytes:

@@ -406,6 +406,7 @@ ARTICLE_REVIEW = {"article_id": "article_review"}
 ARTICLE_PUBLISHED = {"article_id": "article_published"}
 ARTICLE_IMAGE = {**ARTICLE_PUBLISHED, "image_id": "article_image"}
 ARTICLE_FILE = {**ARTICLE_PUBLISHED, "attachment_id": "article_attachment"}
+DEAD_LETTER = {"event_id": "dead_letter"}
 
 # fmt: off
 ENTRIES: list[Entry] = [
@@ -601,6 +602,10 @@ ENTRIES: list[Entry] = [
     Entry("POST", "staff/content/<int:article_id>/images/",                        "302 403 403 302 403 404 403 302 403 403 403", path=ARTICLE_DRAFT, body=_content_image_form, encoding=MULTIPART),
     Entry("GET",  "staff/content/<int:article_id>/images/<int:image_id>/",         "302 403 403 200 403 404 403 200 403 403 403", path=ARTICLE_IMAGE),
     Entry("POST", "staff/content/<int:article_id>/attachments/",                   "302 403 403 302 403 404 403 302 403 403 403", path=ARTICLE_DRAFT, body=_content_attachment_form, encoding=MULTIPART),
+    # --- the upstream push (docs/exchange.md): the system administrator -----------------------------------------------------
+    Entry("GET",  "staff/exchange/",                                               "302 403 403 403 403 403 403 403 200 403 403"),
+    Entry("POST", "staff/exchange/dead-letters/retry/",                            "302 403 403 403 403 403 403 403 302 403 403", encoding=FORM),
+    Entry("POST", "staff/exchange/events/<int:event_id>/retry/",                   "302 403 403 403 403 403 403 403 302 403 403", path=DEAD_LETTER, encoding=FORM),
 ]
 
 TOTP_DEVICE = {"pk": ADMIN_OBJECT + "otp_totp/totpdevice"}

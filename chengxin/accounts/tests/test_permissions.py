@@ -50,6 +50,7 @@ EXPECTED = {
         C.MANAGE_DEPARTMENTS,
         C.MANAGE_POLICIES,
         C.USE_ADMIN_SITE,
+        C.OPERATE_EXCHANGE,
     },
     "security": {
         C.VIEW_CATALOG,

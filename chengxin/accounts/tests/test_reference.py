@@ -27,6 +27,8 @@ DISTRICT_CODES = {
     "district-230223", "district-230224", "district-230225", "district-230227",
     "district-230229", "district-230230", "district-230231", "district-230281",
 }  # fmt: skip
+# The provincial credit platform submits the lists it pushes down (docs/exchange.md#inbound).
+PLATFORM_CODES = {"provincial-platform"}
 
 
 def test_load_creates_every_department_with_its_fixed_code():
@@ -35,7 +37,7 @@ def test_load_creates_every_department_with_its_fixed_code():
 
     # then
     codes = set(Department.objects.values_list("code", flat=True))
-    assert codes == PLAN_CODES | DISTRICT_CODES
+    assert codes == PLAN_CODES | DISTRICT_CODES | PLATFORM_CODES
     districts = Department.objects.filter(kind=DepartmentKind.DISTRICT)
     assert set(districts.values_list("code", flat=True)) == DISTRICT_CODES
 
@@ -58,7 +60,7 @@ def test_every_row_has_names_in_both_languages_and_a_known_kind():
     rows = department_reference_rows()
 
     # then
-    assert len(rows) == 46
+    assert len(rows) == 47
     assert [row["code"] for row in rows if not (row["name"] and row["short_name"])] == []
     assert [row["code"] for row in rows if not row["name_en"]] == []
     assert {row["kind"] for row in rows} <= set(DepartmentKind.values)
@@ -77,9 +79,9 @@ def test_loading_again_creates_nothing_and_keeps_an_administrators_edit():
     # then
     tax = Department.objects.get(code="tax")
     assert (tax.name, tax.is_active) == ("改过的名称", False)
-    assert Department.objects.count() == 46
+    assert Department.objects.count() == 47
     assert AuditEvent.objects.count() == events_before
-    assert output.getvalue() == "部门：新增 0 个，已有 46 个保持不变。\n"
+    assert output.getvalue() == "部门：新增 0 个，已有 47 个保持不变。\n"
 
 
 def test_each_created_department_is_audited_as_a_system_change():
@@ -88,5 +90,5 @@ def test_each_created_department_is_audited_as_a_system_change():
 
     # then
     events = AuditEvent.objects.filter(action=AuditAction.CREATE, object_type="department")
-    assert events.count() == 46
+    assert events.count() == 47
     assert set(events.values_list("actor_id", flat=True)) == {None}

@@ -42,6 +42,7 @@ STAFF_CARDS = {
         "manage_departments",
         "manage_policies",
         "use_admin_site",
+        "operate_exchange",
     ],
     "security": [
         "view_catalog",

@@ -236,4 +236,4 @@ def test_the_seeded_catalog_is_served_whole(client, starter_departments):
     body = client.get("/api/v1/catalog").json()
 
     # then
-    assert len(body["items"]) == CatalogItem.objects.count() == 65
+    assert len(body["items"]) == CatalogItem.objects.count() == 67

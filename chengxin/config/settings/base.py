@@ -468,3 +468,25 @@ CHENGXIN_ATTACHMENT_MAX_BYTES = int(
     env_str("CHENGXIN_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)) or 10 * 1024 * 1024
 )
 # --- end of citizens ---------------------------------------------------------------------------
+# --- exchange with the provincial platform (docs/exchange.md, docs/deployment.md) --------------
+# Where the delivery worker POSTs outbox events; empty: no upstream push.
+CHENGXIN_UPSTREAM_URL = env_str("CHENGXIN_UPSTREAM_URL", "") or ""
+# The shared signing key (HMAC-SHA256, from the environment only) and its id, agreed with the
+# provincial platform.
+CHENGXIN_UPSTREAM_KEY_ID = env_str("CHENGXIN_UPSTREAM_KEY_ID", "u1") or "u1"
+CHENGXIN_UPSTREAM_KEY = env_str("CHENGXIN_UPSTREAM_KEY", "") or ""
+# Seconds to connect and to wait for the answer (no outbound call without a timeout).
+CHENGXIN_UPSTREAM_CONNECT_TIMEOUT = float(env_str("CHENGXIN_UPSTREAM_CONNECT_TIMEOUT", "5") or 5)
+CHENGXIN_UPSTREAM_READ_TIMEOUT = float(env_str("CHENGXIN_UPSTREAM_READ_TIMEOUT", "30") or 30)
+# Events per request, and the backoff after a failed attempt: base · 2^(attempts−1) seconds up to
+# the cap, less a random part of up to half.
+CHENGXIN_UPSTREAM_BATCH_SIZE = int(env_str("CHENGXIN_UPSTREAM_BATCH_SIZE", "100") or 100)
+CHENGXIN_UPSTREAM_BACKOFF_BASE_SECONDS = float(
+    env_str("CHENGXIN_UPSTREAM_BACKOFF_BASE_SECONDS", "30") or 30
+)
+CHENGXIN_UPSTREAM_BACKOFF_CAP_SECONDS = float(
+    env_str("CHENGXIN_UPSTREAM_BACKOFF_CAP_SECONDS", "3600") or 3600
+)
+# Seconds between the worker's delivery rounds when nothing was due.
+CHENGXIN_UPSTREAM_PUSH_INTERVAL = float(env_str("CHENGXIN_UPSTREAM_PUSH_INTERVAL", "5") or 5)
+# --- end of exchange ---------------------------------------------------------------------------

@@ -9,6 +9,10 @@ one by time and copies new ones to the external checkpoint file, and when the wo
 SIGINT, or the end of a run) it signs a last one at the end of the chain before it exits. A
 ``--batch`` run only makes the time-based step once, at its end. ``--no-audit-checkpoints`` leaves
 the checkpoints to another worker (several hosts, one file).
+
+When a provincial platform is configured (``CHENGXIN_UPSTREAM_URL``), another thread delivers the
+outbox to it (``exchange.worker``, docs/exchange.md); ``--no-upstream-push`` leaves that to
+another worker or to ``chengxin exchange push --loop``.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from chengxin.core.audit.checkpoints import (
 )
 from chengxin.core.audit.external import ExternalCheckpointError
 from chengxin.core.signals import worker_starting
+from chengxin.exchange.worker import UpstreamPushClock
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +49,12 @@ class Command(BaseCommand):
             default=True,
             help="sign audit checkpoints by time and at shutdown (default: on)",
         )
+        parser.add_argument(
+            "--upstream-push",
+            action=BooleanOptionalAction,
+            default=True,
+            help="deliver the outbox to the provincial platform when configured (default: on)",
+        )
 
     def handle(self, *args, **options):
         responses = worker_starting.send(sender=self.__class__)
@@ -56,6 +67,11 @@ class Command(BaseCommand):
         clock = CheckpointClock() if checkpoints and not options["batch"] else None
         if clock is not None:
             clock.start()
+        push = None
+        if options["upstream_push"] and not options["batch"]:
+            push = UpstreamPushClock.from_settings()
+        if push is not None:
+            push.start()
         try:
             call_command(
                 "db_worker",
@@ -67,6 +83,8 @@ class Command(BaseCommand):
             )
         finally:
             # Runs on the SystemExit that db_worker raises on SIGTERM/SIGINT, too.
+            if push is not None:
+                push.stop()
             if clock is not None:
                 clock.stop()
                 self._final_checkpoint()
