@@ -215,7 +215,7 @@ def _lookups_queryset(subject_index: str, *, now: datetime.datetime) -> QuerySet
     others had issued and the checks, each row (kind, id, at, department, purpose, matter,
     case number), newest first: the database orders and pages it."""
     deferred = Q(purpose__code__in=LAW_ENFORCEMENT_PURPOSES, **{"at__gt": deferral_cutoff(now)})
-    columns = ("kind", "access_id", "at", "department_id", "purpose_code", "matter", "case_no")
+    columns = ("kind", "access_id", "at", "department_id", "purpose_code", "look_matter", "case_no")
     queries = (
         ProfileQuery.objects.filter(subject_index=subject_index)
         .annotate(
@@ -223,9 +223,10 @@ def _lookups_queryset(subject_index: str, *, now: datetime.datetime) -> QuerySet
             access_id=Cast("pk", CharField()),
             at=F("created_at"),
             purpose_code=F("purpose__code"),
-            matter=Value("", output_field=CharField()),
+            look_matter=Value("", output_field=CharField()),
         )
         .exclude(deferred)
+        .order_by()
         .values_list(*columns)
     )
     reports = (
@@ -235,9 +236,10 @@ def _lookups_queryset(subject_index: str, *, now: datetime.datetime) -> QuerySet
             access_id=Cast("pk", CharField()),
             at=F("issued_at"),
             purpose_code=F("purpose__code"),
-            matter=Value("", output_field=CharField()),
+            look_matter=Value("", output_field=CharField()),
         )
         .exclude(deferred)
+        .order_by()
         .values_list(*columns)
     )
     checks = (
@@ -247,8 +249,9 @@ def _lookups_queryset(subject_index: str, *, now: datetime.datetime) -> QuerySet
             access_id=Cast("pk", CharField()),
             at=F("created_at"),
             purpose_code=F("purpose"),
-            matter=F("matter"),
+            look_matter=F("matter"),
         )
+        .order_by()
         .values_list(*columns)
     )
     return queries.union(reports, checks, all=True).order_by("-at", "-access_id")
