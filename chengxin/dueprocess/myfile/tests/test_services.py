@@ -304,7 +304,9 @@ def test_law_enforcement_queries_show_only_after_the_deferral_period(people):
     just_before = query.created_at + datetime.timedelta(days=days) - datetime.timedelta(hours=1)
     assert lookups_of(account=mine, now=just_before).rows == []
     after = query.created_at + datetime.timedelta(days=days, seconds=1)
-    assert [row.access_id for row in lookups_of(account=mine, now=after).rows] == [str(query.query_id)]
+    assert [row.access_id for row in lookups_of(account=mine, now=after).rows] == [
+        str(query.query_id)
+    ]
     assert deferral_cutoff(after) > query.created_at
     with pytest.raises(NotFoundError):
         lookup_of(account=mine, kind=AccessKind.QUERY, access_id=str(query.query_id))
