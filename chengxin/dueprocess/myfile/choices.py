@@ -10,6 +10,7 @@ class AccessKind(models.TextChoices):
     QUERY = "query", _("信用档案查询")
     CHECK = "check", _("联合奖惩核查")
     REPORT = "report", _("信用报告")
+    BATCH = "batch", _("批量核查")
 
 
 class ChallengeStatus(models.TextChoices):

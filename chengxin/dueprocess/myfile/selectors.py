@@ -41,7 +41,7 @@ from chengxin.dueprocess.myfile.models import AccessChallenge
 from chengxin.dueprocess.myfile.policies import LAW_ENFORCEMENT_DEFERRAL_DAYS
 from chengxin.dueprocess.objections.selectors import REFUSED_RECORD_STATUSES
 from chengxin.inquiry.models import CreditReport, ProfileQuery, QueryPurpose
-from chengxin.measures.checks.models import Check
+from chengxin.measures.checks.models import BatchCheckSubject, Check
 from chengxin.measures.choices import Matter
 
 REPAIR_PATH = "/my/repairs/{record_id}/"
@@ -212,7 +212,7 @@ def deferral_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
 
 def _lookups_queryset(subject_index: str, *, now: datetime.datetime) -> QuerySet:
     """Every look at the person's file as one ``UNION ALL`` of the officer queries, the reports
-    others had issued and the checks, each row (kind, id, at, department, purpose, matter,
+    others had issued, the checks and the batch checks that included the person, each row (kind, id, at, department, purpose, matter,
     case number), newest first: the database orders and pages it."""
     deferred = Q(purpose__code__in=LAW_ENFORCEMENT_PURPOSES, **{"at__gt": deferral_cutoff(now)})
     columns = ("kind", "access_id", "at", "department_id", "purpose_code", "look_matter", "case_no")
@@ -254,7 +254,23 @@ def _lookups_queryset(subject_index: str, *, now: datetime.datetime) -> QuerySet
         .order_by()
         .values_list(*columns)
     )
-    return queries.union(reports, checks, all=True).order_by("-at", "-access_id")
+    batches = (
+        BatchCheckSubject.objects.filter(
+            subject_index=subject_index, batch__department__isnull=False
+        )
+        .annotate(
+            kind=Value(AccessKind.BATCH.value, output_field=CharField()),
+            access_id=Cast("batch_id", CharField()),
+            at=F("checked_at"),
+            department_id=F("batch__department_id"),
+            purpose_code=F("batch__purpose"),
+            look_matter=F("batch__matter"),
+            case_no=F("batch__case_no"),
+        )
+        .order_by()
+        .values_list(*columns)
+    )
+    return queries.union(reports, checks, batches, all=True).order_by("-at", "-access_id")
 
 
 @dataclass(frozen=True)
@@ -265,7 +281,7 @@ class LookupPage:
 
 def lookups_of(*, account, page: int | str = 1, now: datetime.datetime | None = None) -> LookupPage:
     """One page of every look at the account's person's file, newest first: officer queries,
-    reports issued to departments and checks (the person's own reports are not looks by
+    reports issued to departments, checks and batch checks (the person's own reports are not looks by
     others). Queries for law enforcement appear once the deferral period has passed. Three
     queries a page whatever its size: the count, the page, its departments and purposes (and
     the challenges of its rows)."""
@@ -276,7 +292,7 @@ def lookups_of(*, account, page: int | str = 1, now: datetime.datetime | None = 
     departments = Department.objects.in_bulk({row[3] for row in raw if row[3]})
     purposes = dict(
         QueryPurpose.objects.filter(
-            code__in={row[4] for row in raw if row[0] != AccessKind.CHECK}
+            code__in={row[4] for row in raw if row[0] not in UUID_KINDS}
         ).values_list("code", "name")
     )
     challenges = _challenges_of_rows(account.subject_index, raw)
@@ -295,13 +311,16 @@ def lookups_of(*, account, page: int | str = 1, now: datetime.datetime | None = 
     return LookupPage(page=current, rows=rows)
 
 
+UUID_KINDS = (AccessKind.CHECK, AccessKind.BATCH)
+
+
 def _access_id(kind: str, access_id) -> str:
     """A check's id as one spelling (SQLite casts a UUID without dashes, PostgreSQL with)."""
-    return str(uuid.UUID(str(access_id))) if kind == AccessKind.CHECK else str(access_id)
+    return str(uuid.UUID(str(access_id))) if kind in UUID_KINDS else str(access_id)
 
 
 def _purpose_text(kind: str, purpose: str, matter: str, purposes: dict[str, str]) -> str:
-    if kind == AccessKind.CHECK:
+    if kind in UUID_KINDS:
         label = Matter(matter).label if matter in Matter.values else matter
         return f"{label}：{purpose}" if purpose else str(label)
     return purposes.get(purpose, purpose)
@@ -335,6 +354,8 @@ def _one_lookup(subject_index: str, *, kind: str, access_id: str, now) -> Lookup
     row = None
     if kind == AccessKind.CHECK:
         row = _check_row(subject_index, access_id)
+    elif kind == AccessKind.BATCH:
+        row = _batch_row(subject_index, access_id)
     elif kind in (AccessKind.QUERY, AccessKind.REPORT) and access_id.isdigit():
         row = _query_or_report_row(subject_index, kind=kind, pk=int(access_id), now=now)
     return row
@@ -359,6 +380,29 @@ def _check_row(subject_index: str, access_id: str) -> Lookup | None:
         department=check.department,
         purpose=_purpose_text(AccessKind.CHECK, check.purpose, check.matter, {}),
         case_no=check.case_no,
+    )
+
+
+def _batch_row(subject_index: str, access_id: str) -> Lookup | None:
+    try:
+        pk = uuid.UUID(access_id)
+    except ValueError:
+        return None
+    found = (
+        BatchCheckSubject.objects.select_related("batch__department")
+        .filter(batch_id=pk, subject_index=subject_index, batch__department__isnull=False)
+        .first()
+    )
+    if found is None:
+        return None
+    batch = found.batch
+    return Lookup(
+        kind=AccessKind.BATCH,
+        access_id=str(batch.pk),
+        at=found.checked_at,
+        department=batch.department,
+        purpose=_purpose_text(AccessKind.BATCH, batch.purpose, batch.matter, {}),
+        case_no=batch.case_no,
     )
 
 

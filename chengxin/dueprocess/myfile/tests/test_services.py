@@ -38,6 +38,7 @@ from chengxin.dueprocess.objections.tests.factories import PERSON, record
 from chengxin.exchange.models import OutboxEvent
 from chengxin.inquiry.services import profile_query, report_issue
 from chengxin.inquiry.tests.factories import load_purposes
+from chengxin.measures.checks.batch import batch_create, input_from_list
 from chengxin.measures.checks.services import check_run
 from chengxin.measures.tests.factories import MORAL_MODEL
 
@@ -251,6 +252,28 @@ def _looks(people, *, sequence: int = PERSON):
         actor=people.officer, id_number=id_number(sequence), purpose=PURPOSE, case_no=CASE_NO
     )
     return query, check, report
+
+
+def test_who_looked_finds_the_batch_checks_that_included_the_person(people):
+    # given
+    record(people.provider, source_id="L-1", item_code=ITEM_CODE)
+    batch = batch_create(
+        actor=people.officer,
+        batch_input=input_from_list([id_number(PERSON), id_number(3)]),
+        matter="public_procurement",
+        case_no=CASE_NO,
+        purpose="供应商资格审查",
+    )
+    # when
+    mine = lookups_of(account=account(people.citizen)).rows
+    others = lookups_of(account=account(people.citizen_other)).rows
+    # then
+    assert [(row.kind, row.access_id, row.case_no) for row in mine] == [
+        (AccessKind.BATCH, str(batch.pk), CASE_NO)
+    ]
+    assert others == []
+    found = lookup_of(account=account(people.citizen), kind="batch", access_id=str(batch.pk))
+    assert found.department.code == "tax"
 
 
 def test_who_looked_lists_queries_checks_and_reports_newest_first(people):
