@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from chengxin.core.choices import PolicyType
-from chengxin.core.policies import DAYS_UNIT, PolicyDefinition, register
+from chengxin.core.policies import DAYS_UNIT, PLATFORM_DEFAULT, PolicyDefinition, register
 
 LAW_ENFORCEMENT_DEFERRAL_DAYS = register(
     PolicyDefinition(
@@ -14,9 +15,13 @@ LAW_ENFORCEMENT_DEFERRAL_DAYS = register(
         default=90,
         title=_("执法类查询向本人延后显示的期限"),
         unit=DAYS_UNIT,
-        legal_source=_(
-            "《中华人民共和国行政处罚法》第五十四条、第五十五条（调查取证）；"
-            "《中华人民共和国个人信息保护法》第三十五条（告知将妨碍国家机关履行法定职责的除外）"
+        legal_source=format_lazy(
+            "{}；{}",
+            PLATFORM_DEFAULT,
+            _(
+                "《中华人民共和国个人信息保护法》第三十五条：国家机关履行法定职责，告知将妨碍其"
+                "履行法定职责的除外"
+            ),
         ),
         description=_(
             "为行政执法调查、司法协助目的查询本人信用档案的记录，自查询之日起经过本期限后"
