@@ -195,6 +195,9 @@ def _locked(challenge_id: int, *, actor) -> AccessChallenge:
     return challenge
 
 
+_DONE = {ChallengeTransition.ANSWER: "answered", ChallengeTransition.CLOSE: "closed"}
+
+
 def _check_transition(challenge: AccessChallenge, transition: str) -> None:
     sources, _target = TRANSITIONS[transition]
     if challenge.status not in sources:
@@ -205,7 +208,7 @@ def _check_transition(challenge: AccessChallenge, transition: str) -> None:
                 "status": challenge.get_status_display(),
                 "step": ChallengeTransition(transition).label,
             },
-            message_en=f"The challenge is {challenge.status}; it cannot be {transition}ed.",
+            message_en=f"The challenge is {challenge.status}; it cannot be {_DONE[transition]}.",
             status=409,
         )
 

@@ -445,3 +445,20 @@ def test_citizen_b_cannot_challenge_or_see_a_look_at_citizen_a(people):
         )
     assert counts() == before
     assert timezone.now()
+
+
+def test_the_file_costs_the_same_queries_for_few_or_many_records(people):
+    # given
+    record(people.provider, source_id="F-1", item_code=ITEM_CODE)
+    mine = account(people.citizen)
+    with CaptureQueriesContext(connection) as few:
+        credit_file_of(account=mine)
+    for number in range(2, 6):
+        record(people.provider, source_id=f"F-{number}", item_code=ITEM_CODE)
+    honour(people.provider)
+    # when
+    with CaptureQueriesContext(connection) as many:
+        entries = credit_file_of(account=mine)
+    # then
+    assert len(entries) == 6
+    assert len(many) == len(few)
