@@ -285,6 +285,7 @@ def _challenge_answer_form(world: World) -> dict[str, Any]:
 def _challenge_close_form(world: World) -> dict[str, Any]:
     return {"note": "查询合规，已告知当事人。"}
 
+
 # fmt: off
 ENTRIES: list[Entry] = [
     #      method  route                                                          anon cit cit' prov off prov' off' rev adm sec aud
