@@ -40,6 +40,7 @@ from chengxin.accounts.permissions import (
     has_capability,
     is_staff_member,
 )
+from chengxin.dueprocess.myfile.selectors import can_see_challenges
 from chengxin.dueprocess.objections.selectors import can_see_objections
 from chengxin.dueprocess.tipoffs.selectors import can_answer as can_answer_tipoffs
 from chengxin.dueprocess.tipoffs.selectors import can_screen as can_screen_tipoffs
@@ -103,6 +104,7 @@ ENTRIES: list[NavEntry] = [
     NavEntry("dueprocess", _("异议处理"), "objections:queue", can_see_objections, ("objections:",)),
     NavEntry("dueprocess", _("公众账户核验"), "counter:list", can_confirm_citizens, ("counter:",)),
     NavEntry("dueprocess", _("举报办理"), "tipoffs:queue", can_see_tipoffs, ("tipoffs:",)),
+    NavEntry("dueprocess", _("查询记录核实"), "myfile_staff:queue", can_see_challenges, ("myfile_staff:",)),
     NavEntry("lists", _("奖惩措施清单"), "measures:index", is_staff_member, ("measures:",)),
     NavEntry("content", _("网站内容"), "content:list", can_draft_content, ("content:",)),
     NavEntry("supervision", _("征信机构监管"), "supervision:agency_list", can_read_supervision, ("supervision:",)),

@@ -317,7 +317,10 @@ def _record_change(batch: Batch, record: CreditRecord, good: GoodRow) -> CreditR
     record.disclosure_ends_on = dates.disclosure_ends_on
     record.repairable_from = dates.repairable_from
     record.valid_until = dates.valid_until
-    record.status = status
+    # A record the person withdrew (opted out of) stays withdrawn when its provider sends it
+    # again: only the person reinstates it (docs/citizens.md, "Opt-out").
+    keeps_withdrawn = record.status == RecordStatus.WITHDRAWN and status == RecordStatus.ACTIVE
+    record.status = RecordStatus.WITHDRAWN if keeps_withdrawn else status
     return record
 
 

@@ -17,3 +17,9 @@ IMPORT_NOT_RETRYABLE = "import_not_retryable"
 # Row errors of the collection app itself (the field errors are in ``row_error_codes``).
 SOURCE_ID_DUPLICATE = "source_id_duplicate"
 RECORD_NOT_FOUND = "record_not_found"
+
+# The person's opt-out of a good-conduct record (docs/citizens.md, "Opt-out").
+RECORD_OPT_OUT_NOT_ALLOWED = "record_opt_out_not_allowed"
+RECORD_OPT_OUT_NOT_ACTIVE = "record_opt_out_not_active"
+RECORD_REINSTATE_NOT_WITHDRAWN = "record_reinstate_not_withdrawn"
+RECORD_REINSTATE_NO_LONGER_VALID = "record_reinstate_no_longer_valid"

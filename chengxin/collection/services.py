@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from chengxin.accounts.choices import Role
 from chengxin.accounts.permissions import can_submit_records
+from chengxin.catalog.choices import Category
 from chengxin.catalog.models import CatalogItem
 from chengxin.catalog.selectors import catalog_item_current_version, catalog_item_get
 from chengxin.collection import error_codes
@@ -33,17 +34,24 @@ from chengxin.collection.batch import (
     apply_rows,
     error_dict,
 )
-from chengxin.collection.choices import Operation, SubmissionChannel, SubmissionStatus
+from chengxin.collection.choices import (
+    Operation,
+    RecordStatus,
+    SubmissionChannel,
+    SubmissionStatus,
+)
 from chengxin.collection.lifecycle import policy_periods
 from chengxin.collection.limits import IDEMPOTENCY_KEY
-from chengxin.collection.models import CreditRecord, Submission
+from chengxin.collection.models import CreditRecord, RecordVersion, Submission
 from chengxin.core.audit import events as audit_events
 from chengxin.core.audit.choices import AuditAction
-from chengxin.core.errors import DomainError, PermissionDeniedError
+from chengxin.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from chengxin.core.json import canonical, dumps
 from chengxin.core.personal_data import redact_id_numbers
 from chengxin.core.selectors import policy_value
 from chengxin.core.text import text_checked
+from chengxin.exchange.choices import OutboxEventType
+from chengxin.exchange.services import outbox_event_record
 
 __all__ = ["SubmissionAnswer", "SubmissionRowError", "SubmissionRowResult", "submission_create"]
 
@@ -322,4 +330,138 @@ def record_disputed_set(*, record: CreditRecord, disputed: bool) -> CreditRecord
     if record.disputed != disputed:
         record.disputed = disputed
         record.save(update_fields=["disputed", "updated_at"])
+    return record
+
+
+# --- The person's opt-out of a good-conduct record (SPEC §8, docs/citizens.md) ----------------
+
+RECORD_OBJECT_TYPE = "collection.creditrecord"
+
+
+def record_withdraw(*, actor, subject_index: str, record_id: int, request=None) -> CreditRecord:
+    """The person withdraws (opts out of) one of their good-conduct records: status
+    ``withdrawn``. Allowed only for an ``active`` positive record of an item that allows opting
+    out (``opt_out_allowed``). The record leaves lists, checks, reports to others and the public
+    site at once (they read ``active`` records only) and stays in the person's own file.
+
+    ``subject_index`` is the blind index of the person acting (their confirmed account): a
+    record of another person is not found. Refusals write nothing. Writes the next version with
+    the new status, one ``update`` audit event and a ``record.withdrawn`` outbox event.
+    """
+    with transaction.atomic():
+        record = _own_record_locked(subject_index=subject_index, record_id=record_id)
+        if not record.item.opt_out_allowed or record.category != Category.POSITIVE:
+            raise _opt_out_refusal(
+                error_codes.RECORD_OPT_OUT_NOT_ALLOWED,
+                _("该记录不属于可以申请退出的守信记录。"),
+                "This record is not a good-conduct record the person may opt out of.",
+            )
+        if record.status != RecordStatus.ACTIVE:
+            raise _opt_out_refusal(
+                error_codes.RECORD_OPT_OUT_NOT_ACTIVE,
+                _("只有有效状态的守信记录可以退出；该记录当前为“%(status)s”。")
+                % {"status": record.get_status_display()},
+                f"Only an active record can be withdrawn; this one is {record.status}.",
+            )
+        return _record_status_change(
+            record,
+            status=RecordStatus.WITHDRAWN,
+            event_type=OutboxEventType.RECORD_WITHDRAWN,
+            actor=actor,
+            request=request,
+        )
+
+
+def record_reinstate(
+    *, actor, subject_index: str, record_id: int, today: datetime.date | None = None, request=None
+) -> CreditRecord:
+    """The person reinstates a good-conduct record they withdrew, while it is still valid
+    (``valid_until`` after today): status ``active`` again, back in lists, checks, reports and
+    the public site. Refusals write nothing: not withdrawn, or no longer valid (the record would
+    have ended meanwhile). Writes the next version, one ``update`` audit event and a
+    ``record.reinstated`` outbox event."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        record = _own_record_locked(subject_index=subject_index, record_id=record_id)
+        if record.status != RecordStatus.WITHDRAWN:
+            raise _opt_out_refusal(
+                error_codes.RECORD_REINSTATE_NOT_WITHDRAWN,
+                _("只有已退出的守信记录可以恢复。"),
+                "Only a withdrawn record can be reinstated.",
+            )
+        if record.valid_until is not None and record.valid_until <= today:
+            raise _opt_out_refusal(
+                error_codes.RECORD_REINSTATE_NO_LONGER_VALID,
+                _("该记录的有效期已于 %(day)s 届满，不能恢复。")
+                % {"day": record.valid_until.isoformat()},
+                f"The record's validity ended on {record.valid_until.isoformat()}; "
+                "it cannot be reinstated.",
+            )
+        return _record_status_change(
+            record,
+            status=RecordStatus.ACTIVE,
+            event_type=OutboxEventType.RECORD_REINSTATED,
+            actor=actor,
+            request=request,
+        )
+
+
+def _own_record_locked(*, subject_index: str, record_id: int) -> CreditRecord:
+    record = (
+        CreditRecord.objects.select_for_update(of=("self",))
+        .select_related("item", "department")
+        .filter(pk=record_id, subject_index=subject_index)
+        .first()
+    )
+    if record is None or not subject_index:
+        raise NotFoundError(
+            error_codes.RECORD_NOT_FOUND,
+            _("未找到该信用记录。"),
+            "The credit record was not found.",
+        )
+    return record
+
+
+def _opt_out_refusal(code: str, message: str, message_en: str) -> DomainError:
+    return DomainError(code=code, message=message, message_en=message_en, status=409)
+
+
+def _record_status_change(
+    record: CreditRecord, *, status: str, event_type: str, actor, request
+) -> CreditRecord:
+    """Move ``record`` (locked) to ``status`` as its next version: the current version is
+    superseded and a copy with the new status recorded by ``actor``; then the audit event and
+    the outbox event, all in the caller's transaction."""
+    now = timezone.now()
+    current = RecordVersion.objects.filter(record=record, superseded_at__isnull=True).first()
+    previous = record.status
+    record.status = status
+    record.status_changed_at = now
+    record.current_version += 1
+    record.save(update_fields=["status", "status_changed_at", "current_version", "updated_at"])
+    if current is not None:
+        RecordVersion.objects.filter(pk=current.pk).update(superseded_at=now)
+        RecordVersion.objects.create(
+            record=record,
+            subject_index=record.subject_index,
+            number=record.current_version,
+            values=current.values,
+            status=status,
+            catalog_version_id=current.catalog_version_id,
+            content_hash=current.content_hash,
+            valid_from=current.valid_from,
+            valid_to=current.valid_to,
+            recorded_at=now,
+            recorded_by=actor,
+        )
+    audit_events.change_event(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type=RECORD_OBJECT_TYPE,
+        object_id=str(record.pk),
+        subject_index=record.subject_index,
+        detail={"from": previous, "to": status, "version": record.current_version},
+        request=request,
+    )
+    outbox_event_record(event_type=event_type, record=record)
     return record

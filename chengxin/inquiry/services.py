@@ -347,6 +347,49 @@ def _report_issue_self(*, actor, id_number: str, name: str, base_url: str, reque
         )
 
 
+def report_issue_own(
+    *, actor, account, verification_base_url: str = "", request=None
+) -> CreditReport:
+    """The person's own credit report, asked for from their confirmed citizen account (free of
+    charge, any time; ``account`` is their confirmed ``CitizenAccount``): the account is bound to the person by blind index, so no ID number or
+    name is typed. Holds every active record, like the self-service report; the name printed
+    is the one on file. A person the platform holds nothing about gets a report without
+    records. Writes the report and its ``create`` audit event (``report_issue``)."""
+    if not has_capability(actor, Capability.VIEW_OWN_FILE):
+        raise PermissionDeniedError(
+            error_codes.REPORT_ROLE_REQUIRED,
+            _("只有公众用户可以查询本人信用报告。"),
+            "Only a citizen account may ask for its own credit report.",
+        )
+    subject_index = account.subject_index
+    subject = subject_by_index(subject_index)
+    person = _Person(index=subject_index, subject=subject, id_masked=account.id_masked)
+    purpose = QueryPurpose.objects.get(code=SELF_INQUIRY_PURPOSE)
+    with transaction.atomic():
+        records = records_visible(subject_index=subject_index, include_consent_items=True)
+        return _report_write(
+            actor=actor,
+            person=person,
+            purpose=purpose,
+            case_no="",
+            records=records,
+            full_name=_name_on_file(subject),
+            base_url=verification_base_url,
+            request=request,
+        )
+
+
+def _name_on_file(subject: Subject | None) -> str:
+    if subject is None or not subject.has_name:
+        return ""
+    sealed = crypto.Sealed(
+        ciphertext=bytes(subject.name_ciphertext),
+        key_id=subject.name_key_id,
+        algorithm=subject.name_algorithm,
+    )
+    return crypto.decrypt(sealed, purpose=name_purpose(subject))
+
+
 def _name_matches(subject: Subject, name: str) -> bool:
     """Whether ``name`` is the name on file. The name is decrypted here only to compare it: the
     identity selectors do not let a citizen read names (see docs/inquiry.md, limitations)."""

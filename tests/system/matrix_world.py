@@ -151,6 +151,7 @@ def build_world() -> World:
         user=world.users["citizen"], kind=NoticeKind.RECORD, title="新记录", body="请登录查看。"
     )
     world.values.update(_objections(world))
+    world.values.update(_my_file(world, check=check, report=report))
     world.values.update(_tipoffs(world))
     world.values.update(_content(world))
     world.values.update(_dead_letter())
@@ -252,6 +253,75 @@ def _objections(world: World) -> dict[str, Any]:
         "objection_review": reviewed.pk,
         "objection_attachment": str(attachment.pk),
         "objectionable_record": records["M-1"],
+    }
+
+
+def _my_file(world: World, *, check, report) -> dict[str, Any]:
+    """The person's own file (docs/citizens.md): a good-conduct record citizen A may opt out
+    of, one withdrawn (to reinstate), an officer query, and citizen A's access challenges: one
+    open (of the report) and one answered (of the query); the check has none yet."""
+    from chengxin.catalog.choices import Category, ListKind
+    from chengxin.collection.tests.factories import penalty_item
+    from chengxin.dueprocess.myfile.services import (
+        challenge_answer,
+        challenge_open,
+        opt_out,
+    )
+    from chengxin.inquiry.services import profile_query
+
+    citizen, provider = world.users["citizen"], world.users["provider"]
+    penalty_item(
+        code="volunteer-honour",
+        name="优秀志愿者",
+        category=Category.POSITIVE,
+        severity="",
+        domain="",
+        lists=[ListKind.RED_LIST],
+        opt_out_allowed=True,
+    )
+    decided = (timezone.localdate() - datetime.timedelta(days=30)).isoformat()
+    submission_create(
+        actor=provider,
+        department=tax_department(),
+        item_code="volunteer-honour",
+        operation="upsert",
+        records=[
+            row("V-1", sequence=PERSON, decided_on=decided),
+            row("V-2", sequence=PERSON, decided_on=decided),
+        ],
+        idempotency_key="matrix-honours",
+        channel=SubmissionChannel.API,
+    )
+    honours = {
+        record.source_id: record.pk
+        for record in CreditRecord.objects.filter(source_id__in=["V-1", "V-2"])
+    }
+    account = citizen.citizen_account
+    opt_out(actor=citizen, account=account, record_id=honours["V-2"])
+    query = profile_query(
+        actor=world.users["officer"],
+        id_number=id_number(PERSON),
+        purpose=REPORT_PURPOSE,
+        case_no=REPORT_CASE_NO,
+    )
+    opened = challenge_open(
+        actor=citizen, account=account, kind="report", access_id=str(report.pk), reason="不认可。"
+    )
+    answered = challenge_open(
+        actor=citizen,
+        account=account,
+        kind="query",
+        access_id=str(query.query_id),
+        reason="不认可。",
+    )
+    challenge_answer(actor=provider, challenge_id=answered.pk, explanation="依许可审查查询。")
+    return {
+        "honour_record": honours["V-1"],
+        "withdrawn_record": honours["V-2"],
+        "challenge": opened.pk,
+        "challenge_answered": answered.pk,
+        "look_kind": "check",
+        "look_id": str(check.pk),
     }
 
 

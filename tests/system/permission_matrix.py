@@ -294,6 +294,25 @@ OBJECTION_REJECTED = {"objection_id": "objection_rejected"}
 OBJECTION_REVIEW = {"objection_id": "objection_review"}
 OBJECTION_FILE = {**OBJECTION, "attachment_id": "objection_attachment"}
 OBJECTIONABLE_RECORD = {"record_id": "objectionable_record"}
+HONOUR_RECORD = {"record_id": "honour_record"}
+WITHDRAWN_RECORD = {"record_id": "withdrawn_record"}
+LOOK = {"kind": "look_kind", "access_id": "look_id"}
+CHALLENGE = {"challenge_id": "challenge"}
+CHALLENGE_ANSWERED = {"challenge_id": "challenge_answered"}
+
+
+def _challenge_form(world: World) -> dict[str, Any]:
+    return {"reason": "我没有办理过该事项。"}
+
+
+def _challenge_answer_form(world: World) -> dict[str, Any]:
+    return {"explanation": "依行政许可审查查询。"}
+
+
+def _challenge_close_form(world: World) -> dict[str, Any]:
+    return {"note": "查询合规，已告知当事人。"}
+
+
 TIPOFF_FILED = {"tipoff_id": "tipoff_filed"}
 TIPOFF_ROUTED = {"tipoff_id": "tipoff_routed"}
 TIPOFF_ANSWERED = {"tipoff_id": "tipoff_answered"}
@@ -533,6 +552,21 @@ ENTRIES: list[Entry] = [
     Entry("POST", "my/objections/<int:objection_id>/withdraw/",                    "302 302 404 403 403 403 403 403 403 403 403", path=OBJECTION, encoding=FORM),
     Entry("POST", "my/objections/<int:objection_id>/statement/",                   "302 302 404 403 403 403 403 403 403 403 403", path=OBJECTION_REJECTED, body=_statement_form, encoding=FORM),
     Entry("POST", "my/objections/<int:objection_id>/review/",                      "302 302 404 403 403 403 403 403 403 403 403", path=OBJECTION_REJECTED, body=_review_request_form, encoding=FORM),
+    # --- my credit file, who looked, access challenges, opt-out (docs/citizens.md) --------------------------------------------
+    Entry("GET",  "my/",                                                           "302 200 200 403 403 403 403 403 403 403 403"),
+    Entry("GET",  "my/records/<int:record_id>/",                                   "302 200 404 403 403 403 403 403 403 403 403", path=OBJECTIONABLE_RECORD),
+    Entry("POST", "my/records/<int:record_id>/withdraw/",                          "302 302 404 403 403 403 403 403 403 403 403", path=HONOUR_RECORD, encoding=FORM),
+    Entry("POST", "my/records/<int:record_id>/reinstate/",                         "302 302 404 403 403 403 403 403 403 403 403", path=WITHDRAWN_RECORD, encoding=FORM),
+    Entry("POST", "my/report/",                                                    "302 200 200 403 403 403 403 403 403 403 403", encoding=FORM),
+    Entry("GET",  "my/lookups/",                                                   "302 200 200 403 403 403 403 403 403 403 403"),
+    Entry("GET",  "my/lookups/<str:kind>/<str:access_id>/challenge/",              "302 200 404 403 403 403 403 403 403 403 403", path=LOOK),
+    Entry("POST", "my/lookups/<str:kind>/<str:access_id>/challenge/",              "302 302 404 403 403 403 403 403 403 403 403", path=LOOK, body=_challenge_form, encoding=FORM),
+    Entry("GET",  "my/challenges/",                                                "302 200 200 403 403 403 403 403 403 403 403"),
+    Entry("GET",  "my/challenges/<int:challenge_id>/",                             "302 200 404 403 403 403 403 403 403 403 403", path=CHALLENGE),
+    Entry("GET",  "staff/challenges/",                                             "302 403 403 200 200 200 200 200 403 403 403"),
+    Entry("GET",  "staff/challenges/<int:challenge_id>/",                          "302 403 403 200 200 404 404 200 403 403 403", path=CHALLENGE),
+    Entry("POST", "staff/challenges/<int:challenge_id>/answer/",                   "302 403 403 302 302 404 404 302 403 403 403", path=CHALLENGE, body=_challenge_answer_form, encoding=FORM),
+    Entry("POST", "staff/challenges/<int:challenge_id>/close/",                    "302 403 403 403 403 404 404 302 403 403 403", path=CHALLENGE_ANSWERED, body=_challenge_close_form, encoding=FORM),
     # --- tip-offs (docs/dueprocess.md, "Tip-offs"): public pages, the reporter's own, the staff's ------------------------------
     Entry("GET",  "tipoffs/new/",                                                  "200 200 200 403 403 403 403 403 403 403 403"),
     Entry("POST", "tipoffs/new/",                                                  "422 200 200 403 403 403 403 403 403 403 403", body=_tipoff_form, encoding=MULTIPART),

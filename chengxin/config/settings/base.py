@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "chengxin.dueprocess",
     "chengxin.dueprocess.objections",
     "chengxin.dueprocess.tipoffs",
+    "chengxin.dueprocess.myfile",
     "chengxin.exchange",
     "chengxin.supervision",
     "chengxin.api",
@@ -289,6 +290,10 @@ CHENGXIN_THROTTLE_RATES = {
     "tipoff_filing_address": env_str("CHENGXIN_RATE_TIPOFF_FILING_ADDRESS", "10/1h") or "",
     "tipoff_status_address": env_str("CHENGXIN_RATE_TIPOFF_STATUS_ADDRESS", "20/10m") or "",
     "tipoff_captcha_address": env_str("CHENGXIN_RATE_TIPOFF_CAPTCHA_ADDRESS", "60/10m") or "",
+    # access challenges a citizen account opens, and own credit reports it asks for
+    # (docs/citizens.md)
+    "access_challenge": env_str("CHENGXIN_RATE_ACCESS_CHALLENGE", "10/1h") or "",
+    "own_report": env_str("CHENGXIN_RATE_OWN_REPORT", "10/1h") or "",
 }
 # The captcha of anonymous tip-offs (docs/dueprocess.md, "Tip-offs"): how long a challenge
 # holds, and whether the session also keeps its answer in clear (the test settings only).

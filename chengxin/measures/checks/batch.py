@@ -39,7 +39,7 @@ from chengxin.measures.checks.answers import catalog_fingerprint
 from chengxin.measures.checks.bulk import MeasureCodes, people_facts
 from chengxin.measures.checks.choices import BatchStatus, RowOutcome
 from chengxin.measures.checks.limits import BATCH_FILE_NAME
-from chengxin.measures.checks.models import BatchCheck
+from chengxin.measures.checks.models import BatchCheck, BatchCheckSubject
 from chengxin.measures.checks.receipts import receipt_issue
 from chengxin.measures.checks.services import check_fields_clean, check_refused_for
 
@@ -270,6 +270,7 @@ def batch_run(batch_id, *, request=None) -> BatchCheck:
             input_ciphertext=b"",
             finished_at=finished,
         )
+        _subjects_record(batch, indexes, checked_at=finished)
         audit_events.personal_data_read_event(
             actor=batch.actor,
             subject_index="",
@@ -282,6 +283,21 @@ def batch_run(batch_id, *, request=None) -> BatchCheck:
         )
     batch.refresh_from_db()
     return batch
+
+
+SUBJECTS_CHUNK = 1000
+
+
+def _subjects_record(batch: BatchCheck, indexes: list[str], *, checked_at) -> None:
+    """The people the batch checked, by blind index (the persons' own lists of who looked)."""
+    BatchCheckSubject.objects.bulk_create(
+        (
+            BatchCheckSubject(batch=batch, subject_index=index, checked_at=checked_at)
+            for index in indexes
+        ),
+        batch_size=SUBJECTS_CHUNK,
+        ignore_conflicts=True,
+    )
 
 
 def _check_rows(batch: BatchCheck, rows: list[list[Any]]):

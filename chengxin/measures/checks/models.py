@@ -175,3 +175,28 @@ class BatchCheck(models.Model):
 
     def __str__(self) -> str:
         return str(self.id)
+
+
+class BatchCheckSubject(models.Model):
+    """One person a completed batch check checked, by blind index: what lets the person's own
+    list of who looked (docs/citizens.md) find the batches that included them without reading
+    any batch's encrypted numbers. Written with the batch's result, in its transaction."""
+
+    batch = models.ForeignKey(
+        BatchCheck, on_delete=models.CASCADE, related_name="subjects", db_index=False
+    )
+    subject_index = models.CharField(_("索引"), max_length=64)
+    checked_at = models.DateTimeField(_("核查时间"))
+
+    class Meta:
+        verbose_name = _("批量核查对象")
+        verbose_name_plural = _("批量核查对象")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "subject_index"], name="checks_batch_subject_once"
+            )
+        ]
+        indexes = [models.Index(fields=["subject_index", "checked_at"])]
+
+    def __str__(self) -> str:
+        return f"batch {self.batch_id} subject"
