@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand
 from chengxin.accounts.demo import demo_accounts_ensure
 from chengxin.collection.demo_citizen import demo_citizen_ensure
 from chengxin.identity.models import Subject
+from chengxin.portal.demo import demo_disclosures_ensure
 
 DEMO_PERSONS = 500
 
@@ -37,6 +38,8 @@ class Command(BaseCommand):
             call_command("demo_data", persons=options["persons"], stdout=self.stdout)
         demo_accounts_ensure(stdout=self.stdout)
         demo_citizen_ensure(stdout=self.stdout)
+        # Entries of the public site's lists to search and page through (docs/public.md).
+        demo_disclosures_ensure(stdout=self.stdout)
         if options["no_serve"]:
             return
         worker = self._start_worker()
