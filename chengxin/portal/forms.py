@@ -56,15 +56,15 @@ class ListFilterForm(forms.Form):
         label=_("页码"), required=False, min_value=1, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args, public_list: PublicList, **kwargs):
+    def __init__(self, *args, public_list: PublicList, items=None, **kwargs):
         super().__init__(*args, **kwargs)
-        items = public_list.items()
+        items = public_list.items() if items is None else items
         all_ = [("", _("全部"))]
         domains = sorted({item.domain for item in items if item.domain})
         self.fields["domain"].choices = all_ + [(code, Domain(code).label) for code in domains]
         self.fields["item"].choices = all_ + [(item.code, item.name) for item in items]
         self.fields["body"].choices = all_ + [
-            (department.code, department.name) for department in list_departments(public_list)
+            (department.code, department.name) for department in list_departments(items)
         ]
         if not domains:
             del self.fields["domain"]

@@ -55,9 +55,11 @@ class PublicList:
 
     def items(self) -> list[CatalogItem]:
         """The public catalog items whose records make up the list, by code."""
-        candidates = CatalogItem.objects.filter(
-            disclosure=Disclosure.PUBLIC, category=self.category
-        ).order_by("code")
+        candidates = (
+            CatalogItem.objects.filter(disclosure=Disclosure.PUBLIC, category=self.category)
+            .prefetch_related("departments")
+            .order_by("code")
+        )
         if self.severity:
             candidates = candidates.filter(severity=self.severity)
         return [item for item in candidates if self.kind in (item.lists or [])]
@@ -168,12 +170,16 @@ def _tag(record_id: int) -> str:
 # --- Lists ---------------------------------------------------------------------------------------
 
 
-def disclosed_records(public_list: PublicList, *, today: datetime.date) -> QuerySet[CreditRecord]:
-    """The records on ``public_list`` today (SPEC §5's public disclosure), newest decision first.
+def disclosed_records(
+    public_list: PublicList, *, today: datetime.date, items: list[CatalogItem] | None = None
+) -> QuerySet[CreditRecord]:
+    """The records on ``public_list`` today (SPEC §5's public disclosure), newest decision first
+    (``items``: the list's items when the caller has read them already).
 
     Served by the partial indexes on ``(decided_on, id)`` of active serious and active positive
     records (``CreditRecord.Meta.indexes``)."""
-    item_ids = [item.pk for item in public_list.items()]
+    items = public_list.items() if items is None else items
+    item_ids = [item.pk for item in items]
     records = CreditRecord.objects.filter(
         item_id__in=item_ids, status=RecordStatus.ACTIVE, category=public_list.category
     )
@@ -185,15 +191,20 @@ def disclosed_records(public_list: PublicList, *, today: datetime.date) -> Query
 
 
 def filtered_records(
-    public_list: PublicList, filters: ListFilters, *, today: datetime.date
+    public_list: PublicList,
+    filters: ListFilters,
+    *,
+    today: datetime.date,
+    items: list[CatalogItem] | None = None,
 ) -> QuerySet[CreditRecord]:
     """``disclosed_records`` narrowed by the visitor's filters. A name is matched in full
     (spaces and full-width forms ignored) through the subjects' name index."""
-    records = disclosed_records(public_list, today=today)
+    items = public_list.items() if items is None else items
+    records = disclosed_records(public_list, today=today, items=items)
     if filters.domain or filters.item_code:
         items = [
             item
-            for item in public_list.items()
+            for item in items
             if (not filters.domain or item.domain == filters.domain)
             and (not filters.item_code or item.code == filters.item_code)
         ]
@@ -211,12 +222,17 @@ def filtered_records(
 
 
 def list_page(
-    public_list: PublicList, filters: ListFilters, *, number: int, today: datetime.date
+    public_list: PublicList,
+    filters: ListFilters,
+    *,
+    number: int,
+    today: datetime.date,
+    items: list[CatalogItem] | None = None,
 ) -> ListPage:
     """Page ``number`` (1 … ``MAX_PAGE``) of the list: ``PAGE_SIZE`` entries read with one more to
     tell whether another page follows, and a count bounded by ``MAX_RESULTS``."""
     number = min(max(1, number), MAX_PAGE)
-    records = filtered_records(public_list, filters, today=today)
+    records = filtered_records(public_list, filters, today=today, items=items)
     start = (number - 1) * PAGE_SIZE
     rows = list(records[start : start + PAGE_SIZE + 1])
     total = records.values("pk")[: MAX_RESULTS + 1].count()
@@ -238,11 +254,9 @@ def list_entry(public_list: PublicList, public: str, *, today: datetime.date) ->
     return _entries([record], public_list=public_list)[0] if record is not None else None
 
 
-def list_departments(public_list: PublicList) -> list[Department]:
-    """The departments that provide the list's items, by name (the deciding-body filter)."""
-    departments = {
-        department for item in public_list.items() for department in item.departments.all()
-    }
+def list_departments(items: list[CatalogItem]) -> list[Department]:
+    """The departments that provide the list's ``items``, by code (the deciding-body filter)."""
+    departments = {department for item in items for department in item.departments.all()}
     return sorted(departments, key=lambda department: department.code)
 
 

@@ -42,13 +42,14 @@ def disclosure_list(request: HttpRequest, slug: str) -> HttpResponse:
     """One disclosure list with its search, filters and pages (``PAGE_SIZE`` entries each, at
     most ``MAX_PAGE`` pages). Bad filters are answered on the page (400) naming the field."""
     public_list = _public_list(slug)
-    form = ListFilterForm(request.GET or None, public_list=public_list)
+    items = public_list.items()
+    form = ListFilterForm(request.GET or None, public_list=public_list, items=items)
     page = None
     too_deep = False
     status = 200
     if not request.GET or form.is_valid():
         if not request.GET:
-            form = ListFilterForm({}, public_list=public_list)
+            form = ListFilterForm({}, public_list=public_list, items=items)
             form.is_valid()
         too_deep = form.page_is_too_deep()
         if not too_deep:
@@ -57,6 +58,7 @@ def disclosure_list(request: HttpRequest, slug: str) -> HttpResponse:
                 form.filters(),
                 number=form.page_number(),
                 today=selectors.today(),
+                items=items,
             )
     else:
         form.forget_id_numbers()
