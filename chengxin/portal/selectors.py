@@ -22,6 +22,7 @@ import hmac
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -115,14 +116,12 @@ class PublicEntry:
     statement: str
     category: str
     severity: str
-
-    @property
-    def domain_label(self) -> str:
-        return str(Domain(self.domain).label) if self.domain in Domain.values else ""
-
-    @property
-    def severity_label(self) -> str:
-        return str(Severity(self.severity).label) if self.severity else ""
+    # Ready for the page (a list renders many rows): labels, ISO dates and the entry's path.
+    domain_label: str = ""
+    severity_label: str = ""
+    decided_iso: str = ""
+    ends_iso: str = ""
+    path: str = ""
 
 
 @dataclass(frozen=True)
@@ -274,15 +273,22 @@ def _entries(records: list[CreditRecord], *, public_list: PublicList | None) -> 
         )
     )
     statements = record_statements(ids)
+    domains = dict(Domain.choices)
+    severities = dict(Severity.choices)
+    prefix = (
+        reverse("portal:list", kwargs={"slug": public_list.slug}) if public_list is not None else ""
+    )
     entries = []
     for record in records:
         item = items[record.item_id]
         subject = subjects[record.subject_id]
         own = values.get(record.pk) or {}
         statement = statements.get(record.pk)
+        ends_on = record.disclosure_ends_on or record.valid_until
+        public = public_id(record.pk)
         entries.append(
             PublicEntry(
-                public_id=public_id(record.pk),
+                public_id=public,
                 list_slug=public_list.slug if public_list is not None else "",
                 name=subject_listed_name(subject) if public_list is not None else "",
                 id_masked=subject.id_masked,
@@ -294,11 +300,16 @@ def _entries(records: list[CreditRecord], *, public_list: PublicList | None) -> 
                 authority=str(own.get("authority", "")),
                 document_no=str(own.get("document_no", "")),
                 decided_on=record.decided_on,
-                ends_on=record.disclosure_ends_on or record.valid_until,
+                ends_on=ends_on,
                 disputed=record.disputed,
                 statement=statement.text if statement is not None else "",
                 category=record.category,
                 severity=record.severity,
+                domain_label=str(domains.get(item.domain, "")),
+                severity_label=str(severities.get(record.severity, "")),
+                decided_iso=record.decided_on.isoformat(),
+                ends_iso=ends_on.isoformat() if ends_on else "",
+                path=f"{prefix}{public}/" if prefix else "",
             )
         )
     return entries
