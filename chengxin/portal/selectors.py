@@ -186,7 +186,7 @@ def disclosed_records(
         records = records.filter(severity=public_list.severity, disclosure_ends_on__gt=today)
     else:
         records = records.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=today))
-    return records.order_by("-decided_on", "-id")
+    return records.select_related("subject", "department").order_by("-decided_on", "-id")
 
 
 def filtered_records(
@@ -237,7 +237,7 @@ def list_page(
     total = records.values("pk")[: MAX_RESULTS + 1].count()
     has_next = len(rows) > PAGE_SIZE and number < MAX_PAGE
     return ListPage(
-        entries=_entries(rows[:PAGE_SIZE], public_list=public_list),
+        entries=_entries(rows[:PAGE_SIZE], public_list=public_list, items=items),
         number=number,
         has_next=has_next,
         total=total,
@@ -259,14 +259,22 @@ def list_departments(items: list[CatalogItem]) -> list[Department]:
     return sorted(departments, key=lambda department: department.code)
 
 
-def _entries(records: list[CreditRecord], *, public_list: PublicList | None) -> list[PublicEntry]:
-    """The records as the public site shows them, in a fixed number of queries."""
+def _entries(
+    records: list[CreditRecord],
+    *,
+    public_list: PublicList | None,
+    items: list[CatalogItem] | None = None,
+) -> list[PublicEntry]:
+    """The records (read with their subject and department) as the public site shows them, in
+    a fixed number of queries: their current versions' values and the statements."""
     if not records:
         return []
     ids = [record.pk for record in records]
-    items = CatalogItem.objects.in_bulk({record.item_id for record in records})
-    departments = Department.objects.in_bulk({record.department_id for record in records})
-    subjects = Subject.objects.in_bulk({record.subject_id for record in records})
+    known = {item.pk: item for item in items or []}
+    missing = {record.item_id for record in records} - set(known)
+    if missing:
+        known.update(CatalogItem.objects.in_bulk(missing))
+    items_by_id = known
     values = dict(
         RecordVersion.objects.filter(record_id__in=ids, superseded_at__isnull=True).values_list(
             "record_id", "values"
@@ -280,8 +288,8 @@ def _entries(records: list[CreditRecord], *, public_list: PublicList | None) -> 
     )
     entries = []
     for record in records:
-        item = items[record.item_id]
-        subject = subjects[record.subject_id]
+        item = items_by_id[record.item_id]
+        subject = record.subject
         own = values.get(record.pk) or {}
         statement = statements.get(record.pk)
         ends_on = record.disclosure_ends_on or record.valid_until
@@ -296,7 +304,7 @@ def _entries(records: list[CreditRecord], *, public_list: PublicList | None) -> 
                 item_name=item.name,
                 domain=item.domain,
                 legal_basis=item.legal_basis,
-                department_name=departments[record.department_id].name,
+                department_name=record.department.name,
                 authority=str(own.get("authority", "")),
                 document_no=str(own.get("document_no", "")),
                 decided_on=record.decided_on,
@@ -334,9 +342,10 @@ def publicly_disclosed_of(*, subject_index: str, today: datetime.date) -> list[P
         .exclude(severity=Severity.MINOR)
         .filter(Q(disclosure_ends_on__isnull=True) | Q(disclosure_ends_on__gt=today))
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=today))
+        .select_related("subject", "department")
         .order_by("-decided_on", "-id")
     )
-    return _entries(list(records[:MAX_RESULTS]), public_list=None)
+    return _entries(list(records[:MAX_RESULTS]), public_list=None, items=list(items.values()))
 
 
 def today() -> datetime.date:

@@ -39,7 +39,7 @@ class EntriesSitemap(Sitemap):
 
     def items(self):
         records = selectors.disclosed_records(self.public_list, today=selectors.today())
-        return records.order_by("pk").only("pk", "updated_at")
+        return records.select_related(None).order_by("pk").only("pk", "updated_at")
 
     def location(self, record) -> str:
         return reverse(
