@@ -57,7 +57,9 @@ class Subject(models.Model):
     name_masked = models.CharField(_("姓名（脱敏）"), max_length=60, blank=True)
     # Keyed hash of the name (spaces and full-width forms ignored), so the public lists can be
     # searched by a full name without storing it in clear; empty when no name is recorded.
-    name_index = models.CharField(_("姓名索引"), max_length=64, blank=True, default="")
+    name_index = models.CharField(
+        _("姓名索引"), max_length=64, blank=True, default="", db_default=""
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

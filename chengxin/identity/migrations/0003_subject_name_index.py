@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='subject',
             name='name_index',
-            field=models.CharField(blank=True, default='', max_length=64, verbose_name='姓名索引'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=64, verbose_name='姓名索引'),
         ),
         migrations.AddIndex(
             model_name='subject',
