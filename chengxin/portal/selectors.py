@@ -249,8 +249,9 @@ def list_entry(public_list: PublicList, public: str, *, today: datetime.date) ->
     record_id = record_id_of(public)
     if record_id is None:
         return None
-    record = disclosed_records(public_list, today=today).filter(pk=record_id).first()
-    return _entries([record], public_list=public_list)[0] if record is not None else None
+    # No ordering: one row by its key (an ordered LIMIT 1 could walk the list's index instead).
+    found = list(disclosed_records(public_list, today=today).filter(pk=record_id).order_by()[:1])
+    return _entries(found, public_list=public_list)[0] if found else None
 
 
 def list_departments(items: list[CatalogItem]) -> list[Department]:
