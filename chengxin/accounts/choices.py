@@ -57,6 +57,9 @@ class Capability(models.TextChoices):
     CONFIRM_CITIZENS = "confirm_citizens", _("窗口核验公众账户身份")
     VIEW_OWN_FILE = "view_own_file", _("查看本人信用档案")
     QUERY_WITH_CONSENT = "query_with_consent", _("经授权查询个人信用信息")
+    # Providers draft their department's news and cases, the credit office publishes them
+    # (docs/outreach.md).
+    DRAFT_CONTENT = "draft_content", _("起草网站内容")
 
 
 class TokenHashAlgorithm(models.TextChoices):

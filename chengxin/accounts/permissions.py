@@ -13,7 +13,12 @@ from chengxin.accounts.choices import DEPARTMENT_ROLES, STAFF_ROLES, Capability,
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.PROVIDER: frozenset(
-        {Capability.VIEW_CATALOG, Capability.SUBMIT_RECORDS, Capability.ANSWER_OBJECTIONS}
+        {
+            Capability.VIEW_CATALOG,
+            Capability.SUBMIT_RECORDS,
+            Capability.ANSWER_OBJECTIONS,
+            Capability.DRAFT_CONTENT,
+        }
     ),
     Role.OFFICER: frozenset(
         {Capability.VIEW_CATALOG, Capability.QUERY_CREDIT_FILES, Capability.RUN_CHECKS}
@@ -28,6 +33,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.MANAGE_LISTS,
             Capability.MANAGE_CONTENT,
             Capability.MANAGE_WORK_PLAN,
+            Capability.DRAFT_CONTENT,
         }
     ),
     Role.ADMIN: frozenset(
@@ -169,3 +175,27 @@ def can_view_data_quality(user, department) -> bool:
         and getattr(user, "role", "") in DEPARTMENT_ROLES
         and acts_for_department(user, department)
     )
+
+
+def can_see_submissions(user) -> bool:
+    """A department's staff see its submissions, the credit office's reviewers every
+    department's; the administrative roles see none."""
+    return is_staff_member(user) and user.role in (Role.REVIEWER, *DEPARTMENT_ROLES)
+
+
+def can_open_data_quality(user) -> bool:
+    """Whether ``user`` may open the data-quality scoreboard at all: the credit office for every
+    department, a provider or officer for its own."""
+    return can_view_all_data_quality(user) or can_view_data_quality(
+        user, user.department if is_staff_member(user) else None
+    )
+
+
+def can_draft_content(user) -> bool:
+    """Providers draft their department's content; the credit office's reviewers draft any."""
+    return is_staff_member(user) and has_capability(user, Capability.DRAFT_CONTENT)
+
+
+def can_publish_content(user) -> bool:
+    """The credit office's reviewers review, publish and take down content (docs/outreach.md)."""
+    return is_staff_member(user) and has_capability(user, Capability.MANAGE_CONTENT)

@@ -76,7 +76,14 @@ CARD_DEFINITIONS = (
     CardDefinition(
         Capability.MANAGE_CONTENT,
         _("网站内容与宣传"),
-        _("维护“信用齐齐哈尔”网站内容和诚信宣传活动。管理页面即将开放。"),
+        _("审核发布“信用齐齐哈尔”网站的动态、政策解读、诚信典型和案例，登记诚信宣传活动。"),
+        "content:list",
+    ),
+    CardDefinition(
+        Capability.DRAFT_CONTENT,
+        _("网站内容投稿"),
+        _("起草本部门的信用动态、诚信典型和失信案例，提交信用办审核后在网站发布。"),
+        "content:list",
     ),
     CardDefinition(
         Capability.MANAGE_WORK_PLAN,

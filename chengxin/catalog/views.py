@@ -15,14 +15,15 @@ from chengxin.catalog.selectors import (
     catalog_item_table_schema,
 )
 from chengxin.core.errors import NotFoundError
+from chengxin.core.paging import page_of
 
 
 @staff_required
 def index(request: HttpRequest) -> HttpResponse:
     """The catalog, filtered by domain, category and providing department."""
     form = CatalogFilterForm(request.GET or None)
-    items = catalog_item_list(filters=form.filters())
-    return render(request, "catalog/index.html", {"form": form, "items": items})
+    page = page_of(request, catalog_item_list(filters=form.filters()))
+    return render(request, "catalog/index.html", {"form": form, "page": page})
 
 
 @staff_required

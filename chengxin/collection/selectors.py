@@ -196,10 +196,15 @@ def _masked_identity(values: dict[str, Any]) -> dict[str, Any]:
 
 def submission_list_visible_to(*, user, limit: int = 50) -> list[Submission]:
     """The newest submissions ``user`` may see (their department's), newest first."""
+    return list(submissions_visible_to(user=user)[:limit])
+
+
+def submissions_visible_to(*, user) -> QuerySet[Submission]:
+    """Every submission ``user`` may see, newest first, for a paged list."""
     submissions = _visible(
         Submission.objects.select_related("item", "created_by", "department"), user=user
     )
-    return list(submissions.order_by("-created_at", "-pk")[:limit])
+    return submissions.order_by("-created_at", "-pk")
 
 
 def submission_row_errors(*, user, submission: Submission, limit: int = 500) -> list[dict]:

@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from chengxin.accounts.choices import DEPARTMENT_ROLES, Capability, Role
+from chengxin.accounts.choices import Capability
 from chengxin.accounts.decorators import staff_required
-from chengxin.accounts.permissions import can_submit_records, has_capability
+from chengxin.accounts.permissions import can_see_submissions, can_submit_records, has_capability
 from chengxin.catalog.selectors import catalog_item_current_version, catalog_version_table_schema
 from chengxin.collection.downloads import CSV_FORMAT, XLSX_FORMAT, rejected_rows_response
 from chengxin.collection.forms import UploadForm
@@ -32,11 +32,12 @@ from chengxin.collection.quality import (
 )
 from chengxin.collection.selectors import (
     submission_get_visible_to,
-    submission_list_visible_to,
     submission_rejected_rows,
     submission_row_errors,
+    submissions_visible_to,
 )
 from chengxin.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from chengxin.core.paging import page_of
 
 
 @staff_required
@@ -57,6 +58,7 @@ def quality(request: HttpRequest) -> HttpResponse:
     rows = quality_scoreboard(department=department, today=today)
     context = {
         "rows": rows,
+        "page": page_of(request, rows),
         "today": today,
         "department": department,
         "all_departments": scope.all_departments,
@@ -75,10 +77,10 @@ def submission_list(request: HttpRequest) -> HttpResponse:
     """The department's submissions (API, files, command line), newest first, and the upload
     form for a provider."""
     may_submit = has_capability(request.user, Capability.SUBMIT_RECORDS)
-    if not may_submit and request.user.role not in (Role.REVIEWER, *DEPARTMENT_ROLES):
+    if not may_submit and not can_see_submissions(request.user):
         raise PermissionDenied
     context = {
-        "submissions": submission_list_visible_to(user=request.user),
+        "page": page_of(request, submissions_visible_to(user=request.user)),
         "form": UploadForm(user=request.user) if may_submit else None,
     }
     return render(request, "collection/submission_list.html", context)
@@ -107,7 +109,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             form.add_refusal(error)
         else:
             return redirect("collection:submission_detail", submission_id=submission.pk)
-    context = {"submissions": submission_list_visible_to(user=request.user), "form": form}
+    context = {"page": page_of(request, submissions_visible_to(user=request.user)), "form": form}
     return render(request, "collection/submission_list.html", context, status=422)
 
 

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from chengxin.api.urls import api
+from chengxin.core.accessibility import display_settings
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -20,10 +21,18 @@ urlpatterns = [
     path("staff/inquiry/", include("chengxin.inquiry.urls")),
     path("staff/citizens/", include("chengxin.accounts.counter_urls")),
     path("staff/objections/", include("chengxin.dueprocess.objections.urls")),
+    path("staff/tipoffs/", include("chengxin.dueprocess.tipoffs.urls")),
+    path("staff/supervision/", include("chengxin.supervision.urls")),
+    path("staff/content/", include("chengxin.outreach.staff_urls")),
     path("staff/", include("chengxin.backoffice.urls")),
     path("account/", include("chengxin.accounts.citizen_urls")),
     path("my/", include("chengxin.dueprocess.objections.portal_urls")),
+    path("display/", display_settings, name="display_settings"),
+    path("my/tipoffs/", include("chengxin.dueprocess.tipoffs.portal_urls")),
+    path("tipoffs/", include("chengxin.dueprocess.tipoffs.public_urls")),
+    path("disclosure/agency-blacklist/", include("chengxin.supervision.public_urls")),
     path("", include("chengxin.portal.urls")),
+    path("", include("chengxin.outreach.urls")),
 ]
 
 handler500 = "chengxin.config.views.server_error"

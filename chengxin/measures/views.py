@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from chengxin.accounts.decorators import staff_required
+from chengxin.core.paging import page_of
 from chengxin.measures.models import Measure
 from chengxin.measures.presentation import matter_labels, trigger_labels
 
@@ -13,11 +14,13 @@ from chengxin.measures.presentation import matter_labels, trigger_labels
 @staff_required
 def index(request: HttpRequest) -> HttpResponse:
     """Every measure: status, kind, legal basis, implementing departments, triggers."""
-    measures = list(Measure.objects.prefetch_related("departments").order_by("kind", "code"))
-    for measure in measures:
+    page = page_of(
+        request, Measure.objects.prefetch_related("departments").order_by("kind", "code")
+    )
+    for measure in page.object_list:
         measure.trigger_labels = trigger_labels(measure.triggers)
         measure.matter_labels = matter_labels(measure.matters)
-    return render(request, "measures/index.html", {"measures": measures})
+    return render(request, "measures/index.html", {"page": page})
 
 
 @staff_required

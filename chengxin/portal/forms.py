@@ -108,12 +108,15 @@ class ListFilterForm(forms.Form):
     def page_is_too_deep(self) -> bool:
         return self.page_number() > MAX_PAGE
 
-    def forget_id_numbers(self) -> None:
-        """A refused name that holds an ID number is not shown back in the form."""
-        if self.has_error("q", code="id_number_in_name"):
-            data = self.data.copy()
-            data["q"] = ""
-            self.data = data
+    def forget_id_numbers(self) -> bool:
+        """A refused name that holds an ID number is not shown back in the form; whether it
+        was removed."""
+        if not self.has_error("q", code="id_number_in_name"):
+            return False
+        data = self.data.copy()
+        data["q"] = ""
+        self.data = data
+        return True
 
 
 class PublicQueryForm(forms.Form):

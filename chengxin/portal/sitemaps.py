@@ -20,7 +20,7 @@ class PagesSitemap(Sitemap):
     def items(self) -> list[tuple[str, dict]]:
         pages = [("portal:home", {}), ("portal:query", {}), ("portal:verify", {})]
         pages += [("portal:list", {"slug": slug}) for slug in selectors.PUBLIC_LISTS]
-        pages.append(("portal:agency_blacklist", {}))
+        pages.append(("supervision_public:blacklist", {}))
         return pages
 
     def location(self, item: tuple[str, dict]) -> str:

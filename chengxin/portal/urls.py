@@ -11,7 +11,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("verify/", inquiry_views.verify, name="verify"),
     # --- disclosure lists, public query, robots and sitemap (docs/public.md) ---
-    path("disclosure/agency-blacklist/", views.agency_blacklist, name="agency_blacklist"),
     path("disclosure/<slug:slug>/", views.disclosure_list, name="list"),
     path("disclosure/<slug:slug>/<str:public_id>/", views.disclosure_entry, name="entry"),
     path("query/", views.public_query, name="query"),

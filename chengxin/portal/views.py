@@ -1,5 +1,7 @@
 """Public website 信用齐齐哈尔: home, the disclosure lists, the public query, robots.txt.
 
+The credit-agency violation blacklist is the supervision app's page (``supervision_public``).
+
 Every page here is in the ``portal`` namespace, so it counts in the public rate limit per client
 (``PublicPageThrottleMiddleware``). List and entry pages are never cached (``never_cache``): an
 entry that stops being public must disappear at once.
@@ -61,7 +63,9 @@ def disclosure_list(request: HttpRequest, slug: str) -> HttpResponse:
                 items=items,
             )
     else:
-        form.forget_id_numbers()
+        if form.forget_id_numbers():
+            # Links and forms of the layout repeat the page's full path: without the number.
+            request.META["QUERY_STRING"] = form.data.urlencode()
         status = 400
     context = {
         "public_list": public_list,
@@ -85,12 +89,6 @@ def disclosure_entry(request: HttpRequest, slug: str, public_id: str) -> HttpRes
         raise Http404(_("该条目不存在或已不再公示。"))
     context = {"public_list": public_list, "entry": entry, "lists": list(PUBLIC_LISTS.values())}
     return render(request, "portal/disclosure_entry.html", context)
-
-
-@require_GET
-def agency_blacklist(request: HttpRequest) -> HttpResponse:
-    """The place of the credit-agency violation blacklist (信用服务机构违法失信名单)."""
-    return render(request, "portal/agency_blacklist.html", {"lists": list(PUBLIC_LISTS.values())})
 
 
 @never_cache

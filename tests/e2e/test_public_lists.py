@@ -94,7 +94,7 @@ def test_red_list_and_agency_blacklist(page, screenshot, entries):
     page.get_by_role("link", name="信用服务机构失信名单").first.click()
 
     # then
-    assert page.locator("h1").inner_text() == "信用服务机构失信名单"
+    assert page.locator("h1").inner_text() == "信用服务机构违规经营黑名单"
     screenshot("public-agency-blacklist")
 
 

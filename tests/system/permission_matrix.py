@@ -21,6 +21,7 @@ are not found (404), so their existence is not revealed. A new route needs its l
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Callable
@@ -30,8 +31,10 @@ from typing import Any
 from django.apps import apps
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from chengxin.collection.tests.factories import csv_bytes, id_number, row, valid_rows
+from chengxin.supervision.tests.factories import uscc as supervision_uscc
 from tests.system.matrix_world import (
     CASE_NO,
     MATTER,
@@ -253,6 +256,30 @@ def _language_form(world: World) -> dict[str, Any]:
     return {"language": "en", "next": "/"}
 
 
+def _display_form(world: World) -> dict[str, Any]:
+    return {"text_size": "large", "contrast": "high", "next": "/"}
+
+
+def _tipoff_form(world: World) -> dict[str, Any]:
+    return {"category": "dishonest_conduct", "text": "某公司提供虚假纳税证明。"}
+
+
+def _tipoff_status_form(world: World) -> dict[str, Any]:
+    return {"number": world["tipoff_number"], "code": "WRONG-CODE-0000"}
+
+
+def _tipoff_route_form(world: World) -> dict[str, Any]:
+    return {"department": world["tax_department_id"], "note": ""}
+
+
+def _tipoff_refuse_form(world: World) -> dict[str, Any]:
+    return {"reason": "no_facts", "reasons": "举报内容不具体。"}
+
+
+def _tipoff_answer_form(world: World) -> dict[str, Any]:
+    return {"outcome": "not_substantiated", "answer": "经核查，举报不属实。"}
+
+
 def _public_query_form(world: World) -> dict[str, Any]:
     return {"name": "王小明", "id_number": id_number(PERSON)}
 
@@ -271,6 +298,118 @@ OBJECTION_REJECTED = {"objection_id": "objection_rejected"}
 OBJECTION_REVIEW = {"objection_id": "objection_review"}
 OBJECTION_FILE = {**OBJECTION, "attachment_id": "objection_attachment"}
 OBJECTIONABLE_RECORD = {"record_id": "objectionable_record"}
+TIPOFF_FILED = {"tipoff_id": "tipoff_filed"}
+TIPOFF_ROUTED = {"tipoff_id": "tipoff_routed"}
+TIPOFF_ANSWERED = {"tipoff_id": "tipoff_answered"}
+TIPOFF_FILE = {**TIPOFF_ROUTED, "attachment_id": "tipoff_attachment"}
+
+# --- supervision bodies (docs/supervision.md) -------------------------------------------------
+SV_AGENCY = {"agency_id": "sv_agency"}
+SV_INSPECTION = {"inspection_id": "sv_inspection"}
+SV_LISTING = {"listing_id": "sv_listing"}
+
+
+def _sv_agency_form(world: World) -> dict[str, Any]:
+    return {
+        "name": "矩阵新征信有限公司",
+        "uscc": supervision_uscc(904),
+        "licence_no": "银征字〔2026〕904号",
+        "licence_status": "licensed",
+        "regulator": str(world["sv_regulator"]),
+    }
+
+
+def _sv_practitioner_form(world: World) -> dict[str, Any]:
+    return {"name": "孙从业", "id_number": id_number(42), "role": "staff"}
+
+
+def _sv_token_form(world: World) -> dict[str, Any]:
+    return {"token_prefix": world["sv_token_prefix"]}
+
+
+def _sv_handler_form(world: World) -> dict[str, Any]:
+    return {
+        "name": "矩阵应用开发公司",
+        "uscc": supervision_uscc(905),
+        "kind": "app_developer",
+        "collects": "位置信息｜个人同意",
+    }
+
+
+def _sv_inspection_form(world: World) -> dict[str, Any]:
+    return {
+        "handler": str(world["sv_handler"]),
+        "inspected_on": "2026-12-01",
+        "inspectors": "张检查",
+        "scope": "个人信息收集使用",
+        "findings": "超范围收集位置信息。",
+    }
+
+
+def _sv_follow_up_form(world: World) -> dict[str, Any]:
+    return {"follow_up": "限期整改。", "follow_up_due": "2027-01-10"}
+
+
+def _sv_close_form(world: World) -> dict[str, Any]:
+    return {"note": "整改到位。"}
+
+
+def _sv_violation_form(world: World) -> dict[str, Any]:
+    return {
+        "severity": "general",
+        "description": "档案管理不规范。",
+        "basis": "《征信业务管理办法》",
+        "decided_on": "2026-12-01",
+        "responsible": [str(world["sv_practitioner"])],
+    }
+
+
+def _sv_delist_form(world: World) -> dict[str, Any]:
+    return {"reason": "decision", "note": "复议撤销原决定。"}
+
+
+def _article_form(world: World) -> dict[str, Any]:
+    return {"kind": "news", "title": "诚信宣传进社区", "body": "正文。", "summary": ""}
+
+
+def _activity_form(world: World) -> dict[str, Any]:
+    return {
+        "campaign": "credit-record-day",
+        "year": "2026",
+        "held_on": "",
+        "title": "信用记录关爱日宣传",
+        "organiser": "市市场监管局",
+        "description": "设咨询台。",
+    }
+
+
+def _activity_report_form(world: World) -> dict[str, Any]:
+    return {"report": "共接待群众咨询两百余人次。"}
+
+
+def _content_return_form(world: World) -> dict[str, Any]:
+    return {"reason": "请补充活动时间。"}
+
+
+def _picture() -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 40, 40)).save(output, format="PNG")
+    return output.getvalue()
+
+
+def _content_image_form(world: World) -> dict[str, Any]:
+    return {"image": SimpleUploadedFile("现场.png", _picture()), "alt": "活动现场"}
+
+
+def _content_attachment_form(world: World) -> dict[str, Any]:
+    return {"attachments": SimpleUploadedFile("通知.png", _picture())}
+
+
+ARTICLE_DRAFT = {"article_id": "article_draft"}
+ARTICLE_REVIEW = {"article_id": "article_review"}
+ARTICLE_PUBLISHED = {"article_id": "article_published"}
+ARTICLE_IMAGE = {**ARTICLE_PUBLISHED, "image_id": "article_image"}
+ARTICLE_FILE = {**ARTICLE_PUBLISHED, "attachment_id": "article_attachment"}
 
 # fmt: off
 ENTRIES: list[Entry] = [
@@ -280,8 +419,9 @@ ENTRIES: list[Entry] = [
     Entry("GET",  "verify/",                                                       "200 200 200 200 200 200 200 200 200 200 200"),
     Entry("POST", "verify/",                                                       "200 200 200 200 200 200 200 200 200 200 200", body=_verification_form, encoding=FORM),
     Entry("POST", "i18n/setlang/",                                                 "302 302 302 302 302 302 302 302 302 302 302", body=_language_form, encoding=FORM),
+    Entry("POST", "display/",                                                      "302 302 302 302 302 302 302 302 302 302 302", body=_display_form, encoding=FORM),
+    Entry("GET",  "display/",                                                      "405 405 405 405 405 405 405 405 405 405 405"),
     # disclosure lists, public query, robots and sitemap (docs/public.md)
-    Entry("GET",  "disclosure/agency-blacklist/",                                  "200 200 200 200 200 200 200 200 200 200 200"),
     Entry("GET",  "disclosure/<slug:slug>/",                                       "200 200 200 200 200 200 200 200 200 200 200", path={"slug": "serious"}),
     Entry("GET",  "disclosure/<slug:slug>/<str:public_id>/",                       "200 200 200 200 200 200 200 200 200 200 200", path={"slug": "serious", "public_id": "public_entry"}),
     Entry("GET",  "query/",                                                        "200 200 200 200 200 200 200 200 200 200 200"),
@@ -404,6 +544,75 @@ ENTRIES: list[Entry] = [
     Entry("POST", "my/objections/<int:objection_id>/withdraw/",                    "302 302 404 403 403 403 403 403 403 403 403", path=OBJECTION, encoding=FORM),
     Entry("POST", "my/objections/<int:objection_id>/statement/",                   "302 302 404 403 403 403 403 403 403 403 403", path=OBJECTION_REJECTED, body=_statement_form, encoding=FORM),
     Entry("POST", "my/objections/<int:objection_id>/review/",                      "302 302 404 403 403 403 403 403 403 403 403", path=OBJECTION_REJECTED, body=_review_request_form, encoding=FORM),
+    # --- tip-offs (docs/dueprocess.md, "Tip-offs"): public pages, the reporter's own, the staff's ------------------------------
+    Entry("GET",  "tipoffs/new/",                                                  "200 200 200 403 403 403 403 403 403 403 403"),
+    Entry("POST", "tipoffs/new/",                                                  "422 200 200 403 403 403 403 403 403 403 403", body=_tipoff_form, encoding=MULTIPART),
+    Entry("GET",  "tipoffs/captcha.png",                                           "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "tipoffs/status/",                                               "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("POST", "tipoffs/status/",                                               "200 200 200 200 200 200 200 200 200 200 200", body=_tipoff_status_form, encoding=FORM),
+    Entry("GET",  "my/tipoffs/",                                                   "302 200 200 403 403 403 403 403 403 403 403"),
+    Entry("GET",  "my/tipoffs/<int:tipoff_id>/",                                   "302 200 404 403 403 403 403 403 403 403 403", path=TIPOFF_FILED),
+    Entry("GET",  "staff/tipoffs/",                                                "302 403 403 200 200 200 200 200 403 403 403"),
+    Entry("GET",  "staff/tipoffs/<int:tipoff_id>/",                                "302 403 403 200 200 404 404 200 403 403 403", path=TIPOFF_ROUTED),
+    Entry("POST", "staff/tipoffs/<int:tipoff_id>/route/",                          "302 403 403 404 404 404 404 302 403 403 403", path=TIPOFF_FILED, body=_tipoff_route_form, encoding=FORM),
+    Entry("POST", "staff/tipoffs/<int:tipoff_id>/not-admissible/",                 "302 403 403 404 404 404 404 302 403 403 403", path=TIPOFF_FILED, body=_tipoff_refuse_form, encoding=FORM),
+    Entry("POST", "staff/tipoffs/<int:tipoff_id>/answer/",                         "302 403 403 302 302 404 404 403 403 403 403", path=TIPOFF_ROUTED, body=_tipoff_answer_form, encoding=FORM),
+    Entry("POST", "staff/tipoffs/<int:tipoff_id>/close/",                          "302 403 403 403 403 404 404 302 403 403 403", path=TIPOFF_ANSWERED, encoding=FORM),
+    Entry("GET",  "staff/tipoffs/<int:tipoff_id>/attachments/<uuid:attachment_id>/", "302 403 403 200 200 404 404 200 403 403 403", path=TIPOFF_FILE),
+    # --- supervision (docs/supervision.md): reviewers and the admin keep the registers, reviewers decide, auditors read ----
+    Entry("GET",  "staff/supervision/",                                            "302 403 403 403 403 403 403 200 200 403 200"),
+    Entry("GET",  "staff/supervision/agencies/new/",                               "302 403 403 403 403 403 403 200 200 403 403"),
+    Entry("POST", "staff/supervision/agencies/new/",                               "302 403 403 403 403 403 403 302 302 403 403", body=_sv_agency_form, encoding=FORM),
+    Entry("GET",  "staff/supervision/agencies/<int:agency_id>/",                   "302 403 403 403 403 403 403 200 200 403 200", path=SV_AGENCY),
+    Entry("GET",  "staff/supervision/agencies/<int:agency_id>/edit/",              "302 403 403 403 403 403 403 200 200 403 403", path=SV_AGENCY),
+    Entry("POST", "staff/supervision/agencies/<int:agency_id>/edit/",              "302 403 403 403 403 403 403 302 302 403 403", path=SV_AGENCY, body=_sv_agency_form, encoding=FORM),
+    Entry("POST", "staff/supervision/agencies/<int:agency_id>/practitioners/",     "302 403 403 403 403 403 403 302 302 403 403", path=SV_AGENCY, body=_sv_practitioner_form, encoding=FORM),
+    Entry("POST", "staff/supervision/agencies/<int:agency_id>/tokens/",            "302 403 403 403 403 403 403 302 302 403 403", path=SV_AGENCY, body=_sv_token_form, encoding=FORM),
+    Entry("GET",  "staff/supervision/handlers/",                                   "302 403 403 403 403 403 403 200 200 403 200"),
+    Entry("GET",  "staff/supervision/handlers/new/",                               "302 403 403 403 403 403 403 200 200 403 403"),
+    Entry("POST", "staff/supervision/handlers/new/",                               "302 403 403 403 403 403 403 302 302 403 403", body=_sv_handler_form, encoding=FORM),
+    Entry("GET",  "staff/supervision/handlers/<int:handler_id>/",                  "302 403 403 403 403 403 403 200 200 403 200", path={"handler_id": "sv_handler"}),
+    Entry("GET",  "staff/supervision/inspections/",                                "302 403 403 403 403 403 403 200 200 403 200"),
+    Entry("GET",  "staff/supervision/inspections/new/",                            "302 403 403 403 403 403 403 200 200 403 403"),
+    Entry("POST", "staff/supervision/inspections/new/",                            "302 403 403 403 403 403 403 302 302 403 403", body=_sv_inspection_form, encoding=FORM),
+    Entry("GET",  "staff/supervision/inspections/<int:inspection_id>/",            "302 403 403 403 403 403 403 200 200 403 200", path=SV_INSPECTION),
+    Entry("POST", "staff/supervision/inspections/<int:inspection_id>/follow-up/",  "302 403 403 403 403 403 403 302 302 403 403", path=SV_INSPECTION, body=_sv_follow_up_form, encoding=FORM),
+    Entry("POST", "staff/supervision/inspections/<int:inspection_id>/close/",      "302 403 403 403 403 403 403 302 302 403 403", path=SV_INSPECTION, body=_sv_close_form, encoding=FORM),
+    Entry("POST", "staff/supervision/inspections/<int:inspection_id>/violations/", "302 403 403 403 403 403 403 302 403 403 403", path=SV_INSPECTION, body=_sv_violation_form, encoding=FORM),
+    Entry("GET",  "staff/supervision/blacklist/",                                  "302 403 403 403 403 403 403 200 200 403 200"),
+    Entry("GET",  "staff/supervision/blacklist/<int:listing_id>/",                 "302 403 403 403 403 403 403 200 200 403 200", path=SV_LISTING),
+    Entry("POST", "staff/supervision/blacklist/<int:listing_id>/",                 "302 403 403 403 403 403 403 302 403 403 403", path=SV_LISTING, body=_sv_delist_form, encoding=FORM),
+    Entry("GET",  "disclosure/agency-blacklist/",                                  "200 200 200 200 200 200 200 200 200 200 200"),
+    # --- content and the campaign calendar (docs/outreach.md) --------------------------------------------------------------
+    Entry("GET",  "news/",                                                         "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "articles/<int:article_id>/",                                    "200 200 200 200 200 200 200 200 200 200 200", path=ARTICLE_PUBLISHED),
+    Entry("GET",  "articles/<int:article_id>/images/<int:image_id>/",              "200 200 200 200 200 200 200 200 200 200 200", path=ARTICLE_IMAGE),
+    Entry("GET",  "articles/<int:article_id>/files/<uuid:attachment_id>/",         "200 200 200 200 200 200 200 200 200 200 200", path=ARTICLE_FILE),
+    Entry("GET",  "policies/",                                                     "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "policies/plan/",                                                "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "policies/rules/",                                               "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "campaigns/",                                                    "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "education/",                                                    "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "education/culture/",                                            "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "education/models/",                                             "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "education/warnings/",                                           "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "education/reader/",                                             "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "staff/content/",                                                "302 403 403 200 403 200 403 200 403 403 403"),
+    Entry("GET",  "staff/content/new/",                                            "302 403 403 200 403 200 403 200 403 403 403"),
+    Entry("POST", "staff/content/new/",                                            "302 403 403 302 403 302 403 302 403 403 403", body=_article_form, encoding=FORM),
+    Entry("GET",  "staff/content/campaigns/",                                      "302 403 403 403 403 403 403 200 403 403 403"),
+    Entry("POST", "staff/content/campaigns/",                                      "302 403 403 403 403 403 403 302 403 403 403", body=_activity_form, encoding=FORM),
+    Entry("POST", "staff/content/campaigns/<int:activity_id>/report/",             "302 403 403 403 403 403 403 302 403 403 403", path={"activity_id": "campaign_activity"}, body=_activity_report_form, encoding=FORM),
+    Entry("GET",  "staff/content/<int:article_id>/",                               "302 403 403 200 403 404 403 200 403 403 403", path=ARTICLE_DRAFT),
+    Entry("POST", "staff/content/<int:article_id>/",                               "302 403 403 302 403 404 403 302 403 403 403", path=ARTICLE_DRAFT, body=_article_form, encoding=FORM),
+    Entry("GET",  "staff/content/<int:article_id>/preview/",                       "302 403 403 200 403 404 403 200 403 403 403", path=ARTICLE_DRAFT),
+    Entry("POST", "staff/content/<int:article_id>/submit/",                        "302 403 403 302 403 404 403 302 403 403 403", path=ARTICLE_DRAFT, encoding=FORM),
+    Entry("POST", "staff/content/<int:article_id>/return/",                        "302 403 403 403 403 404 403 302 403 403 403", path=ARTICLE_REVIEW, body=_content_return_form, encoding=FORM),
+    Entry("POST", "staff/content/<int:article_id>/publish/",                       "302 403 403 403 403 404 403 302 403 403 403", path=ARTICLE_REVIEW, encoding=FORM),
+    Entry("POST", "staff/content/<int:article_id>/unpublish/",                     "302 403 403 403 403 404 403 302 403 403 403", path=ARTICLE_PUBLISHED, encoding=FORM),
+    Entry("POST", "staff/content/<int:article_id>/images/",                        "302 403 403 302 403 404 403 302 403 403 403", path=ARTICLE_DRAFT, body=_content_image_form, encoding=MULTIPART),
+    Entry("GET",  "staff/content/<int:article_id>/images/<int:image_id>/",         "302 403 403 200 403 404 403 200 403 403 403", path=ARTICLE_IMAGE),
+    Entry("POST", "staff/content/<int:article_id>/attachments/",                   "302 403 403 302 403 404 403 302 403 403 403", path=ARTICLE_DRAFT, body=_content_attachment_form, encoding=MULTIPART),
 ]
 
 TOTP_DEVICE = {"pk": ADMIN_OBJECT + "otp_totp/totpdevice"}

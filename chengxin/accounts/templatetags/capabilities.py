@@ -3,8 +3,11 @@ templates, answered by ``chengxin.accounts.permissions``."""
 
 from django import template
 
-from chengxin.accounts.choices import DEPARTMENT_ROLES, Role
-from chengxin.accounts.permissions import can_view_all_data_quality, has_capability
+from chengxin.accounts.permissions import (
+    can_open_data_quality,
+    can_see_submissions,
+    has_capability,
+)
 
 register = template.Library()
 
@@ -17,12 +20,10 @@ def can(user, capability: str) -> bool:
 @register.filter
 def sees_submissions(user) -> bool:
     """A department's staff (and the credit office's reviewers) see its submissions."""
-    return getattr(user, "role", "") in (Role.REVIEWER, *DEPARTMENT_ROLES)
+    return can_see_submissions(user)
 
 
 @register.filter
 def sees_data_quality(user) -> bool:
     """The credit office sees every department's data quality, a department its own."""
-    return can_view_all_data_quality(user) or (
-        getattr(user, "role", "") in DEPARTMENT_ROLES and user.department_id is not None
-    )
+    return can_open_data_quality(user)

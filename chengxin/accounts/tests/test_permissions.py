@@ -22,8 +22,18 @@ C = Capability
 EXPECTED = {
     "anonymous": set(),
     "citizen": {C.VIEW_OWN_FILE},
-    "provider_same_department": {C.VIEW_CATALOG, C.SUBMIT_RECORDS, C.ANSWER_OBJECTIONS},
-    "provider_other_department": {C.VIEW_CATALOG, C.SUBMIT_RECORDS, C.ANSWER_OBJECTIONS},
+    "provider_same_department": {
+        C.VIEW_CATALOG,
+        C.SUBMIT_RECORDS,
+        C.ANSWER_OBJECTIONS,
+        C.DRAFT_CONTENT,
+    },
+    "provider_other_department": {
+        C.VIEW_CATALOG,
+        C.SUBMIT_RECORDS,
+        C.ANSWER_OBJECTIONS,
+        C.DRAFT_CONTENT,
+    },
     "reviewer": {
         C.VIEW_CATALOG,
         C.SCREEN_DUE_PROCESS,
@@ -31,6 +41,7 @@ EXPECTED = {
         C.MANAGE_LISTS,
         C.MANAGE_CONTENT,
         C.MANAGE_WORK_PLAN,
+        C.DRAFT_CONTENT,
     },
     "auditor": {C.VIEW_CATALOG, C.READ_AUDIT_LOG, C.USE_ADMIN_SITE},
     "admin": {

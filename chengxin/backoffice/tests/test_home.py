@@ -15,12 +15,23 @@ pytestmark = pytest.mark.django_db
 HOME = reverse("backoffice:home")
 LOGIN = reverse("accounts:login")
 STAFF_CARDS = {
-    "provider_same_department": ["submit_records", "answer_objections", "view_catalog"],
-    "provider_other_department": ["submit_records", "answer_objections", "view_catalog"],
+    "provider_same_department": [
+        "submit_records",
+        "answer_objections",
+        "draft_content",
+        "view_catalog",
+    ],
+    "provider_other_department": [
+        "submit_records",
+        "answer_objections",
+        "draft_content",
+        "view_catalog",
+    ],
     "reviewer": [
         "screen_due_process",
         "manage_lists",
         "manage_content",
+        "draft_content",
         "manage_work_plan",
         "view_catalog",
     ],
@@ -108,7 +119,6 @@ def test_cards_link_only_to_pages_that_exist_and_describe_the_rest(client):
     assert cards["view_catalog"].url == reverse("catalog:index")
     assert cards["manage_departments"].url == reverse("admin:accounts_department_changelist")
     assert [d.capability for d in CARD_DEFINITIONS if not d.url_name] == [
-        "manage_content",
         "manage_work_plan",
         "manage_catalog",
     ]

@@ -118,6 +118,12 @@ def can_answer(user) -> bool:
     return has_capability(user, Capability.ANSWER_OBJECTIONS) and user.department_id is not None
 
 
+def can_see_objections(user) -> bool:
+    """The credit office's reviewers see every objection, a providing department's data
+    providers their department's; nobody else sees any."""
+    return can_screen(user) or can_answer(user)
+
+
 def may_decide(user, objection: Objection) -> bool:
     """Whether ``user`` makes the department's decisions on ``objection``."""
     return can_answer(user) and acts_for_department(user, objection.department)

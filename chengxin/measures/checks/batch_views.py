@@ -13,6 +13,7 @@ from chengxin.accounts.choices import Capability
 from chengxin.accounts.decorators import staff_required
 from chengxin.accounts.permissions import has_capability
 from chengxin.core.errors import DomainError, NotFoundError
+from chengxin.core.paging import page_of
 from chengxin.measures.checks.batch import (
     batch_create,
     batch_progress,
@@ -65,10 +66,14 @@ def batch_form(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("checks:batch_detail", batch_id=batch.pk)
         status = 422
-    recent = BatchCheck.objects.filter(department_id=request.user.department_id).order_by(
-        "-created_at"
-    )[:RECENT_BATCHES]
-    context = {"form": form, "batches": [_summary(batch) for batch in recent]}
+    page = page_of(
+        request,
+        BatchCheck.objects.filter(department_id=request.user.department_id).order_by(
+            "-created_at", "-pk"
+        ),
+        per_page=RECENT_BATCHES,
+    )
+    context = {"form": form, "page": page, "batches": [_summary(batch) for batch in page]}
     return render(request, "checks/batch_form.html", context, status=status)
 
 

@@ -88,12 +88,17 @@ def can_view_all_feedback_rates(user) -> bool:
     )
 
 
+def can_view_feedback_rates(user) -> bool:
+    """The credit office sees every department's feedback rates, an officer its own."""
+    return can_view_all_feedback_rates(user) or has_capability(user, Capability.RUN_CHECKS)
+
+
 def feedback_rates_visible_to(*, user) -> list[FeedbackRate]:
     """Per implementing department: checks that found one of its measures, how many of them got
     feedback on at least one of those measures, and the rate. An officer sees their own department;
     the credit office sees every department; anyone else is refused."""
     see_all = can_view_all_feedback_rates(user)
-    if not see_all and not has_capability(user, Capability.RUN_CHECKS):
+    if not can_view_feedback_rates(user):
         raise PermissionDeniedError(
             error_codes.FEEDBACK_RATES_REFUSED,
             _("您无权查看核查反馈率。"),

@@ -16,6 +16,7 @@ from chengxin.accounts.decorators import staff_required
 from chengxin.accounts.permissions import has_capability
 from chengxin.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from chengxin.core.json import dumps
+from chengxin.core.paging import page_of
 from chengxin.measures.checks.answers import request_as_shown
 from chengxin.measures.checks.forms import CheckForm, FeedbackForm
 from chengxin.measures.checks.selectors import (
@@ -168,4 +169,5 @@ def feedback_rates(request: HttpRequest) -> HttpResponse:
         rates = feedback_rates_visible_to(user=request.user)
     except PermissionDeniedError:
         raise PermissionDenied from None
-    return render(request, "checks/feedback_rates.html", {"rates": rates, "title": _("核查反馈率")})
+    context = {"page": page_of(request, rates), "title": _("核查反馈率")}
+    return render(request, "checks/feedback_rates.html", context)

@@ -272,12 +272,3 @@ def test_robots_txt_and_sitemap(client, items):
     assert "/disclosure/serious/</loc>" in sitemap and "/disclosure/red/</loc>" in sitemap
     assert public_id(record.pk) in sitemap
     assert not FULL_ID.search(sitemap)
-
-
-def test_the_agency_blacklist_page_is_a_place_for_later(client):
-    # when
-    response = client.get("/disclosure/agency-blacklist/")
-
-    # then
-    assert response.status_code == 200
-    assert "信用服务机构失信名单" in response.content.decode()

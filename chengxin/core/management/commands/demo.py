@@ -17,6 +17,8 @@ from django.core.management.base import BaseCommand
 from chengxin.accounts.demo import demo_accounts_ensure
 from chengxin.collection.demo_citizen import demo_citizen_ensure
 from chengxin.identity.models import Subject
+from chengxin.outreach.demo import demo_content_ensure
+from chengxin.supervision.demo import demo_supervision_ensure
 from chengxin.portal.demo import demo_disclosures_ensure
 
 DEMO_PERSONS = 500
@@ -38,6 +40,8 @@ class Command(BaseCommand):
             call_command("demo_data", persons=options["persons"], stdout=self.stdout)
         demo_accounts_ensure(stdout=self.stdout)
         demo_citizen_ensure(stdout=self.stdout)
+        demo_supervision_ensure(stdout=self.stdout)
+        demo_content_ensure(stdout=self.stdout)
         # Entries of the public site's lists to search and page through (docs/public.md).
         demo_disclosures_ensure(stdout=self.stdout)
         if options["no_serve"]:

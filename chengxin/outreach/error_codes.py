@@ -1,0 +1,11 @@
+"""Machine codes of the outreach app's refusals."""
+
+NOT_ALLOWED = "outreach.not_allowed"
+NOT_FOUND = "outreach.not_found"
+WRONG_STATUS = "outreach.wrong_status"
+FIELD_REQUIRED = "outreach.field_required"
+IMAGE_TOO_LARGE = "outreach.image_too_large"
+IMAGE_TYPE_REFUSED = "outreach.image_type_refused"
+IMAGE_UNREADABLE = "outreach.image_unreadable"
+IMAGE_TOO_MANY = "outreach.image_too_many"
+CAMPAIGN_NOT_FOUND = "outreach.campaign_not_found"
