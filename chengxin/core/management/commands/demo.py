@@ -18,8 +18,8 @@ from chengxin.accounts.demo import demo_accounts_ensure
 from chengxin.collection.demo_citizen import demo_citizen_ensure
 from chengxin.identity.models import Subject
 from chengxin.outreach.demo import demo_content_ensure
-from chengxin.supervision.demo import demo_supervision_ensure
 from chengxin.portal.demo import demo_disclosures_ensure
+from chengxin.supervision.demo import demo_supervision_ensure
 
 DEMO_PERSONS = 500
 
