@@ -172,6 +172,18 @@ class CreditRecord(models.Model):
             # The lists (red list, serious dishonesty) read the active records of a few items;
             # a department's records are found by the unique index above.
             models.Index(fields=["item", "status"]),
+            # The public site's lists read today's disclosed records newest first, a page at a
+            # time (chengxin.portal.selectors.disclosed_records, docs/public.md).
+            models.Index(
+                fields=["-decided_on", "-id"],
+                condition=models.Q(status="active", severity="serious"),
+                name="collection_serious_disclosed",
+            ),
+            models.Index(
+                fields=["-decided_on", "-id"],
+                condition=models.Q(status="active", category="positive"),
+                name="collection_positive_disclosed",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -55,6 +55,11 @@ class Subject(models.Model):
     name_key_id = models.CharField(_("姓名密钥编号"), max_length=32, blank=True)
     name_algorithm = models.CharField(_("姓名加密算法"), max_length=32, blank=True)
     name_masked = models.CharField(_("姓名（脱敏）"), max_length=60, blank=True)
+    # Keyed hash of the name (spaces and full-width forms ignored), so the public lists can be
+    # searched by a full name without storing it in clear; empty when no name is recorded.
+    name_index = models.CharField(
+        _("姓名索引"), max_length=64, blank=True, default="", db_default=""
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -64,7 +69,11 @@ class Subject(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["blind_index"], name="identity_subject_blind_index")
         ]
-        indexes = [models.Index(fields=["id_key_id"]), models.Index(fields=["name_key_id"])]
+        indexes = [
+            models.Index(fields=["id_key_id"]),
+            models.Index(fields=["name_key_id"]),
+            models.Index(fields=["name_index"], name="identity_subject_name_index"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name_masked or '*'} {self.id_masked}"

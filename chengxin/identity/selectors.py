@@ -80,6 +80,23 @@ def subject_name(*, subject: Subject, viewer, purpose: str, case_no: str = "", r
     return name
 
 
+def subject_listed_name(subject: Subject) -> str:
+    """The subject's full name for a public list whose legal basis requires it (SPEC §2: the
+    serious dishonesty lists, honours the person accepted; ``MaskContext.PUBLIC_LISTED``).
+
+    Only the public site's disclosure pages call this, for entries that are publicly disclosed
+    now: the name is published by law there, so showing it is not an audited read. Empty when no
+    name is on file."""
+    if not subject.has_name:
+        return ""
+    sealed = crypto.Sealed(
+        ciphertext=bytes(subject.name_ciphertext),
+        key_id=subject.name_key_id,
+        algorithm=subject.name_algorithm,
+    )
+    return crypto.decrypt(sealed, purpose=name_purpose(subject))
+
+
 def subject_name_matches(*, subject: Subject, name: str) -> bool | None:
     """Whether ``name`` is the name on file for ``subject`` (spaces and full-width forms
     ignored); ``None`` when no name is on file. The name on file is compared inside the platform
@@ -98,6 +115,16 @@ def subject_name_matches(*, subject: Subject, name: str) -> bool | None:
 
 def _comparable_name(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name or "").split())
+
+
+NAME_INDEX_PURPOSE = "name"
+
+
+def name_index_of(name: str) -> str:
+    """The keyed hash a subject's name is found by (``Subject.name_index``): spaces and
+    full-width forms ignored, as ``subject_name_matches`` compares; empty for an empty name."""
+    comparable = _comparable_name(name)
+    return crypto.blind_index(comparable, purpose=NAME_INDEX_PURPOSE) if comparable else ""
 
 
 def viewer_is_entitled(viewer) -> bool:

@@ -23,11 +23,11 @@ from chengxin.identity.models import (
     name_purpose,
     name_purpose_of,
 )
-from chengxin.identity.selectors import subject_by_index, subjects_by_indexes
+from chengxin.identity.selectors import name_index_of, subject_by_index, subjects_by_indexes
 from chengxin.identity.validation import IdValidation, id_kind, validate_id_number
 
 SUBJECT_OBJECT_TYPE = "subject"
-NAME_FIELDS = ["name_ciphertext", "name_key_id", "name_algorithm", "name_masked"]
+NAME_FIELDS = ["name_ciphertext", "name_key_id", "name_algorithm", "name_masked", "name_index"]
 BULK_BATCH_SIZE = 1_000
 
 
@@ -108,6 +108,7 @@ _SUBJECT_ROW_FIELDS = (
     "name_key_id",
     "name_algorithm",
     "name_masked",
+    "name_index",
     "created_at",
     "updated_at",
 )
@@ -194,12 +195,12 @@ def _subject_rows(indexes: list[str], people, *, now: datetime.datetime) -> Iter
         yield head + _sealed_name_columns(index, name) + (now, now)
 
 
-def _sealed_name_columns(index: str, name: str) -> tuple[bytes, str, str, str]:
+def _sealed_name_columns(index: str, name: str) -> tuple[bytes, str, str, str, str]:
     if not name:
-        return (b"", "", "", "")
+        return (b"", "", "", "", "")
     sealed = crypto.encrypt(name, purpose=name_purpose_of(index))
     masked = mask_name(name, context=MaskContext.PUBLIC)
-    return (sealed.ciphertext, sealed.key_id, sealed.algorithm, masked)
+    return (sealed.ciphertext, sealed.key_id, sealed.algorithm, masked, name_index_of(name))
 
 
 def _names_set_by_index(indexes: list[str], *, people, known) -> None:
@@ -297,6 +298,7 @@ def _seal_name(subject: Subject, name: str) -> None:
     subject.name_key_id = sealed.key_id
     subject.name_algorithm = sealed.algorithm
     subject.name_masked = mask_name(name, context=MaskContext.PUBLIC)
+    subject.name_index = name_index_of(name)
 
 
 def _audit_subject(subject: Subject, *, actor, action: str, detail: dict | None = None) -> None:

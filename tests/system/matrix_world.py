@@ -169,7 +169,15 @@ def build_world() -> World:
         user_content_type=ContentType.objects.get(app_label="accounts", model="user").pk,
     )
     world.values.update(_supervision(world))
+    # The public site (docs/public.md): the serious record's entry on the serious dishonesty list.
+    world.values.update(public_entry=_public_entry())
     return world
+
+
+def _public_entry() -> str:
+    from chengxin.portal.selectors import public_id
+
+    return public_id(CreditRecord.objects.get(item__code=TAX_SERIOUS, source_id="M-1").pk)
 
 
 def _accounts(world: World) -> None:

@@ -280,6 +280,10 @@ def _tipoff_answer_form(world: World) -> dict[str, Any]:
     return {"outcome": "not_substantiated", "answer": "经核查，举报不属实。"}
 
 
+def _public_query_form(world: World) -> dict[str, Any]:
+    return {"name": "王小明", "id_number": id_number(PERSON)}
+
+
 SUBMISSION = {"submission_id": "submission"}
 CHECK = {"check_id": "check"}
 BATCH = {"batch_id": "batch"}
@@ -437,6 +441,14 @@ ENTRIES: list[Entry] = [
     Entry("POST", "i18n/setlang/",                                                 "302 302 302 302 302 302 302 302 302 302 302", body=_language_form, encoding=FORM),
     Entry("POST", "display/",                                                      "302 302 302 302 302 302 302 302 302 302 302", body=_display_form, encoding=FORM),
     Entry("GET",  "display/",                                                      "405 405 405 405 405 405 405 405 405 405 405"),
+    # disclosure lists, public query, robots and sitemap (docs/public.md)
+    Entry("GET",  "disclosure/<slug:slug>/",                                       "200 200 200 200 200 200 200 200 200 200 200", path={"slug": "serious"}),
+    Entry("GET",  "disclosure/<slug:slug>/<str:public_id>/",                       "200 200 200 200 200 200 200 200 200 200 200", path={"slug": "serious", "public_id": "public_entry"}),
+    Entry("GET",  "query/",                                                        "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("POST", "query/",                                                        "200 200 200 200 200 200 200 200 200 200 200", body=_public_query_form, encoding=FORM),
+    Entry("GET",  "robots.txt",                                                    "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "sitemap.xml",                                                   "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "sitemap-<section>.xml",                                         "200 200 200 200 200 200 200 200 200 200 200", path={"section": "serious"}),
     # --- citizens' accounts (docs/citizens.md) -----------------------------------------------------------------------------
     Entry("GET",  "account/",                                                      "302 200 200 403 403 403 403 403 403 403 403"),
     Entry("POST", "account/",                                                      "302 302 302 403 403 403 403 403 403 403 403", body=_contact_form, encoding=FORM),

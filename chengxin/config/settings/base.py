@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",  # the public site's sitemap (docs/public.md)
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -132,7 +133,8 @@ MIDDLEWARE = [
     "chengxin.api.middleware.ApiProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Chinese first on the public site whatever Accept-Language says (docs/public.md).
+    "chengxin.portal.middleware.ChineseFirstLocaleMiddleware",
     "chengxin.config.middleware.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "chengxin.api.middleware.ApiCredentialsMiddleware",
@@ -286,6 +288,8 @@ CHENGXIN_THROTTLE_RATES = {
     "password_reset_email": env_str("CHENGXIN_RATE_PASSWORD_RESET_EMAIL", "3/h") or "",
     # objections a citizen account files (accepted or refused), docs/dueprocess.md
     "objection_filing": env_str("CHENGXIN_RATE_OBJECTION_FILING", "10/1h") or "",
+    # public queries of a person's public records (name and ID number) per client address
+    "public_query_address": env_str("CHENGXIN_RATE_PUBLIC_QUERY_ADDRESS", "20/10m") or "",
     # tip-offs per client address (every filing counts), status look-ups, captcha images
     "tipoff_filing_address": env_str("CHENGXIN_RATE_TIPOFF_FILING_ADDRESS", "10/1h") or "",
     "tipoff_status_address": env_str("CHENGXIN_RATE_TIPOFF_STATUS_ADDRESS", "20/10m") or "",

@@ -18,6 +18,7 @@ from chengxin.accounts.demo import demo_accounts_ensure
 from chengxin.collection.demo_citizen import demo_citizen_ensure
 from chengxin.identity.models import Subject
 from chengxin.outreach.demo import demo_content_ensure
+from chengxin.portal.demo import demo_disclosures_ensure
 from chengxin.supervision.demo import demo_supervision_ensure
 
 DEMO_PERSONS = 500
@@ -41,6 +42,8 @@ class Command(BaseCommand):
         demo_citizen_ensure(stdout=self.stdout)
         demo_supervision_ensure(stdout=self.stdout)
         demo_content_ensure(stdout=self.stdout)
+        # Entries of the public site's lists to search and page through (docs/public.md).
+        demo_disclosures_ensure(stdout=self.stdout)
         if options["no_serve"]:
             return
         worker = self._start_worker()
