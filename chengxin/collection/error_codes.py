@@ -17,3 +17,4 @@ IMPORT_NOT_RETRYABLE = "import_not_retryable"
 # Row errors of the collection app itself (the field errors are in ``row_error_codes``).
 SOURCE_ID_DUPLICATE = "source_id_duplicate"
 RECORD_NOT_FOUND = "record_not_found"
+RECORD_NOT_ACTIVE = "record_not_active"

@@ -33,10 +33,15 @@ from chengxin.collection.batch import (
     apply_rows,
     error_dict,
 )
-from chengxin.collection.choices import Operation, SubmissionChannel, SubmissionStatus
+from chengxin.collection.choices import (
+    Operation,
+    RecordStatus,
+    SubmissionChannel,
+    SubmissionStatus,
+)
 from chengxin.collection.lifecycle import policy_periods
 from chengxin.collection.limits import IDEMPOTENCY_KEY
-from chengxin.collection.models import CreditRecord, Submission
+from chengxin.collection.models import CreditRecord, RecordVersion, Submission
 from chengxin.core.audit import events as audit_events
 from chengxin.core.audit.choices import AuditAction
 from chengxin.core.errors import DomainError, PermissionDeniedError
@@ -44,6 +49,8 @@ from chengxin.core.json import canonical, dumps
 from chengxin.core.personal_data import redact_id_numbers
 from chengxin.core.selectors import policy_value
 from chengxin.core.text import text_checked
+from chengxin.exchange.choices import OutboxEventType
+from chengxin.exchange.services import outbox_event_record
 
 __all__ = ["SubmissionAnswer", "SubmissionRowError", "SubmissionRowResult", "submission_create"]
 
@@ -322,4 +329,69 @@ def record_disputed_set(*, record: CreditRecord, disputed: bool) -> CreditRecord
     if record.disputed != disputed:
         record.disputed = disputed
         record.save(update_fields=["disputed", "updated_at"])
+    return record
+
+
+RECORD_OBJECT_TYPE = "collection.creditrecord"
+
+
+def record_repair(
+    *, actor, record: CreditRecord, now: datetime.datetime, detail: Mapping[str, Any]
+) -> CreditRecord:
+    """Mark ``record`` repaired (SPEC §5, §8: an approved credit repair): its next version with
+    status ``repaired`` and the same values, so an as-of read before ``now`` still shows it
+    active; its audit event and its outbox event ``record.repaired``, all in the caller's
+    transaction, with ``record`` locked (``select_for_update``). From then on the record is out
+    of checks, lists and the public site, and stays in the person's own file with its dates.
+
+    Called by the repair service when the deciding department approves; ``detail`` names the
+    application (no personal data). Refused (409) unless the record is active.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("A record is repaired in the transaction of its repair decision.")
+    if record.status != RecordStatus.ACTIVE:
+        raise DomainError(
+            code=error_codes.RECORD_NOT_ACTIVE,
+            message=_("该记录状态为“%(status)s”，只有有效的记录可以修复。")
+            % {"status": RecordStatus(record.status).label},
+            message_en="Only an active record can be repaired.",
+            status=409,
+        )
+    current = RecordVersion.objects.select_for_update().get(
+        record=record, superseded_at__isnull=True
+    )
+    current.superseded_at = now
+    current.save(update_fields=["superseded_at"])
+    record.status = RecordStatus.REPAIRED
+    record.status_changed_at = now
+    record.current_version += 1
+    record.save(update_fields=["status", "status_changed_at", "current_version", "updated_at"])
+    RecordVersion.objects.create(
+        record=record,
+        subject_index=record.subject_index,
+        number=record.current_version,
+        values=current.values,
+        status=record.status,
+        catalog_version_id=current.catalog_version_id,
+        content_hash=current.content_hash,
+        valid_from=record.decided_on,
+        valid_to=record.disclosure_ends_on or record.valid_until,
+        recorded_at=now,
+        recorded_by=actor,
+        submission=None,
+    )
+    audit_events.change_event(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type=RECORD_OBJECT_TYPE,
+        object_id=str(record.pk),
+        subject_index=record.subject_index,
+        detail={
+            "change": "repaired",
+            "status": record.status,
+            "version": record.current_version,
+            **detail,
+        },
+    )
+    outbox_event_record(event_type=OutboxEventType.RECORD_REPAIRED, record=record, detail=detail)
     return record

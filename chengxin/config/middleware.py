@@ -49,6 +49,10 @@ ROUTE_BODY_LIMITS: dict[str, Callable[[HttpRequest], int]] = {
     "api/v1/objections": attachments_body_max_bytes,
     "staff/objections/new/": attachments_body_max_bytes,
     "my/records/<int:record_id>/object/": attachments_body_max_bytes,
+    # Repair applications with their proof (docs/dueprocess.md, "Credit repair").
+    "api/v1/repairs": attachments_body_max_bytes,
+    "staff/repairs/new/": attachments_body_max_bytes,
+    "my/records/<int:record_id>/repair/": attachments_body_max_bytes,
 }
 
 

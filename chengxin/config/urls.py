@@ -20,9 +20,11 @@ urlpatterns = [
     path("staff/inquiry/", include("chengxin.inquiry.urls")),
     path("staff/citizens/", include("chengxin.accounts.counter_urls")),
     path("staff/objections/", include("chengxin.dueprocess.objections.urls")),
+    path("staff/repairs/", include("chengxin.dueprocess.repairs.urls")),
     path("staff/", include("chengxin.backoffice.urls")),
     path("account/", include("chengxin.accounts.citizen_urls")),
     path("my/", include("chengxin.dueprocess.objections.portal_urls")),
+    path("my/", include("chengxin.dueprocess.repairs.portal_urls")),
     path("", include("chengxin.portal.urls")),
 ]
 

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "chengxin.measures.checks",
     "chengxin.dueprocess",
     "chengxin.dueprocess.objections",
+    "chengxin.dueprocess.repairs",
     "chengxin.exchange",
     "chengxin.api",
     "chengxin.backoffice",
@@ -282,6 +283,8 @@ CHENGXIN_THROTTLE_RATES = {
     "password_reset_email": env_str("CHENGXIN_RATE_PASSWORD_RESET_EMAIL", "3/h") or "",
     # objections a citizen account files (accepted or refused), docs/dueprocess.md
     "objection_filing": env_str("CHENGXIN_RATE_OBJECTION_FILING", "10/1h") or "",
+    # repair applications a citizen account sends (accepted or refused), docs/dueprocess.md
+    "repair_applying": env_str("CHENGXIN_RATE_REPAIR_APPLYING", "10/1h") or "",
 }
 # The client address is the connection's peer (REMOTE_ADDR). Behind N reverse proxies that each
 # append to X-Forwarded-For, set this to N; the header is never trusted otherwise.
