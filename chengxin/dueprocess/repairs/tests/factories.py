@@ -7,6 +7,8 @@ import datetime
 from itertools import count
 from typing import Any
 
+from django.utils import timezone
+
 from chengxin.accounts.models import User
 from chengxin.collection.choices import SubmissionChannel
 from chengxin.collection.models import CreditRecord
@@ -82,3 +84,19 @@ def applied(
         files=[png()] if files is None else files,
         now=now or moment("2026-06-02"),
     )
+
+
+def repairable_today(provider: User, *, source_id: str = "R-1", sequence: int = PERSON):
+    """A general record decided 150 days ago (past its three months), submitted today."""
+    today = timezone.localdate()
+    return record(
+        provider,
+        source_id=source_id,
+        sequence=sequence,
+        decided_on=(today - datetime.timedelta(days=150)).isoformat(),
+        today=today.isoformat(),
+    )
+
+
+def applied_today(citizen: User, credit_record: CreditRecord) -> Repair:
+    return applied(citizen, credit_record, now=timezone.now())
