@@ -178,7 +178,7 @@ def test_the_case_page_shows_the_record_versions_proof_commitment_and_the_form(
     html = client.get(f"/staff/repairs/{repair.pk}/").content.decode()
 
     assert "记录版本" in html and "收据.png" in html and current_template().text[:5] in html
-    assert 'action="/staff/repairs/%d/decide/"' % repair.pk in html and FREE in html
+    assert f'action="/staff/repairs/{repair.pk}/decide/"' in html and FREE in html
 
 
 def test_the_department_approves_on_the_case_page(client, cast, penalty):
@@ -190,7 +190,7 @@ def test_the_department_approves_on_the_case_page(client, cast, penalty):
     assert (response.status_code, response["Location"]) == (302, f"/staff/repairs/{repair.pk}/")
     assert CreditRecord.objects.get(pk=penalty.pk).status == RecordStatus.REPAIRED
     html = client.get(f"/staff/repairs/{repair.pk}/").content.decode()
-    assert 'action="/staff/repairs/%d/decide/"' % repair.pk not in html
+    assert f'action="/staff/repairs/{repair.pk}/decide/"' not in html
 
 
 def test_a_rejection_without_reasons_keeps_the_form(client, cast, penalty):
