@@ -46,6 +46,9 @@ from chengxin.dueprocess.objections.services import (
     objection_file_by_person,
     objection_review_request,
 )
+from chengxin.dueprocess.repairs.commitment import current_template
+from chengxin.dueprocess.repairs.selectors import repair_attachments
+from chengxin.dueprocess.repairs.services import repair_apply_by_person
 from chengxin.inquiry.services import report_issue
 from chengxin.inquiry.tests.factories import load_purposes
 from chengxin.measures.checks.batch import batch_create, input_from_list
@@ -136,6 +139,7 @@ def build_world() -> World:
         user=world.users["citizen"], kind=NoticeKind.RECORD, title="新记录", body="请登录查看。"
     )
     world.values.update(_objections(world))
+    world.values.update(_repairs(world))
     world.values.update(
         pending_account=pending.pk,
         notice=notice.pk,
@@ -233,6 +237,45 @@ def _objections(world: World) -> dict[str, Any]:
         "objection_review": reviewed.pk,
         "objection_attachment": str(attachment.pk),
         "objectionable_record": records["M-1"],
+    }
+
+
+def _repairs(world: World) -> dict[str, Any]:
+    """Two repairable records of citizen A (general, decided 150 days ago): R-1 with an
+    application waiting for the department's decision (with a proof file), R-2 with none, for
+    the routes that apply."""
+    citizen, provider = world.users["citizen"], world.users["provider"]
+    decided = (timezone.localdate() - datetime.timedelta(days=150)).isoformat()
+    submission_create(
+        actor=provider,
+        department=tax_department(),
+        item_code=ITEM_CODE,
+        operation="upsert",
+        records=[
+            row("MR-1", sequence=PERSON, decided_on=decided),
+            row("MR-2", sequence=PERSON, decided_on=decided),
+        ],
+        idempotency_key="matrix-repairs",
+        channel=SubmissionChannel.API,
+    )
+    records = {
+        record.source_id: record.pk
+        for record in CreditRecord.objects.filter(source_id__in=["MR-1", "MR-2"])
+    }
+    repair = repair_apply_by_person(
+        actor=citizen,
+        record_id=records["MR-1"],
+        text="罚款已缴清。",
+        commitment_version=current_template().version,
+        commitment_accepted=True,
+        files=[IncomingFile(name="缴款凭证.png", data=_png())],
+    )
+    (attachment,) = repair_attachments(repair)
+    return {
+        "repair": repair.pk,
+        "repair_attachment": str(attachment.pk),
+        "repairable_record": records["MR-2"],
+        "commitment_version": current_template().version,
     }
 
 

@@ -253,6 +253,28 @@ def _language_form(world: World) -> dict[str, Any]:
     return {"language": "en", "next": "/"}
 
 
+def _repair_application(world: World) -> dict[str, Any]:
+    return {
+        "text": "罚款已缴清。",
+        "attachments": SimpleUploadedFile("缴款凭证.pdf", b"%PDF-1.4\n%%EOF\n"),
+        "commitment_version": world["commitment_version"],
+        "commitment_accepted": "true",
+    }
+
+
+def _repair_counter_form(world: World) -> dict[str, Any]:
+    return {
+        **_repair_application(world),
+        "record_id": world["repairable_record"],
+        "id_number": id_number(PERSON),
+        "power_of_attorney": SimpleUploadedFile("授权委托书.pdf", b"%PDF-1.4\n%%EOF\n"),
+    }
+
+
+def _repair_decision_form(world: World) -> dict[str, Any]:
+    return {"outcome": "rejected", "reasons": "罚款尚未缴清。"}
+
+
 SUBMISSION = {"submission_id": "submission"}
 CHECK = {"check_id": "check"}
 BATCH = {"batch_id": "batch"}
@@ -267,6 +289,9 @@ OBJECTION_REJECTED = {"objection_id": "objection_rejected"}
 OBJECTION_REVIEW = {"objection_id": "objection_review"}
 OBJECTION_FILE = {**OBJECTION, "attachment_id": "objection_attachment"}
 OBJECTIONABLE_RECORD = {"record_id": "objectionable_record"}
+REPAIR = {"repair_id": "repair"}
+REPAIR_FILE = {**REPAIR, "attachment_id": "repair_attachment"}
+REPAIRABLE_RECORD = {"record_id": "repairable_record"}
 
 # fmt: off
 ENTRIES: list[Entry] = [
@@ -391,6 +416,23 @@ ENTRIES: list[Entry] = [
     Entry("POST", "my/objections/<int:objection_id>/withdraw/",                    "302 302 404 403 403 403 403 403 403 403 403", path=OBJECTION, encoding=FORM),
     Entry("POST", "my/objections/<int:objection_id>/statement/",                   "302 302 404 403 403 403 403 403 403 403 403", path=OBJECTION_REJECTED, body=_statement_form, encoding=FORM),
     Entry("POST", "my/objections/<int:objection_id>/review/",                      "302 302 404 403 403 403 403 403 403 403 403", path=OBJECTION_REJECTED, body=_review_request_form, encoding=FORM),
+    # --- credit repair (docs/dueprocess.md, "Credit repair") ---------------------------------------------------------------
+    Entry("POST", "api/v1/repairs",                                                "401 401 401 403 403 403 403 201 403 403 403", body=_repair_counter_form, encoding=MULTIPART),
+    Entry("GET",  "api/v1/repairs",                                                "401 401 401 200 403 200 403 200 403 403 403"),
+    Entry("GET",  "api/v1/repairs/commitment",                                     "401 401 401 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "api/v1/repairs/<repair_id>",                                    "401 401 401 200 403 404 403 200 403 403 403", path=REPAIR),
+    Entry("POST", "api/v1/repairs/<repair_id>/decision",                           "401 401 401 200 403 404 403 403 403 403 403", path=REPAIR, body=_repair_decision_form),
+    Entry("GET",  "api/v1/repairs/<repair_id>/attachments/<attachment_id>",        "401 401 401 200 403 404 403 200 403 403 403", path=REPAIR_FILE),
+    Entry("GET",  "staff/repairs/",                                                "302 403 403 200 403 200 403 200 403 403 403"),
+    Entry("GET",  "staff/repairs/new/",                                            "302 403 403 403 403 403 403 200 403 403 403"),
+    Entry("POST", "staff/repairs/new/",                                            "302 403 403 403 403 403 403 302 403 403 403", body=_repair_counter_form, encoding=MULTIPART),
+    Entry("GET",  "staff/repairs/<int:repair_id>/",                                "302 403 403 200 403 404 403 200 403 403 403", path=REPAIR),
+    Entry("POST", "staff/repairs/<int:repair_id>/decide/",                         "302 403 403 302 403 404 403 403 403 403 403", path=REPAIR, body=_repair_decision_form, encoding=FORM),
+    Entry("GET",  "staff/repairs/<int:repair_id>/attachments/<uuid:attachment_id>/", "302 403 403 200 403 404 403 200 403 403 403", path=REPAIR_FILE),
+    Entry("GET",  "my/records/<int:record_id>/repair/",                            "302 200 404 403 403 403 403 403 403 403 403", path=REPAIRABLE_RECORD),
+    Entry("POST", "my/records/<int:record_id>/repair/",                            "302 302 404 403 403 403 403 403 403 403 403", path=REPAIRABLE_RECORD, body=_repair_application, encoding=MULTIPART),
+    Entry("GET",  "my/repairs/",                                                   "302 200 200 403 403 403 403 403 403 403 403"),
+    Entry("GET",  "my/repairs/<int:repair_id>/",                                   "302 200 404 403 403 403 403 403 403 403 403", path=REPAIR),
 ]
 
 TOTP_DEVICE = {"pk": ADMIN_OBJECT + "otp_totp/totpdevice"}
