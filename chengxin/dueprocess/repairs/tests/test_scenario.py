@@ -18,11 +18,13 @@ from chengxin.collection.tests.factories import id_number
 from chengxin.dueprocess.repairs.commitment import current_template
 from chengxin.dueprocess.repairs.models import Repair
 from chengxin.dueprocess.repairs.tests.factories import bearer, png
+from chengxin.inquiry.tests.factories import load_purposes
 from chengxin.measures.selectors import serious_dishonesty_list
 from chengxin.measures.tests.factories import TAX_SERIOUS, list_items, submit, tax_measure
 
 pytestmark = pytest.mark.django_db
 PERSON = 1
+QUERY = {"purpose": "administrative_licensing", "case_no": "齐许〔2026〕88号"}
 CHECK = {"matter": "public_procurement", "case_no": "采购-2026-001", "purpose": "供应商资格审查"}
 
 
@@ -30,6 +32,7 @@ CHECK = {"matter": "public_procurement", "case_no": "采购-2026-001", "purpose"
 def world():
     list_items()
     tax_measure()
+    load_purposes()
     # a serious record decided 400 days ago: past its 12 months, still disclosed (36 months)
     record = submit(
         TAX_SERIOUS,
@@ -56,6 +59,17 @@ def check(client: Client, officer: dict) -> dict:
     )
     assert response.status_code == 200
     return response.json()["answer"]
+
+
+def queried_records(client: Client, officer: dict) -> list[int]:
+    response = client.post(
+        "/api/v1/profiles",
+        {"id_number": id_number(PERSON), **QUERY},
+        content_type="application/json",
+        **officer,
+    )
+    assert response.status_code == 200
+    return [row["record_id"] for row in response.json()["records"]]
 
 
 def triggering_records(answer: dict) -> set[int]:
@@ -91,6 +105,7 @@ def test_repair_approved_then_no_measure_and_off_the_lists(client, world):
     assert before["measures"], before
     assert before["lists"], before
     assert record.subject_index in serious_dishonesty_list()
+    assert queried_records(client, world["officer"]) == [record.pk]
 
     # when: the person applies on the portal, the department approves through the API
     repair_id = apply_on_the_portal(world)
@@ -108,6 +123,7 @@ def test_repair_approved_then_no_measure_and_off_the_lists(client, world):
     assert after["lists"] == []
     assert record.pk not in triggering_records(after)
     assert record.subject_index not in serious_dishonesty_list()
+    assert queried_records(client, world["officer"]) == []
     # the person still sees the record, repaired, with its dates
     page = world["citizen"].get(f"/my/repairs/{repair_id}/")
     text = page.content.decode()

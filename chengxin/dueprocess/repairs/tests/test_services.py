@@ -413,3 +413,21 @@ def test_approval_waits_for_an_objection_filed_meanwhile(cast, penalty):
 
     assert (error.status, error.code) == (409, error_codes.REPAIR_RECORD_DISPUTED)
     assert CreditRecord.objects.get(pk=penalty.pk).status == RecordStatus.ACTIVE
+
+
+def test_the_collection_service_repairs_only_an_active_record(cast, penalty):
+    from django.db import transaction
+    from django.utils import timezone
+
+    from chengxin.collection.services import record_repair
+
+    record(cast.provider, operation="revoke")
+    revoked = CreditRecord.objects.get(pk=penalty.pk)
+
+    def repair_revoked():
+        with transaction.atomic():
+            record_repair(actor=cast.provider, record=revoked, now=timezone.now(), detail={})
+
+    error = refused(repair_revoked)
+
+    assert (error.status, error.code) == (409, "record_not_active")
