@@ -231,3 +231,31 @@ def test_the_reviewer_applies_at_the_counter(client, cast, penalty):
     repair = Repair.objects.get()
     assert (response.status_code, response["Location"]) == (302, f"/staff/repairs/{repair.pk}/")
     assert repair.channel == "counter"
+
+
+def test_a_flood_of_applications_is_refused_with_retry_after(client, cast, penalty, settings):
+    settings.CHENGXIN_THROTTLE_RATES = {
+        **settings.CHENGXIN_THROTTLE_RATES,
+        "repair_applying": "2/1h",
+    }
+    client.force_login(cast.citizen)
+
+    statuses = [client.post(apply_path(penalty), {"text": ""}).status_code for _ in range(3)]
+    refused = client.post(apply_path(penalty), application())
+
+    assert statuses == [422, 422, 429]
+    assert (refused.status_code, "Retry-After" in refused) == (429, True)
+    assert "您提交信用修复申请过于频繁" in refused.content.decode()
+    assert Repair.objects.count() == 0
+
+
+def test_the_persons_list_shows_only_their_own_applications(client, cast, penalty):
+    mine = applied_today(cast.citizen, penalty)
+    theirs = applied_today(
+        cast.citizen_other, repairable_today(cast.provider, source_id="R-9", sequence=2)
+    )
+    client.force_login(cast.citizen)
+
+    html = client.get("/my/repairs/").content.decode()
+
+    assert f"/my/repairs/{mine.pk}/" in html and f"/my/repairs/{theirs.pk}/" not in html
