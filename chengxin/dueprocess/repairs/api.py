@@ -24,11 +24,11 @@ from chengxin.api.openapi import problem_answers
 from chengxin.dueprocess.objections.forms import incoming
 from chengxin.dueprocess.repairs import services
 from chengxin.dueprocess.repairs.api_schemas import (
-    CommitmentOut,
-    DecideIn,
-    QueueIn,
+    RepairCommitmentOut,
+    RepairDecideIn,
     RepairOut,
     RepairPageOut,
+    RepairQueueIn,
 )
 from chengxin.dueprocess.repairs.commitment import current_template
 from chengxin.dueprocess.repairs.deadlines import is_overdue, working_days_left
@@ -128,7 +128,7 @@ def repair_create(
     summary="Repair applications the caller sees",
     openapi_extra=problem_answers(_SEEN),
 )
-def repair_list(request: HttpRequest, filters: Query[QueueIn]):
+def repair_list(request: HttpRequest, filters: Query[RepairQueueIn]):
     """One page of the applications of the caller's department (every department for the
     credit office): open ones first, the nearest deadline first, then the newest."""
     queue = repair_queue_visible_to(
@@ -157,7 +157,7 @@ def repair_list(request: HttpRequest, filters: Query[QueueIn]):
 
 @router.get(
     "/commitment",
-    response=CommitmentOut,
+    response=RepairCommitmentOut,
     operation_id="repairs_commitment",
     summary="The credit commitment in force",
 )
@@ -208,7 +208,7 @@ def repair_get(request: HttpRequest, repair_id: int):
         }
     ),
 )
-def repair_decide(request: HttpRequest, repair_id: int, payload: DecideIn):
+def repair_decide(request: HttpRequest, repair_id: int, payload: RepairDecideIn):
     """Approved (the record becomes `repaired` at once: out of checks, lists and the public
     site) or rejected, with reasons."""
     repair_get_visible_to(user=request.user, repair_id=repair_id)

@@ -22,7 +22,7 @@ StatusFilter = Enum(  # type: ignore[misc]
 )
 
 
-class QueueIn(Schema):
+class RepairQueueIn(Schema):
     """The filters and page of ``GET /repairs``."""
 
     status: StatusFilter | None = Field(  # type: ignore[valid-type]
@@ -36,28 +36,28 @@ class QueueIn(Schema):
     page_size: int = Field(PAGE_SIZE, ge=1, le=PAGE_SIZE_MAX)
 
 
-class DecideIn(Schema):
+class RepairDecideIn(Schema):
     outcome: RepairOutcome
     reasons: Annotated[
         str, StringConstraints(strip_whitespace=True, max_length=REASONS_MAX_LENGTH)
     ] = Field("", description="The reasons (required when rejected; shown to the person).")
 
 
-class CommitmentOut(Schema):
+class RepairCommitmentOut(Schema):
     version: str
     text: str
     sha256: str
     source: str
 
 
-class AcceptedCommitmentOut(Schema):
+class RepairAcceptedCommitmentOut(Schema):
     version: str
     text: str
     sha256: str
     accepted_at: datetime.datetime
 
 
-class RecordOut(Schema):
+class RepairRecordOut(Schema):
     record_id: int
     item_code: str
     item_name: str
@@ -70,19 +70,19 @@ class RecordOut(Schema):
     disclosure_ends_on: datetime.date | None
 
 
-class PersonOut(Schema):
+class RepairPersonOut(Schema):
     id_masked: str
     name_masked: str
 
 
-class DecisionOut(Schema):
+class RepairDecisionOut(Schema):
     decided_at: datetime.datetime
     outcome: str = Field(description="`approved` or `rejected`.")
     reasons: str
     repaired_version: int | None
 
 
-class AttachmentOut(Schema):
+class RepairAttachmentOut(Schema):
     attachment_id: str
     file_name: str
     kind: str
@@ -96,7 +96,7 @@ class RepairSummaryOut(Schema):
     status: str
     status_name: str
     channel: str
-    record: RecordOut
+    record: RepairRecordOut
     record_version: int
     applied_at: datetime.datetime
     applied_on: datetime.date
@@ -109,11 +109,11 @@ class RepairSummaryOut(Schema):
 
 class RepairOut(RepairSummaryOut):
     text: str
-    person: PersonOut
+    person: RepairPersonOut
     allowed_working_days: int
-    commitment: AcceptedCommitmentOut
-    decision: DecisionOut | None
-    attachments: list[AttachmentOut]
+    commitment: RepairAcceptedCommitmentOut
+    decision: RepairDecisionOut | None
+    attachments: list[RepairAttachmentOut]
 
 
 class RepairPageOut(Schema):

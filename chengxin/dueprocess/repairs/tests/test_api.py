@@ -231,3 +231,11 @@ def test_the_operations_are_documented_with_their_errors(client):
     assert {"403", "404", "409", "422"} <= set(decision["responses"])
     assert "repair_already_decided" in decision["responses"]["409"]["description"]
     assert "/api/v1/repairs" in spec["paths"]
+
+
+def test_the_repair_schemas_keep_names_of_their_own(client):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+
+    # the objections' record keeps its own shape; the repair's has the repair dates
+    assert "repairable_from" not in schemas["RecordOut"]["properties"]
+    assert "repairable_from" in schemas["RepairRecordOut"]["properties"]
