@@ -24,6 +24,9 @@ from chengxin.core.pages import error_page
 from chengxin.core.request_limits import request_max_bytes, request_too_large_error
 from chengxin.core.throttle import ThrottledError
 from chengxin.dueprocess.objections.limits import attachments_body_max_bytes
+from chengxin.dueprocess.tipoffs.limits import (
+    attachments_body_max_bytes as tipoff_body_max_bytes,
+)
 from chengxin.measures.checks.limits import batch_body_max_bytes
 
 _READ_CHUNK_BYTES = 64 * 1024
@@ -49,6 +52,8 @@ ROUTE_BODY_LIMITS: dict[str, Callable[[HttpRequest], int]] = {
     "api/v1/objections": attachments_body_max_bytes,
     "staff/objections/new/": attachments_body_max_bytes,
     "my/records/<int:record_id>/object/": attachments_body_max_bytes,
+    # Tip-offs with their attachments.
+    "tipoffs/new/": tipoff_body_max_bytes,
     # Repair applications with their proof (docs/dueprocess.md, "Credit repair").
     "api/v1/repairs": attachments_body_max_bytes,
     "staff/repairs/new/": attachments_body_max_bytes,

@@ -20,11 +20,16 @@ urlpatterns = [
     path("staff/inquiry/", include("chengxin.inquiry.urls")),
     path("staff/citizens/", include("chengxin.accounts.counter_urls")),
     path("staff/objections/", include("chengxin.dueprocess.objections.urls")),
+    path("staff/tipoffs/", include("chengxin.dueprocess.tipoffs.urls")),
+    path("staff/supervision/", include("chengxin.supervision.urls")),
     path("staff/repairs/", include("chengxin.dueprocess.repairs.urls")),
     path("staff/", include("chengxin.backoffice.urls")),
     path("account/", include("chengxin.accounts.citizen_urls")),
     path("my/", include("chengxin.dueprocess.objections.portal_urls")),
     path("my/", include("chengxin.dueprocess.repairs.portal_urls")),
+    path("my/tipoffs/", include("chengxin.dueprocess.tipoffs.portal_urls")),
+    path("tipoffs/", include("chengxin.dueprocess.tipoffs.public_urls")),
+    path("disclosure/agency-blacklist/", include("chengxin.supervision.public_urls")),
     path("", include("chengxin.portal.urls")),
 ]
 

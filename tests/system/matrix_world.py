@@ -49,11 +49,19 @@ from chengxin.dueprocess.objections.services import (
 from chengxin.dueprocess.repairs.commitment import current_template
 from chengxin.dueprocess.repairs.selectors import repair_attachments
 from chengxin.dueprocess.repairs.services import repair_apply_by_person
+from chengxin.dueprocess.tipoffs.selectors import tipoff_attachments
+from chengxin.dueprocess.tipoffs.services import (
+    tipoff_answer,
+    tipoff_file,
+    tipoff_route,
+)
 from chengxin.inquiry.services import report_issue
 from chengxin.inquiry.tests.factories import load_purposes
 from chengxin.measures.checks.batch import batch_create, input_from_list
 from chengxin.measures.checks.services import check_run
 from chengxin.measures.tests.factories import TAX_SERIOUS, list_items, tax_measure
+from chengxin.supervision import services as supervision
+from chengxin.supervision.tests import factories as supervision_factories
 
 ROLES = (
     "anonymous",
@@ -139,6 +147,7 @@ def build_world() -> World:
         user=world.users["citizen"], kind=NoticeKind.RECORD, title="新记录", body="请登录查看。"
     )
     world.values.update(_objections(world))
+    world.values.update(_tipoffs(world))
     world.values.update(_repairs(world))
     world.values.update(
         pending_account=pending.pk,
@@ -153,6 +162,7 @@ def build_world() -> World:
         tax=tax_department().code,
         user_content_type=ContentType.objects.get(app_label="accounts", model="user").pk,
     )
+    world.values.update(_supervision(world))
     return world
 
 
@@ -237,6 +247,37 @@ def _objections(world: World) -> dict[str, Any]:
         "objection_review": reviewed.pk,
         "objection_attachment": str(attachment.pk),
         "objectionable_record": records["M-1"],
+    }
+
+
+def _tipoffs(world: World) -> dict[str, Any]:
+    """Tip-offs in the states their routes start from: one filed by citizen A (route, refuse,
+    citizen A's own pages), one anonymous routed to the tax bureau with a file (answer, the
+    case page, the download), one the tax bureau answered (close)."""
+    reviewer, provider = world.users["reviewer"], world.users["provider"]
+    tax = tax_department()
+
+    def file(actor=None, **extra):
+        return tipoff_file(
+            actor=actor, category="dishonest_conduct", text="某公司提供虚假纳税证明。", **extra
+        )
+
+    mine = file(world.users["citizen"])
+    routed = file(files=[IncomingFile(name="现场照片.png", data=_png())])
+    tipoff_route(actor=reviewer, tipoff_id=routed.tipoff.pk, department_id=tax.pk)
+    answered = file()
+    tipoff_route(actor=reviewer, tipoff_id=answered.tipoff.pk, department_id=tax.pk)
+    tipoff_answer(
+        actor=provider, tipoff_id=answered.tipoff.pk, outcome="partly", answer="已依法处理。"
+    )
+    (attachment,) = tipoff_attachments(routed.tipoff)
+    return {
+        "tipoff_filed": mine.tipoff.pk,
+        "tipoff_number": mine.tipoff.number,
+        "tipoff_routed": routed.tipoff.pk,
+        "tipoff_answered": answered.tipoff.pk,
+        "tipoff_attachment": str(attachment.pk),
+        "tax_department_id": tax.pk,
     }
 
 
@@ -325,3 +366,38 @@ def _submission(world: World) -> Submission:
         channel=SubmissionChannel.API,
     )
     return Submission.objects.get(pk=answer.submission_id)
+
+
+# --- supervision (docs/supervision.md) ---------------------------------------------------------
+
+
+def _supervision(world: World) -> dict[str, Any]:
+    """An agency with a practitioner and an open inspection, an agency account's unlinked
+    token, a data handler, and a second agency on the violation blacklist."""
+    reviewer = world.users["reviewer"]
+    agency = supervision_factories.agency(reviewer, sequence=901, name="矩阵征信有限公司")
+    supervision_factories.practitioner(reviewer, agency, sequence=41)
+    inspection = supervision_factories.inspection(reviewer, agency=agency)
+    token, _plaintext = api_token_create(
+        user=staff_user(Role.AGENCY, username="matrix-agency"), name="征信查询", actor=None
+    )
+    handler = supervision.handler_register(
+        actor=reviewer,
+        name="矩阵数据科技有限公司",
+        uscc=supervision_factories.uscc(902),
+        kind="big_data",
+        collects=[{"information": "手机号码", "basis": "个人同意"}],
+    )
+    listed = supervision_factories.agency(reviewer, sequence=903, name="矩阵违规征信公司")
+    violation = supervision_factories.serious_violation(
+        reviewer, supervision_factories.inspection(reviewer, agency=listed)
+    )
+    return {
+        "sv_agency": agency.pk,
+        "sv_inspection": inspection.pk,
+        "sv_handler": handler.pk,
+        "sv_listing": violation.listing.pk,
+        "sv_token_prefix": token.prefix,
+        "sv_regulator": agency.regulator_id,
+        "sv_practitioner": agency.practitioners.get().pk,
+    }

@@ -32,6 +32,7 @@ from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chengxin.collection.tests.factories import csv_bytes, id_number, row, valid_rows
+from chengxin.supervision.tests.factories import uscc as supervision_uscc
 from tests.system.matrix_world import (
     CASE_NO,
     MATTER,
@@ -253,6 +254,26 @@ def _language_form(world: World) -> dict[str, Any]:
     return {"language": "en", "next": "/"}
 
 
+def _tipoff_form(world: World) -> dict[str, Any]:
+    return {"category": "dishonest_conduct", "text": "某公司提供虚假纳税证明。"}
+
+
+def _tipoff_status_form(world: World) -> dict[str, Any]:
+    return {"number": world["tipoff_number"], "code": "WRONG-CODE-0000"}
+
+
+def _tipoff_route_form(world: World) -> dict[str, Any]:
+    return {"department": world["tax_department_id"], "note": ""}
+
+
+def _tipoff_refuse_form(world: World) -> dict[str, Any]:
+    return {"reason": "no_facts", "reasons": "举报内容不具体。"}
+
+
+def _tipoff_answer_form(world: World) -> dict[str, Any]:
+    return {"outcome": "not_substantiated", "answer": "经核查，举报不属实。"}
+
+
 def _repair_application(world: World) -> dict[str, Any]:
     return {
         "text": "罚款已缴清。",
@@ -292,6 +313,75 @@ OBJECTIONABLE_RECORD = {"record_id": "objectionable_record"}
 REPAIR = {"repair_id": "repair"}
 REPAIR_FILE = {**REPAIR, "attachment_id": "repair_attachment"}
 REPAIRABLE_RECORD = {"record_id": "repairable_record"}
+TIPOFF_FILED = {"tipoff_id": "tipoff_filed"}
+TIPOFF_ROUTED = {"tipoff_id": "tipoff_routed"}
+TIPOFF_ANSWERED = {"tipoff_id": "tipoff_answered"}
+TIPOFF_FILE = {**TIPOFF_ROUTED, "attachment_id": "tipoff_attachment"}
+
+# --- supervision bodies (docs/supervision.md) -------------------------------------------------
+SV_AGENCY = {"agency_id": "sv_agency"}
+SV_INSPECTION = {"inspection_id": "sv_inspection"}
+SV_LISTING = {"listing_id": "sv_listing"}
+
+
+def _sv_agency_form(world: World) -> dict[str, Any]:
+    return {
+        "name": "矩阵新征信有限公司",
+        "uscc": supervision_uscc(904),
+        "licence_no": "银征字〔2026〕904号",
+        "licence_status": "licensed",
+        "regulator": str(world["sv_regulator"]),
+    }
+
+
+def _sv_practitioner_form(world: World) -> dict[str, Any]:
+    return {"name": "孙从业", "id_number": id_number(42), "role": "staff"}
+
+
+def _sv_token_form(world: World) -> dict[str, Any]:
+    return {"token_prefix": world["sv_token_prefix"]}
+
+
+def _sv_handler_form(world: World) -> dict[str, Any]:
+    return {
+        "name": "矩阵应用开发公司",
+        "uscc": supervision_uscc(905),
+        "kind": "app_developer",
+        "collects": "位置信息｜个人同意",
+    }
+
+
+def _sv_inspection_form(world: World) -> dict[str, Any]:
+    return {
+        "handler": str(world["sv_handler"]),
+        "inspected_on": "2026-12-01",
+        "inspectors": "张检查",
+        "scope": "个人信息收集使用",
+        "findings": "超范围收集位置信息。",
+    }
+
+
+def _sv_follow_up_form(world: World) -> dict[str, Any]:
+    return {"follow_up": "限期整改。", "follow_up_due": "2027-01-10"}
+
+
+def _sv_close_form(world: World) -> dict[str, Any]:
+    return {"note": "整改到位。"}
+
+
+def _sv_violation_form(world: World) -> dict[str, Any]:
+    return {
+        "severity": "general",
+        "description": "档案管理不规范。",
+        "basis": "《征信业务管理办法》",
+        "decided_on": "2026-12-01",
+        "responsible": [str(world["sv_practitioner"])],
+    }
+
+
+def _sv_delist_form(world: World) -> dict[str, Any]:
+    return {"reason": "decision", "note": "复议撤销原决定。"}
+
 
 # fmt: off
 ENTRIES: list[Entry] = [
@@ -416,6 +506,45 @@ ENTRIES: list[Entry] = [
     Entry("POST", "my/objections/<int:objection_id>/withdraw/",                    "302 302 404 403 403 403 403 403 403 403 403", path=OBJECTION, encoding=FORM),
     Entry("POST", "my/objections/<int:objection_id>/statement/",                   "302 302 404 403 403 403 403 403 403 403 403", path=OBJECTION_REJECTED, body=_statement_form, encoding=FORM),
     Entry("POST", "my/objections/<int:objection_id>/review/",                      "302 302 404 403 403 403 403 403 403 403 403", path=OBJECTION_REJECTED, body=_review_request_form, encoding=FORM),
+    # --- tip-offs (docs/dueprocess.md, "Tip-offs"): public pages, the reporter's own, the staff's ------------------------------
+    Entry("GET",  "tipoffs/new/",                                                  "200 200 200 403 403 403 403 403 403 403 403"),
+    Entry("POST", "tipoffs/new/",                                                  "422 200 200 403 403 403 403 403 403 403 403", body=_tipoff_form, encoding=MULTIPART),
+    Entry("GET",  "tipoffs/captcha.png",                                           "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "tipoffs/status/",                                               "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("POST", "tipoffs/status/",                                               "200 200 200 200 200 200 200 200 200 200 200", body=_tipoff_status_form, encoding=FORM),
+    Entry("GET",  "my/tipoffs/",                                                   "302 200 200 403 403 403 403 403 403 403 403"),
+    Entry("GET",  "my/tipoffs/<int:tipoff_id>/",                                   "302 200 404 403 403 403 403 403 403 403 403", path=TIPOFF_FILED),
+    Entry("GET",  "staff/tipoffs/",                                                "302 403 403 200 200 200 200 200 403 403 403"),
+    Entry("GET",  "staff/tipoffs/<int:tipoff_id>/",                                "302 403 403 200 200 404 404 200 403 403 403", path=TIPOFF_ROUTED),
+    Entry("POST", "staff/tipoffs/<int:tipoff_id>/route/",                          "302 403 403 404 404 404 404 302 403 403 403", path=TIPOFF_FILED, body=_tipoff_route_form, encoding=FORM),
+    Entry("POST", "staff/tipoffs/<int:tipoff_id>/not-admissible/",                 "302 403 403 404 404 404 404 302 403 403 403", path=TIPOFF_FILED, body=_tipoff_refuse_form, encoding=FORM),
+    Entry("POST", "staff/tipoffs/<int:tipoff_id>/answer/",                         "302 403 403 302 302 404 404 403 403 403 403", path=TIPOFF_ROUTED, body=_tipoff_answer_form, encoding=FORM),
+    Entry("POST", "staff/tipoffs/<int:tipoff_id>/close/",                          "302 403 403 403 403 404 404 302 403 403 403", path=TIPOFF_ANSWERED, encoding=FORM),
+    Entry("GET",  "staff/tipoffs/<int:tipoff_id>/attachments/<uuid:attachment_id>/", "302 403 403 200 200 404 404 200 403 403 403", path=TIPOFF_FILE),
+    # --- supervision (docs/supervision.md): reviewers and the admin keep the registers, reviewers decide, auditors read ----
+    Entry("GET",  "staff/supervision/",                                            "302 403 403 403 403 403 403 200 200 403 200"),
+    Entry("GET",  "staff/supervision/agencies/new/",                               "302 403 403 403 403 403 403 200 200 403 403"),
+    Entry("POST", "staff/supervision/agencies/new/",                               "302 403 403 403 403 403 403 302 302 403 403", body=_sv_agency_form, encoding=FORM),
+    Entry("GET",  "staff/supervision/agencies/<int:agency_id>/",                   "302 403 403 403 403 403 403 200 200 403 200", path=SV_AGENCY),
+    Entry("GET",  "staff/supervision/agencies/<int:agency_id>/edit/",              "302 403 403 403 403 403 403 200 200 403 403", path=SV_AGENCY),
+    Entry("POST", "staff/supervision/agencies/<int:agency_id>/edit/",              "302 403 403 403 403 403 403 302 302 403 403", path=SV_AGENCY, body=_sv_agency_form, encoding=FORM),
+    Entry("POST", "staff/supervision/agencies/<int:agency_id>/practitioners/",     "302 403 403 403 403 403 403 302 302 403 403", path=SV_AGENCY, body=_sv_practitioner_form, encoding=FORM),
+    Entry("POST", "staff/supervision/agencies/<int:agency_id>/tokens/",            "302 403 403 403 403 403 403 302 302 403 403", path=SV_AGENCY, body=_sv_token_form, encoding=FORM),
+    Entry("GET",  "staff/supervision/handlers/",                                   "302 403 403 403 403 403 403 200 200 403 200"),
+    Entry("GET",  "staff/supervision/handlers/new/",                               "302 403 403 403 403 403 403 200 200 403 403"),
+    Entry("POST", "staff/supervision/handlers/new/",                               "302 403 403 403 403 403 403 302 302 403 403", body=_sv_handler_form, encoding=FORM),
+    Entry("GET",  "staff/supervision/handlers/<int:handler_id>/",                  "302 403 403 403 403 403 403 200 200 403 200", path={"handler_id": "sv_handler"}),
+    Entry("GET",  "staff/supervision/inspections/",                                "302 403 403 403 403 403 403 200 200 403 200"),
+    Entry("GET",  "staff/supervision/inspections/new/",                            "302 403 403 403 403 403 403 200 200 403 403"),
+    Entry("POST", "staff/supervision/inspections/new/",                            "302 403 403 403 403 403 403 302 302 403 403", body=_sv_inspection_form, encoding=FORM),
+    Entry("GET",  "staff/supervision/inspections/<int:inspection_id>/",            "302 403 403 403 403 403 403 200 200 403 200", path=SV_INSPECTION),
+    Entry("POST", "staff/supervision/inspections/<int:inspection_id>/follow-up/",  "302 403 403 403 403 403 403 302 302 403 403", path=SV_INSPECTION, body=_sv_follow_up_form, encoding=FORM),
+    Entry("POST", "staff/supervision/inspections/<int:inspection_id>/close/",      "302 403 403 403 403 403 403 302 302 403 403", path=SV_INSPECTION, body=_sv_close_form, encoding=FORM),
+    Entry("POST", "staff/supervision/inspections/<int:inspection_id>/violations/", "302 403 403 403 403 403 403 302 403 403 403", path=SV_INSPECTION, body=_sv_violation_form, encoding=FORM),
+    Entry("GET",  "staff/supervision/blacklist/",                                  "302 403 403 403 403 403 403 200 200 403 200"),
+    Entry("GET",  "staff/supervision/blacklist/<int:listing_id>/",                 "302 403 403 403 403 403 403 200 200 403 200", path=SV_LISTING),
+    Entry("POST", "staff/supervision/blacklist/<int:listing_id>/",                 "302 403 403 403 403 403 403 302 403 403 403", path=SV_LISTING, body=_sv_delist_form, encoding=FORM),
+    Entry("GET",  "disclosure/agency-blacklist/",                                  "200 200 200 200 200 200 200 200 200 200 200"),
     # --- credit repair (docs/dueprocess.md, "Credit repair") ---------------------------------------------------------------
     Entry("POST", "api/v1/repairs",                                                "401 401 401 403 403 403 403 201 403 403 403", body=_repair_counter_form, encoding=MULTIPART),
     Entry("GET",  "api/v1/repairs",                                                "401 401 401 200 403 200 403 200 403 403 403"),

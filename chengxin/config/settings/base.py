@@ -117,8 +117,10 @@ INSTALLED_APPS = [
     "chengxin.measures.checks",
     "chengxin.dueprocess",
     "chengxin.dueprocess.objections",
+    "chengxin.dueprocess.tipoffs",
     "chengxin.dueprocess.repairs",
     "chengxin.exchange",
+    "chengxin.supervision",
     "chengxin.api",
     "chengxin.backoffice",
     "chengxin.portal",
@@ -283,9 +285,17 @@ CHENGXIN_THROTTLE_RATES = {
     "password_reset_email": env_str("CHENGXIN_RATE_PASSWORD_RESET_EMAIL", "3/h") or "",
     # objections a citizen account files (accepted or refused), docs/dueprocess.md
     "objection_filing": env_str("CHENGXIN_RATE_OBJECTION_FILING", "10/1h") or "",
+    # tip-offs per client address (every filing counts), status look-ups, captcha images
+    "tipoff_filing_address": env_str("CHENGXIN_RATE_TIPOFF_FILING_ADDRESS", "10/1h") or "",
+    "tipoff_status_address": env_str("CHENGXIN_RATE_TIPOFF_STATUS_ADDRESS", "20/10m") or "",
+    "tipoff_captcha_address": env_str("CHENGXIN_RATE_TIPOFF_CAPTCHA_ADDRESS", "60/10m") or "",
     # repair applications a citizen account sends (accepted or refused), docs/dueprocess.md
     "repair_applying": env_str("CHENGXIN_RATE_REPAIR_APPLYING", "10/1h") or "",
 }
+# The captcha of anonymous tip-offs (docs/dueprocess.md, "Tip-offs"): how long a challenge
+# holds, and whether the session also keeps its answer in clear (the test settings only).
+CHENGXIN_CAPTCHA_TTL_SECONDS = int(env_str("CHENGXIN_CAPTCHA_TTL_SECONDS", "300") or 300)
+CHENGXIN_CAPTCHA_EXPOSE_ANSWER = False
 # The client address is the connection's peer (REMOTE_ADDR). Behind N reverse proxies that each
 # append to X-Forwarded-For, set this to N; the header is never trusted otherwise.
 CHENGXIN_TRUSTED_PROXY_COUNT = int(env_str("CHENGXIN_TRUSTED_PROXY_COUNT", "0") or 0)

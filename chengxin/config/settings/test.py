@@ -17,3 +17,6 @@ CHENGXIN_AUDIT_CHECKPOINT_FILE = None
 DATABASES = {"default": DATABASES["default"]}  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CHENGXIN_THROTTLE_RATES = dict.fromkeys(CHENGXIN_THROTTLE_RATES, "1000000/d")  # noqa: F405
+
+# --- Tip-offs: the session keeps the captcha's answer, which tests read (never in production) ---
+CHENGXIN_CAPTCHA_EXPOSE_ANSWER = True

@@ -42,6 +42,7 @@ from chengxin.dueprocess.objections.selectors import (
     transition_open,
 )
 from chengxin.dueprocess.objections.throttles import objection_filing_allowed
+from chengxin.dueprocess.steps import case_step
 
 citizen_page = confirmed_citizen_required
 
@@ -159,23 +160,18 @@ def _detail(
 
 
 def _step(request, objection, *, key: str, form, call: Callable, success: str) -> HttpResponse:
-    forms = {key: form} if form is not None else {}
-    if form is not None and not form.is_valid():
-        return _detail(request, objection, forms=forms, status=422)
-    try:
-        call()
-    except DomainError as error:
-        if form is not None:
-            form.add_refusal(error)
-        return _detail(
-            request,
-            objection,
-            forms=forms,
-            status=error.status,
-            refusal="" if form else error.message,
-        )
-    messages.success(request, success)
-    return redirect("objections_portal:detail", objection_id=objection.pk)
+    """Run one step of the person's case (``chengxin.dueprocess.steps.case_step``)."""
+    return case_step(
+        request,
+        key=key,
+        form=form,
+        call=call,
+        page=lambda forms, status, refusal: _detail(
+            request, objection, forms=forms, status=status, refusal=refusal
+        ),
+        success=success,
+        done=lambda: redirect("objections_portal:detail", objection_id=objection.pk),
+    )
 
 
 @citizen_page

@@ -55,6 +55,7 @@ from chengxin.dueprocess.objections.selectors import (
     record_versions,
     transition_open,
 )
+from chengxin.dueprocess.steps import case_step
 
 
 @staff_required
@@ -161,25 +162,18 @@ def _offered(allowed: bool, objection, transition: str, forms: dict, key: str, m
 
 
 def _act(request, objection, *, key: str, form, call: Callable, success: str) -> HttpResponse:
-    """Run one decision: the form's errors, or the service's refusal shown on the case page
-    with its status (nothing written), or the case page again with the success message."""
-    forms = {key: form} if form is not None else {}
-    if form is not None and not form.is_valid():
-        return _case(request, objection, forms=forms, status=422)
-    try:
-        call()
-    except DomainError as error:
-        if form is not None:
-            form.add_refusal(error)
-        return _case(
-            request,
-            objection,
-            forms=forms,
-            status=error.status,
-            refusal="" if form else error.message,
-        )
-    messages.success(request, success)
-    return redirect("objections:detail", objection_id=objection.pk)
+    """Run one decision on the case page (``chengxin.dueprocess.steps.case_step``)."""
+    return case_step(
+        request,
+        key=key,
+        form=form,
+        call=call,
+        page=lambda forms, status, refusal: _case(
+            request, objection, forms=forms, status=status, refusal=refusal
+        ),
+        success=success,
+        done=lambda: redirect("objections:detail", objection_id=objection.pk),
+    )
 
 
 @staff_required

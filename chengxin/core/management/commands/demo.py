@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand
 from chengxin.accounts.demo import demo_accounts_ensure
 from chengxin.collection.demo_citizen import demo_citizen_ensure
 from chengxin.identity.models import Subject
+from chengxin.supervision.demo import demo_supervision_ensure
 
 DEMO_PERSONS = 500
 
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             call_command("demo_data", persons=options["persons"], stdout=self.stdout)
         demo_accounts_ensure(stdout=self.stdout)
         demo_citizen_ensure(stdout=self.stdout)
+        demo_supervision_ensure(stdout=self.stdout)
         if options["no_serve"]:
             return
         worker = self._start_worker()
