@@ -2,8 +2,9 @@
 
 Objections: closes lapsed rejections, marks overdue cases, sends the reminders one working day
 before a deadline (``objections.jobs``). Credit repair: marks overdue applications and reminds
-the deciding department one working day before a deadline (``repairs.jobs``). Idempotent and catching up after missed days; run it
-once a day (cron, a systemd timer), after ``chengxin expire``.
+the deciding department one working day before a deadline (``repairs.jobs``). Idempotent and
+catching up after missed days; run it once a day (cron, a systemd timer), after
+``chengxin expire``.
 """
 
 from __future__ import annotations
