@@ -42,6 +42,7 @@ from chengxin.accounts.permissions import (
 )
 from chengxin.dueprocess.myfile.selectors import can_see_challenges
 from chengxin.dueprocess.objections.selectors import can_see_objections
+from chengxin.dueprocess.repairs.selectors import can_see_repairs
 from chengxin.dueprocess.tipoffs.selectors import can_answer as can_answer_tipoffs
 from chengxin.dueprocess.tipoffs.selectors import can_screen as can_screen_tipoffs
 from chengxin.exchange.selectors import can_operate_exchange
@@ -102,6 +103,7 @@ ENTRIES: list[NavEntry] = [
     NavEntry("checks", _("核查反馈率"), "checks:feedback_rates", can_view_feedback_rates),
     NavEntry("queries", _("信用查询与报告"), "inquiry:query", can_query_credit_files, ("inquiry:",)),
     NavEntry("dueprocess", _("异议处理"), "objections:queue", can_see_objections, ("objections:",)),
+    NavEntry("dueprocess", _("信用修复办理"), "repairs:queue", can_see_repairs, ("repairs:",)),
     NavEntry("dueprocess", _("公众账户核验"), "counter:list", can_confirm_citizens, ("counter:",)),
     NavEntry("dueprocess", _("举报办理"), "tipoffs:queue", can_see_tipoffs, ("tipoffs:",)),
     NavEntry("dueprocess", _("查询记录核实"), "myfile_staff:queue", can_see_challenges, ("myfile_staff:",)),

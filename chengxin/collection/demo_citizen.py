@@ -3,7 +3,8 @@ holds one record of each kind a person meets on their side of the platform:
 
 - a serious negative record (重大税收违法失信主体, decided 45 days ago);
 - a general negative record (食品安全行政处罚, decided 20 days ago: not repairable yet);
-- a repairable general record (产品质量行政处罚, decided 150 days ago: past the 3 months);
+- a repairable general record (产品质量行政处罚, decided 150 days ago: past the 3 months, so
+  the demo citizen can try credit repair on /my/records/<id>/repair/);
 - a good-conduct record (优秀志愿者, a positive honour the person may opt out of).
 
 The account is opened with the real sign-up and confirmed as the counter would; the records are

@@ -427,12 +427,20 @@ def _opt_out_refusal(code: str, message: str, message_en: str) -> DomainError:
 
 
 def _record_status_change(
-    record: CreditRecord, *, status: str, event_type: str, actor, request
+    record: CreditRecord,
+    *,
+    status: str,
+    event_type: str,
+    actor,
+    request=None,
+    now: datetime.datetime | None = None,
+    detail: Mapping[str, Any] | None = None,
 ) -> CreditRecord:
     """Move ``record`` (locked) to ``status`` as its next version: the current version is
     superseded and a copy with the new status recorded by ``actor``; then the audit event and
-    the outbox event, all in the caller's transaction."""
-    now = timezone.now()
+    the outbox event, all in the caller's transaction. ``detail`` (no personal data) names the
+    case that made the change, in the audit and the outbox event."""
+    now = now or timezone.now()
     current = RecordVersion.objects.filter(record=record, superseded_at__isnull=True).first()
     previous = record.status
     record.status = status
@@ -460,8 +468,46 @@ def _record_status_change(
         object_type=RECORD_OBJECT_TYPE,
         object_id=str(record.pk),
         subject_index=record.subject_index,
-        detail={"from": previous, "to": status, "version": record.current_version},
+        detail={
+            "from": previous,
+            "to": status,
+            "status": status,
+            "version": record.current_version,
+            **(detail or {}),
+        },
         request=request,
     )
-    outbox_event_record(event_type=event_type, record=record)
+    outbox_event_record(event_type=event_type, record=record, detail=dict(detail or {}))
     return record
+
+
+def record_repair(
+    *, actor, record: CreditRecord, now: datetime.datetime, detail: Mapping[str, Any]
+) -> CreditRecord:
+    """Mark ``record`` repaired (SPEC §5, §8: an approved credit repair): its next version with
+    status ``repaired`` and the same values, so an as-of read before ``now`` still shows it
+    active; its audit event and its outbox event ``record.repaired``, all in the caller's
+    transaction, with ``record`` locked (``select_for_update``). From then on the record is out
+    of checks, lists and the public site, and stays in the person's own file with its dates.
+
+    Called by the repair service when the deciding department approves; ``detail`` names the
+    application (no personal data). Refused (409) unless the record is active.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("A record is repaired in the transaction of its repair decision.")
+    if record.status != RecordStatus.ACTIVE:
+        raise DomainError(
+            code=error_codes.RECORD_NOT_ACTIVE,
+            message=_("该记录状态为“%(status)s”，只有有效的记录可以修复。")
+            % {"status": RecordStatus(record.status).label},
+            message_en="Only an active record can be repaired.",
+            status=409,
+        )
+    return _record_status_change(
+        record,
+        status=RecordStatus.REPAIRED,
+        event_type=OutboxEventType.RECORD_REPAIRED,
+        actor=actor,
+        now=now,
+        detail={"change": "repaired", **detail},
+    )

@@ -57,6 +57,10 @@ ROUTE_BODY_LIMITS: dict[str, Callable[[HttpRequest], int]] = {
     "tipoffs/new/": tipoff_body_max_bytes,
     # A file attached to an article (docs/outreach.md, "Limits").
     "staff/content/<int:article_id>/attachments/": attachment_body_max_bytes,
+    # Repair applications with their proof (docs/dueprocess.md, "Credit repair").
+    "api/v1/repairs": attachments_body_max_bytes,
+    "staff/repairs/new/": attachments_body_max_bytes,
+    "my/records/<int:record_id>/repair/": attachments_body_max_bytes,
 }
 
 

@@ -599,6 +599,24 @@ REPAIR_ANSWER = register(
     )
 )
 
+REPAIR_REMINDER = register(
+    PolicyDefinition(
+        name="repair.reminder_working_days",
+        type=PolicyType.WORKING_DAYS,
+        default=1,
+        title=_("信用修复决定期限届满前的提醒时间"),
+        unit=WORKING_DAYS_UNIT,
+        legal_source=PLATFORM_DEFAULT,
+        description=_("信用修复决定期限届满前本时限内，提醒认定单位及时作出决定。"),
+        description_en=(
+            "The deciding department is reminded of a repair application this many working "
+            "days before its deadline."
+        ),
+        minimum=0,
+        maximum=10,
+    )
+)
+
 # --- Reports, sharing and volumes (SPEC §4, §6, §7, §9) ---------------------------------------
 
 REPORT_QUERY_HISTORY = register(

@@ -1,4 +1,5 @@
-"""The sitemap of the public site: its pages and the entries of the disclosure lists.
+"""The sitemap of the public site: its pages, the entries of the disclosure lists, and the
+content pages and articles (``outreach.sitemaps.ContentSitemap``).
 
 Entries are read live (``selectors.disclosed_records``), so one that stops being public is gone
 from the sitemap with its status change; the sitemap views are never cached.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from chengxin.outreach.sitemaps import ContentSitemap
 from chengxin.portal import selectors
 
 SITEMAP_PAGE_SIZE = 5_000
@@ -55,4 +57,5 @@ def sitemaps() -> dict[str, Sitemap]:
     found: dict[str, Sitemap] = {"pages": PagesSitemap()}
     for slug, public_list in selectors.PUBLIC_LISTS.items():
         found[slug] = EntriesSitemap(public_list)
+    found["content"] = ContentSitemap()
     return found

@@ -21,6 +21,7 @@ from chengxin.core.network import client_limit_key
 from chengxin.core.pages import error_page
 from chengxin.core.throttle import Throttle
 from chengxin.identity.selectors import subject_find, subject_name_matches
+from chengxin.outreach.selectors import home_blocks
 from chengxin.portal import selectors
 from chengxin.portal.audit import public_query_audit
 from chengxin.portal.forms import ListFilterForm, PublicQueryForm
@@ -34,8 +35,10 @@ PUBLIC_QUERIES = Throttle(
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Home page of the public site: search, the services, and the news blocks."""
-    return render(request, "portal/home.html", {"lists": list(PUBLIC_LISTS.values())})
+    """Home page of the public site: search, the services, and the latest news, typical cases
+    and today's or the next campaign (``outreach.selectors.home_blocks``)."""
+    context = {"lists": list(PUBLIC_LISTS.values()), "home_blocks": home_blocks()}
+    return render(request, "portal/home.html", context)
 
 
 @never_cache

@@ -47,6 +47,9 @@ from chengxin.dueprocess.objections.services import (
     objection_file_by_person,
     objection_review_request,
 )
+from chengxin.dueprocess.repairs.commitment import current_template
+from chengxin.dueprocess.repairs.selectors import repair_attachments
+from chengxin.dueprocess.repairs.services import repair_apply_by_person
 from chengxin.dueprocess.tipoffs.selectors import tipoff_attachments
 from chengxin.dueprocess.tipoffs.services import (
     tipoff_answer,
@@ -155,6 +158,7 @@ def build_world() -> World:
     world.values.update(_tipoffs(world))
     world.values.update(_content(world))
     world.values.update(_dead_letter())
+    world.values.update(_repairs(world))
     world.values.update(
         pending_account=pending.pk,
         notice=notice.pk,
@@ -417,6 +421,45 @@ def _dead_letter() -> dict[str, Any]:
     )
     upstream_push_round(config=config)
     return {"dead_letter": OutboxEvent.objects.get(status=OutboxStatus.DEAD).pk}
+
+
+def _repairs(world: World) -> dict[str, Any]:
+    """Two repairable records of citizen A (general, decided 150 days ago): R-1 with an
+    application waiting for the department's decision (with a proof file), R-2 with none, for
+    the routes that apply."""
+    citizen, provider = world.users["citizen"], world.users["provider"]
+    decided = (timezone.localdate() - datetime.timedelta(days=150)).isoformat()
+    submission_create(
+        actor=provider,
+        department=tax_department(),
+        item_code=ITEM_CODE,
+        operation="upsert",
+        records=[
+            row("MR-1", sequence=PERSON, decided_on=decided),
+            row("MR-2", sequence=PERSON, decided_on=decided),
+        ],
+        idempotency_key="matrix-repairs",
+        channel=SubmissionChannel.API,
+    )
+    records = {
+        record.source_id: record.pk
+        for record in CreditRecord.objects.filter(source_id__in=["MR-1", "MR-2"])
+    }
+    repair = repair_apply_by_person(
+        actor=citizen,
+        record_id=records["MR-1"],
+        text="罚款已缴清。",
+        commitment_version=current_template().version,
+        commitment_accepted=True,
+        files=[IncomingFile(name="缴款凭证.png", data=_png())],
+    )
+    (attachment,) = repair_attachments(repair)
+    return {
+        "repair": repair.pk,
+        "repair_attachment": str(attachment.pk),
+        "repairable_record": records["MR-2"],
+        "commitment_version": current_template().version,
+    }
 
 
 def _png() -> bytes:

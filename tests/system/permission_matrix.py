@@ -284,6 +284,28 @@ def _public_query_form(world: World) -> dict[str, Any]:
     return {"name": "王小明", "id_number": id_number(PERSON)}
 
 
+def _repair_application(world: World) -> dict[str, Any]:
+    return {
+        "text": "罚款已缴清。",
+        "attachments": SimpleUploadedFile("缴款凭证.pdf", b"%PDF-1.4\n%%EOF\n"),
+        "commitment_version": world["commitment_version"],
+        "commitment_accepted": "true",
+    }
+
+
+def _repair_counter_form(world: World) -> dict[str, Any]:
+    return {
+        **_repair_application(world),
+        "record_id": world["repairable_record"],
+        "id_number": id_number(PERSON),
+        "power_of_attorney": SimpleUploadedFile("授权委托书.pdf", b"%PDF-1.4\n%%EOF\n"),
+    }
+
+
+def _repair_decision_form(world: World) -> dict[str, Any]:
+    return {"outcome": "rejected", "reasons": "罚款尚未缴清。"}
+
+
 SUBMISSION = {"submission_id": "submission"}
 CHECK = {"check_id": "check"}
 BATCH = {"batch_id": "batch"}
@@ -317,6 +339,9 @@ def _challenge_close_form(world: World) -> dict[str, Any]:
     return {"note": "查询合规，已告知当事人。"}
 
 
+REPAIR = {"repair_id": "repair"}
+REPAIR_FILE = {**REPAIR, "attachment_id": "repair_attachment"}
+REPAIRABLE_RECORD = {"record_id": "repairable_record"}
 TIPOFF_FILED = {"tipoff_id": "tipoff_filed"}
 TIPOFF_ROUTED = {"tipoff_id": "tipoff_routed"}
 TIPOFF_ANSWERED = {"tipoff_id": "tipoff_answered"}
@@ -652,6 +677,23 @@ ENTRIES: list[Entry] = [
     Entry("GET",  "staff/exchange/",                                               "302 403 403 403 403 403 403 403 200 403 403"),
     Entry("POST", "staff/exchange/dead-letters/retry/",                            "302 403 403 403 403 403 403 403 302 403 403", encoding=FORM),
     Entry("POST", "staff/exchange/events/<int:event_id>/retry/",                   "302 403 403 403 403 403 403 403 302 403 403", path=DEAD_LETTER, encoding=FORM),
+    # --- credit repair (docs/dueprocess.md, "Credit repair") ---------------------------------------------------------------
+    Entry("POST", "api/v1/repairs",                                                "401 401 401 403 403 403 403 201 403 403 403", body=_repair_counter_form, encoding=MULTIPART),
+    Entry("GET",  "api/v1/repairs",                                                "401 401 401 200 403 200 403 200 403 403 403"),
+    Entry("GET",  "api/v1/repairs/commitment",                                     "401 401 401 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "api/v1/repairs/<repair_id>",                                    "401 401 401 200 403 404 403 200 403 403 403", path=REPAIR),
+    Entry("POST", "api/v1/repairs/<repair_id>/decision",                           "401 401 401 200 403 404 403 403 403 403 403", path=REPAIR, body=_repair_decision_form),
+    Entry("GET",  "api/v1/repairs/<repair_id>/attachments/<attachment_id>",        "401 401 401 200 403 404 403 200 403 403 403", path=REPAIR_FILE),
+    Entry("GET",  "staff/repairs/",                                                "302 403 403 200 403 200 403 200 403 403 403"),
+    Entry("GET",  "staff/repairs/new/",                                            "302 403 403 403 403 403 403 200 403 403 403"),
+    Entry("POST", "staff/repairs/new/",                                            "302 403 403 403 403 403 403 302 403 403 403", body=_repair_counter_form, encoding=MULTIPART),
+    Entry("GET",  "staff/repairs/<int:repair_id>/",                                "302 403 403 200 403 404 403 200 403 403 403", path=REPAIR),
+    Entry("POST", "staff/repairs/<int:repair_id>/decide/",                         "302 403 403 302 403 404 403 403 403 403 403", path=REPAIR, body=_repair_decision_form, encoding=FORM),
+    Entry("GET",  "staff/repairs/<int:repair_id>/attachments/<uuid:attachment_id>/", "302 403 403 200 403 404 403 200 403 403 403", path=REPAIR_FILE),
+    Entry("GET",  "my/records/<int:record_id>/repair/",                            "302 200 404 403 403 403 403 403 403 403 403", path=REPAIRABLE_RECORD),
+    Entry("POST", "my/records/<int:record_id>/repair/",                            "302 302 404 403 403 403 403 403 403 403 403", path=REPAIRABLE_RECORD, body=_repair_application, encoding=MULTIPART),
+    Entry("GET",  "my/repairs/",                                                   "302 200 200 403 403 403 403 403 403 403 403"),
+    Entry("GET",  "my/repairs/<int:repair_id>/",                                   "302 200 404 403 403 403 403 403 403 403 403", path=REPAIR),
 ]
 
 TOTP_DEVICE = {"pk": ADMIN_OBJECT + "otp_totp/totpdevice"}

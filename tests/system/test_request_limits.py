@@ -45,6 +45,10 @@ def test_every_route_with_a_limit_of_its_own_exists(route):
         ("/api/v1/objections", "multipart/form-data", 5 * 10 * 1024 * 1024 + 65_536),
         ("/staff/objections/new/", "multipart/form-data", 5 * 10 * 1024 * 1024 + 65_536),
         ("/my/records/7/object/", "multipart/form-data", 5 * 10 * 1024 * 1024 + 65_536),
+        # Repair applications with their proof: the same.
+        ("/api/v1/repairs", "multipart/form-data", 5 * 10 * 1024 * 1024 + 65_536),
+        ("/staff/repairs/new/", "multipart/form-data", 5 * 10 * 1024 * 1024 + 65_536),
+        ("/my/records/7/repair/", "multipart/form-data", 5 * 10 * 1024 * 1024 + 65_536),
         ("/api/v1/checks", "application/json", 2_621_440),
         ("/staff/accounts/login/", "application/x-www-form-urlencoded", 2_621_440),
         ("/no/such/page/", "application/json", 2_621_440),

@@ -1,10 +1,11 @@
 """The world the API contract tests run in: reference data, an officer, a provider and a reviewer
 with tokens, and one object of each kind the API reads (a submission with a rejected row, a
-check, a batch check, a credit report, an objection filed at the counter), so that generated
-requests meet real objects as well as missing ones."""
+check, a batch check, a credit report, an objection and a repair application made at the
+counter), so that generated requests meet real objects as well as missing ones."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import random
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from chengxin.collection.services import submission_create
 from chengxin.collection.synthetic import synthetic_rows
 from chengxin.dueprocess.attachments import IncomingFile
 from chengxin.dueprocess.objections.services import objection_file_on_behalf
+from chengxin.dueprocess.repairs.commitment import current_template
+from chengxin.dueprocess.repairs.services import repair_apply_on_behalf
 from chengxin.identity.synthetic import demo_people
 from chengxin.inquiry.services import report_issue
 from chengxin.measures.checks.batch import batch_create, input_from_list
@@ -46,6 +49,7 @@ class ContractWorld:
     report_code: str
     id_numbers: tuple[str, ...]
     objection_id: int
+    repair_id: int
 
 
 def contract_world() -> ContractWorld:
@@ -104,15 +108,45 @@ def contract_world() -> ContractWorld:
         text="该记录内容有误。",
         power_of_attorney=IncomingFile(name="授权委托书.pdf", data=b"%PDF-1.4\n%%EOF\n"),
     )
+    repair = _repair(users)
     return ContractWorld(
         tokens=tokens,
         objection_id=objection.pk,
+        repair_id=repair.pk,
         submission_id=answer.submission_id,
         check_id=str(check.pk),
         batch_id=str(batch.pk),
         report_number=report.number,
         report_code=report.verification_code,
         id_numbers=numbers,
+    )
+
+
+def _repair(users):
+    """A repair application made at the counter for another person's record decided 400 days
+    ago (past its year), waiting for the tax bureau's decision."""
+    person = demo_people(count=1, seed=6)[0]
+    (row,) = item_rows([person], source_prefix="contract-repair-")
+    row["decided_on"] = (timezone.localdate() - datetime.timedelta(days=400)).isoformat()
+    answer = submission_create(
+        actor=users["provider"],
+        department=users["provider"].department,
+        item_code=ITEM_CODE,
+        operation="upsert",
+        records=[row],
+        idempotency_key="contract-repair",
+        channel=SubmissionChannel.API,
+    )
+    proof = IncomingFile(name="缴款凭证.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    return repair_apply_on_behalf(
+        actor=users["reviewer"],
+        record_id=answer.results[0].record_id,
+        id_number=person.id_number,
+        text="罚款已缴清。",
+        commitment_version=current_template().version,
+        commitment_accepted=True,
+        power_of_attorney=IncomingFile(name="授权委托书.pdf", data=b"%PDF-1.4\n%%EOF\n"),
+        files=[proof],
     )
 
 

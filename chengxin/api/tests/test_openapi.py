@@ -58,6 +58,15 @@ OPERATION_IDS = {
         "get",
         "/api/v1/objections/{objection_id}/attachments/{attachment_id}",
     ): "objections_attachments_get",
+    ("post", "/api/v1/repairs"): "repairs_create",
+    ("get", "/api/v1/repairs"): "repairs_list",
+    ("get", "/api/v1/repairs/commitment"): "repairs_commitment",
+    ("get", "/api/v1/repairs/{repair_id}"): "repairs_get",
+    ("post", "/api/v1/repairs/{repair_id}/decision"): "repairs_decide",
+    (
+        "get",
+        "/api/v1/repairs/{repair_id}/attachments/{attachment_id}",
+    ): "repairs_attachments_get",
 }
 
 
@@ -145,6 +154,8 @@ def test_operations_that_read_a_body_document_415(document):
         "objections_extend": True,
         "objections_decide": True,
         "objections_review_decide": True,
+        "repairs_create": True,
+        "repairs_decide": True,
     }
 
 

@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "chengxin.dueprocess.objections",
     "chengxin.dueprocess.tipoffs",
     "chengxin.dueprocess.myfile",
+    "chengxin.dueprocess.repairs",
     "chengxin.exchange",
     "chengxin.supervision",
     "chengxin.api",
@@ -298,6 +299,8 @@ CHENGXIN_THROTTLE_RATES = {
     # (docs/citizens.md)
     "access_challenge": env_str("CHENGXIN_RATE_ACCESS_CHALLENGE", "10/1h") or "",
     "own_report": env_str("CHENGXIN_RATE_OWN_REPORT", "10/1h") or "",
+    # repair applications a citizen account sends (accepted or refused), docs/dueprocess.md
+    "repair_applying": env_str("CHENGXIN_RATE_REPAIR_APPLYING", "10/1h") or "",
 }
 # The captcha of anonymous tip-offs (docs/dueprocess.md, "Tip-offs"): how long a challenge
 # holds, and whether the session also keeps its answer in clear (the test settings only).

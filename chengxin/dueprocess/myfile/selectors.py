@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, CharField, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
-from django.urls import Resolver404, resolve
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,8 +44,6 @@ from chengxin.inquiry.models import CreditReport, ProfileQuery, QueryPurpose
 from chengxin.measures.checks.models import BatchCheckSubject, Check
 from chengxin.measures.choices import Matter
 
-REPAIR_PATH = "/my/repairs/{record_id}/"
-OBJECT_PATH = "/my/records/{record_id}/object/"
 DEPARTMENT_ROLES = (Role.PROVIDER, Role.OFFICER)
 
 
@@ -144,12 +142,14 @@ def _object_action(record: CreditRecord) -> Action:
         return Action("object", False, reason=_("已撤销或已退出的记录不能提出异议。"))
     if record.disputed:
         return Action("object", False, reason=_("该记录已有办理中的异议。"))
-    return Action("object", True, link=OBJECT_PATH.format(record_id=record.pk))
+    return Action(
+        "object", True, link=reverse("objections_portal:file", kwargs={"record_id": record.pk})
+    )
 
 
 def _repair_action(record: CreditRecord, *, today) -> Action | None:
-    """Repair applies to negative records that have an earliest repair date; the link appears
-    only where the repair pages are installed (``/my/repairs/<record>/`` resolves)."""
+    """Repair applies to negative records that have an earliest repair date; the link opens the
+    repair application of the record."""
     if record.category != Category.NEGATIVE or record.repairable_from is None:
         return None
     if not record.item.repairable:
@@ -159,16 +159,8 @@ def _repair_action(record: CreditRecord, *, today) -> Action | None:
         return Action("repair", False, reason=_("该记录已不在有效状态，无需修复。"))
     if today < record.repairable_from:
         return Action("repair", False, from_day=record.repairable_from)
-    link = REPAIR_PATH.format(record_id=record.pk)
-    return Action("repair", True, from_day=record.repairable_from, link=_if_routed(link))
-
-
-def _if_routed(path: str) -> str:
-    try:
-        resolve(path)
-    except Resolver404:
-        return ""
-    return path
+    link = reverse("repairs_portal:apply", kwargs={"record_id": record.pk})
+    return Action("repair", True, from_day=record.repairable_from, link=link)
 
 
 def _opt_out_action(record: CreditRecord, *, today) -> Action | None:

@@ -1,8 +1,10 @@
 """``chengxin dueprocess-daily [--today YYYY-MM-DD]``: the daily job of due process.
 
 Objections: closes lapsed rejections, marks overdue cases, sends the reminders one working day
-before a deadline (``objections.jobs``). Idempotent and catching up after missed days; run it
-once a day (cron, a systemd timer), after ``chengxin expire``.
+before a deadline (``objections.jobs``). Credit repair: marks overdue applications and reminds
+the deciding department one working day before a deadline (``repairs.jobs``). Idempotent and
+catching up after missed days; run it once a day (cron, a systemd timer), after
+``chengxin expire``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chengxin.dueprocess.objections.jobs import objections_daily
+from chengxin.dueprocess.repairs.jobs import repairs_daily
 
 
 class Command(BaseCommand):
@@ -29,7 +32,12 @@ class Command(BaseCommand):
             _("异议：办结%(closed)d件，新超期%(overdue)d件，到期提醒%(reminded)d件。")
             % {"closed": outcome.closed, "overdue": outcome.overdue, "reminded": outcome.reminded}
         )
-        for warning in outcome.warnings:
+        repairs = repairs_daily(today=today)
+        self.stdout.write(
+            _("信用修复：新超期%(overdue)d件，到期提醒%(reminded)d件。")
+            % {"overdue": repairs.overdue, "reminded": repairs.reminded}
+        )
+        for warning in dict.fromkeys([*outcome.warnings, *repairs.warnings]):
             self.stderr.write(warning)
 
 

@@ -228,4 +228,7 @@ def test_the_command_runs_the_day_and_says_what_it_did(cast, penalty):
     call_command("dueprocess_daily", "--today", "2026-02-26", stdout=out, stderr=io.StringIO())
 
     # then
-    assert out.getvalue().strip() == "异议：办结0件，新超期0件，到期提醒1件。"
+    assert out.getvalue().splitlines() == [
+        "异议：办结0件，新超期0件，到期提醒1件。",
+        "信用修复：新超期0件，到期提醒0件。",
+    ]
