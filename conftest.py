@@ -108,6 +108,18 @@ def every_log_record_kept(request):
 
 
 @pytest.fixture(autouse=True)
+def platform_language():
+    """Every test starts in the platform's language: a request that switched to English leaves
+    it active in its thread, as Django's locale middleware does."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Every test starts with an empty cache: no rate-limit counter carries over from another."""
     from django.core.cache import cache

@@ -471,7 +471,6 @@ def _record_status_change(
         detail={
             "from": previous,
             "to": status,
-            "status": status,
             "version": record.current_version,
             **(detail or {}),
         },

@@ -76,7 +76,7 @@ def test_sign_up_and_confirmation_at_the_counter(page, screenshot, browser, live
     assert "刘晓红" in counter.locator("main").inner_text()
     assert NUMBER not in counter.content()
     _shot(counter, "counter-list")
-    counter.get_by_role("link", name="办理").click()
+    counter.get_by_role("link", name="办理", exact=True).click()
     _shot(counter, "counter-detail")
 
     # when: a number that is not the account's is typed

@@ -65,6 +65,7 @@ def test_me_lists_the_capabilities_of_the_role(client):
     # then
     assert response.json()["capabilities"] == [
         "answer_objections",
+        "draft_content",
         "submit_records",
         "view_catalog",
     ]
