@@ -5,7 +5,8 @@ After every step: a refused transition wrote nothing; a successful one started f
 state of its transition (no step skipped), was made by a role allowed to make it, and wrote
 exactly one audit event of its case by that actor. After every step, too: a record is flagged
 ``disputed`` exactly while it has an open objection, the check answer flags every disputed
-record it shows, and a repaired or revoked record never appears in a check answer.
+record it shows, and a repaired or revoked record never appears in a check answer, on the
+public list of serious dishonesty or as its entry page.
 
 Each example runs in a savepoint rolled back at its end; the accounts and items are made once.
 The example count is kept small so the test runs in well under a minute.
@@ -54,6 +55,7 @@ from chengxin.dueprocess.repairs.models import Repair
 from chengxin.exchange.models import OutboxEvent
 from chengxin.measures.checks.services import check_run
 from chengxin.measures.tests.factories import TAX_SERIOUS, list_items, tax_measure
+from chengxin.portal import selectors as portal
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -324,6 +326,24 @@ class DueProcess(RuleBasedStateMachine):
             ).values_list("pk", flat=True)
         )
         assert not shown & ended, (shown, ended)
+
+    @invariant()
+    def the_public_list_never_shows_ended_records(self):
+        today = portal.today()
+        disclosed = set(
+            portal.disclosed_records(portal.SERIOUS, today=today).values_list("pk", flat=True)
+        )
+        ended = CreditRecord.objects.filter(
+            status__in=[RecordStatus.REPAIRED, RecordStatus.REVOKED]
+        ).values_list("pk", flat=True)
+        active = CreditRecord.objects.filter(status=RecordStatus.ACTIVE).values_list(
+            "pk", flat=True
+        )
+        assert set(active) <= disclosed  # the list is the one these records are on
+        for record_id in ended:
+            assert record_id not in disclosed, record_id
+            entry = portal.list_entry(portal.SERIOUS, portal.public_id(record_id), today=today)
+            assert entry is None, record_id
 
 
 def _multiple(made):
