@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chengxin.accounts.decorators import staff_required
-from chengxin.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from chengxin.core.errors import NotFoundError, PermissionDeniedError
+from chengxin.dueprocess.steps import case_step
 from chengxin.dueprocess.tipoffs import services
 from chengxin.dueprocess.tipoffs.choices import Transition
 from chengxin.dueprocess.tipoffs.deadlines import (
@@ -121,19 +121,18 @@ def _case(request, tipoff, *, forms=None, status: int = 200, refusal: str = "") 
 
 
 def _act(request, tipoff, *, key: str, form, call: Callable, success: str) -> HttpResponse:
-    forms = {key: form} if form is not None else {}
-    if form is not None and not form.is_valid():
-        return _case(request, tipoff, forms=forms, status=422)
-    try:
-        call()
-    except DomainError as error:
-        if form is not None:
-            form.add_refusal(error)
-        return _case(
-            request, tipoff, forms=forms, status=error.status, refusal="" if form else error.message
-        )
-    messages.success(request, success)
-    return redirect("tipoffs:detail", tipoff_id=tipoff.pk)
+    """Run one step on the case page (``chengxin.dueprocess.steps.case_step``)."""
+    return case_step(
+        request,
+        key=key,
+        form=form,
+        call=call,
+        page=lambda forms, status, refusal: _case(
+            request, tipoff, forms=forms, status=status, refusal=refusal
+        ),
+        success=success,
+        done=lambda: redirect("tipoffs:detail", tipoff_id=tipoff.pk),
+    )
 
 
 @staff_required
