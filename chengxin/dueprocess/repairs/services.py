@@ -32,7 +32,7 @@ from chengxin.core import crypto
 from chengxin.core.audit import events as audit_events
 from chengxin.core.audit.choices import AuditAction
 from chengxin.core.errors import DomainError, PermissionDeniedError
-from chengxin.core.text import TextField, text_checked
+from chengxin.core.text import text_checked
 from chengxin.dueprocess.attachments import (
     CheckedFile,
     IncomingFile,
@@ -40,6 +40,9 @@ from chengxin.dueprocess.attachments import (
     attachment_open,
     attachments_checked,
 )
+from chengxin.dueprocess.cases import field_refusal as _field_refusal
+from chengxin.dueprocess.cases import required_text as _required_text
+from chengxin.dueprocess.cases import transition_audit
 from chengxin.dueprocess.models import Attachment
 from chengxin.dueprocess.objections.selectors import objection_open_for_record
 from chengxin.dueprocess.objections.services.filing import _checked_id_number
@@ -608,42 +611,14 @@ def _audit(
     detail: Mapping[str, Any] | None = None,
     request=None,
 ) -> None:
-    audit_events.change_event(
+    transition_audit(
         actor=actor,
-        action=action,
         object_type=REPAIR_OBJECT_TYPE,
-        object_id=str(repair.pk),
+        case=repair,
         subject_index=repair.subject_index,
-        detail={
-            "transition": str(transition),
-            "status": repair.status,
-            "record_id": repair.record_id,
-            "department": repair.department.code,
-            **(detail or {}),
-        },
+        transition=transition,
+        facts={"record_id": repair.record_id, "department": repair.department.code},
+        action=action,
+        detail=detail,
         request=request,
-    )
-
-
-def _required_text(value: str, field: TextField, *, code: str) -> str:
-    value = text_checked(value or "", field)
-    if not value:
-        raise _field_refusal(
-            field.name,
-            code,
-            _("请填写“%(label)s”。") % {"label": field.label},
-            f"{field.name} is required.",
-        )
-    return value
-
-
-def _field_refusal(field: str, code: str, message: str, message_en: str) -> DomainError:
-    return DomainError(
-        code=code,
-        message=message,
-        message_en=message_en,
-        status=422,
-        details={
-            "errors": [{"field": field, "code": code, "message": message, "message_en": message_en}]
-        },
     )

@@ -40,6 +40,7 @@ from chengxin.dueprocess.attachments import (
     attachment_open,
     attachments_checked,
 )
+from chengxin.dueprocess.cases import transition_audit
 from chengxin.dueprocess.models import Attachment
 from chengxin.dueprocess.tipoffs import deadlines, error_codes
 from chengxin.dueprocess.tipoffs import notices as tipoff_notices
@@ -528,18 +529,15 @@ def _audit(
     detail: Mapping[str, Any] | None = None,
     request=None,
 ) -> None:
-    audit_events.change_event(
+    transition_audit(
         actor=actor,
-        action=action,
         object_type=TIPOFF_OBJECT_TYPE,
-        object_id=str(tipoff.pk),
+        case=tipoff,
         subject_index=tipoff.concerned_index,
-        detail={
-            "transition": str(transition),
-            "status": tipoff.status,
-            "number": tipoff.number,
-            **(detail or {}),
-        },
+        transition=transition,
+        facts={"number": tipoff.number},
+        action=action,
+        detail=detail,
         request=request,
     )
 

@@ -11,10 +11,13 @@ from django.utils.translation import gettext as _
 
 from chengxin.collection.models import CreditRecord
 from chengxin.collection.services import record_disputed_set
-from chengxin.core.audit import events as audit_events
 from chengxin.core.audit.choices import AuditAction
 from chengxin.core.errors import DomainError, PermissionDeniedError
-from chengxin.core.text import TextField, text_checked
+from chengxin.dueprocess.cases import (  # noqa: F401 - the objection services take them from here
+    field_refusal,
+    required_text,
+    transition_audit,
+)
 from chengxin.dueprocess.objections import deadlines, error_codes
 from chengxin.dueprocess.objections import notices as objection_notices
 from chengxin.dueprocess.objections.choices import (
@@ -136,44 +139,16 @@ def audit(
     detail: Mapping[str, Any] | None = None,
     request=None,
 ) -> None:
-    audit_events.change_event(
+    transition_audit(
         actor=actor,
-        action=action,
         object_type=OBJECTION_OBJECT_TYPE,
-        object_id=str(objection.pk),
+        case=objection,
         subject_index=objection.subject_index,
-        detail={
-            "transition": str(transition),
-            "status": objection.status,
-            "record_id": objection.record_id,
-            "department": objection.department.code,
-            **(detail or {}),
-        },
+        transition=transition,
+        facts={"record_id": objection.record_id, "department": objection.department.code},
+        action=action,
+        detail=detail,
         request=request,
-    )
-
-
-def required_text(value: str, field: TextField, *, code: str) -> str:
-    value = text_checked(value or "", field)
-    if not value:
-        raise field_refusal(
-            field.name,
-            code,
-            _("请填写“%(label)s”。") % {"label": field.label},
-            f"{field.name} is required.",
-        )
-    return value
-
-
-def field_refusal(field: str, code: str, message: str, message_en: str) -> DomainError:
-    return DomainError(
-        code=code,
-        message=message,
-        message_en=message_en,
-        status=422,
-        details={
-            "errors": [{"field": field, "code": code, "message": message, "message_en": message_en}]
-        },
     )
 
 
