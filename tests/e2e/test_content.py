@@ -74,6 +74,9 @@ def test_a_draft_is_reviewed_published_and_read_on_the_public_site(page, screens
     article = page.locator("main article")
     assert article.locator("h1").inner_text() == TITLE
     assert article.locator("img").get_attribute("alt") == "社区宣传现场"
+    # the picture loads after the page's text: wait for it before reading its size
+    article.locator("img").scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('main article img').complete")
     assert page.evaluate("document.querySelector('main article img').naturalWidth") == 640
     screenshot("portal-news-article")
 
