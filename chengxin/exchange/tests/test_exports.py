@@ -191,3 +191,32 @@ def test_a_notice_is_acknowledged_once(export_dir, records):
         call_command("exchange", "acknowledge", str(notice.pk))
     with pytest.raises(Exception, match="already"):
         correction_notice_acknowledge(notice_id=notice.pk)
+
+
+def test_the_staff_page_lists_exports_and_notices_and_records_an_acknowledgement(
+    client, export_dir, records
+):
+    from django.urls import reverse
+
+    from chengxin.accounts.tests.factories import sign_in_verified
+
+    recipient("fcdb")
+    exports_run(today=TODAY)
+    with transaction.atomic():
+        record_repair(actor=None, record=records[0], now=timezone.now(), detail={"repair": 1})
+    correction_fanout()
+    notice = CorrectionNotice.objects.get()
+    officer = staff_user(Role.OFFICER, department=tax_department())
+    sign_in_verified(client, officer)
+    page = reverse("exchange:overview")
+    assert client.get(f"{page}?view=exports").status_code == 403
+    client.logout()
+    sign_in_verified(client, staff_user(Role.ADMIN))
+    exports_page = client.get(f"{page}?view=exports")
+    assert exports_page.status_code == 200 and "2026-12" in exports_page.content.decode()
+    notices_page = client.get(f"{page}?view=notices")
+    assert "fcdb" in notices_page.content.decode()
+    answer = client.post(reverse("exchange:acknowledge_notice", args=[notice.pk]))
+    assert answer.status_code == 302
+    notice.refresh_from_db()
+    assert notice.acknowledged_at is not None
