@@ -59,7 +59,8 @@ def earlier_recipients(event: OutboxEvent) -> set[tuple[str, str]]:
 
 
 def correction_fanout(*, batch: int = 500) -> int:
-    """Process the outbox past the cursor; the number of notices written."""
+    """Process the next ``batch`` outbox events past the cursor; the number of notices
+    written. The cursor row is locked, so two workers never process the same events."""
     written = 0
     with transaction.atomic():
         cursor, _created = FanOutCursor.objects.select_for_update().get_or_create(pk=1)
@@ -76,7 +77,10 @@ def correction_fanout(*, batch: int = 500) -> int:
 
 
 def _notices_for(event: OutboxEvent) -> int:
-    recipients = sorted(earlier_recipients(event))
+    already = set(
+        CorrectionNotice.objects.filter(event=event).values_list("recipient_kind", "recipient_code")
+    )
+    recipients = sorted(earlier_recipients(event) - already)
     created = CorrectionNotice.objects.bulk_create(
         [
             CorrectionNotice(
@@ -135,3 +139,13 @@ def correction_notice_acknowledge(*, notice_id: int, actor=None, by: str = "") -
             detail={"acknowledged": True},
         )
     return notice
+
+
+def correction_fanout_all() -> int:
+    """``correction_fanout`` until the cursor reaches the end of the outbox."""
+    total = 0
+    while True:
+        cursor = FanOutCursor.objects.filter(pk=1).values_list("last_event_id", flat=True).first()
+        if not OutboxEvent.objects.filter(pk__gt=cursor or 0).exists():
+            return total
+        total += correction_fanout()

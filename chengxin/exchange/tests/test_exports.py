@@ -220,3 +220,16 @@ def test_the_staff_page_lists_exports_and_notices_and_records_an_acknowledgement
     assert answer.status_code == 302
     notice.refresh_from_db()
     assert notice.acknowledged_at is not None
+
+
+def test_the_fan_out_command_reads_the_whole_outbox_once(export_dir, records):
+    recipient("fcdb")
+    exports_run(today=TODAY)
+    with transaction.atomic():
+        record_repair(actor=None, record=records[0], now=timezone.now(), detail={"repair": 1})
+        record_repair(actor=None, record=records[1], now=timezone.now(), detail={"repair": 2})
+    out = io.StringIO()
+    call_command("exchange", "fan-out", stdout=out)
+    call_command("exchange", "fan-out", stdout=out)
+    assert "written: 2." in out.getvalue() and "written: 0." in out.getvalue()
+    assert CorrectionNotice.objects.count() == 2

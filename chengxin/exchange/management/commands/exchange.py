@@ -27,7 +27,7 @@ from django.utils import timezone
 from chengxin.core.errors import DomainError
 from chengxin.exchange.delivery import upstream_config, upstream_push
 from chengxin.exchange.exports import ManifestError, exports_run, manifest_verify
-from chengxin.exchange.fanout import correction_fanout, correction_notice_acknowledge
+from chengxin.exchange.fanout import correction_fanout_all, correction_notice_acknowledge
 from chengxin.exchange.selectors import upstream_summary
 from chengxin.exchange.services import outbox_events_retry
 
@@ -69,7 +69,7 @@ class Command(BaseCommand):
         if sub == "verify-manifest":
             return self._verify(options["path"])
         if sub == "fan-out":
-            written = correction_fanout()
+            written = correction_fanout_all()
             self.stdout.write(
                 f"写入更正通知 {written} 条。\nCorrection notices written: {written}."
             )
