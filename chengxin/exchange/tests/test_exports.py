@@ -10,11 +10,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from chengxin.accounts.choices import Role
 from chengxin.accounts.models import Notice
-from chengxin.accounts.tests.factories import staff_user
+from chengxin.accounts.tests.factories import sign_in_verified, staff_user
 from chengxin.catalog.models import CatalogItem
 from chengxin.collection.services import record_repair
 from chengxin.collection.tests.factories import other_department, tax_department
@@ -196,10 +197,6 @@ def test_a_notice_is_acknowledged_once(export_dir, records):
 def test_the_staff_page_lists_exports_and_notices_and_records_an_acknowledgement(
     client, export_dir, records
 ):
-    from django.urls import reverse
-
-    from chengxin.accounts.tests.factories import sign_in_verified
-
     recipient("fcdb")
     exports_run(today=TODAY)
     with transaction.atomic():
