@@ -29,6 +29,7 @@ from django.utils import timezone
 from chengxin.collection.choices import RecordStatus
 from chengxin.collection.models import CreditRecord
 from chengxin.core.audit import events as audit_events
+from chengxin.core.audit.choices import AuditAction
 from chengxin.exchange.choices import ExportSchedule, ExportStatus, SignatureAlgorithm
 from chengxin.exchange.models import Export, ExportedRecord, ExportRecipient
 from chengxin.exchange.signing import SigningKey, verifies
@@ -214,3 +215,34 @@ def manifest_verify(path: Path, *, secret: str | None = None) -> dict[str, Any]:
         if rows != entry["rows"]:
             raise ManifestError(f"{name}: row count differs")
     return manifest
+
+
+def export_recipient_set(
+    *, code: str, name: str, items: list[str], formats: list[str], schedule: str
+) -> ExportRecipient:
+    """Create or update a recipient with its agreed items (catalog codes); one audit event.
+    ``ValueError`` names the bad field: an unknown format, schedule or item."""
+    from chengxin.catalog.models import CatalogItem
+
+    if not formats or any(fmt not in FORMATS for fmt in formats):
+        raise ValueError(f"formats: each of {sorted(FORMATS)}")
+    if schedule not in ExportSchedule.values:
+        raise ValueError(f"schedule: one of {ExportSchedule.values}")
+    found = list(CatalogItem.objects.filter(code__in=items))
+    missing = sorted(set(items) - {item.code for item in found})
+    if missing:
+        raise ValueError(f"items: unknown catalog item {missing[0]}")
+    with transaction.atomic():
+        recipient, _ = ExportRecipient.objects.update_or_create(
+            code=code,
+            defaults={"name": name[:120], "formats": formats, "schedule": schedule},
+        )
+        recipient.items.set(found)
+        audit_events.change_event(
+            actor=None,
+            action=AuditAction.UPDATE,
+            object_type="export_recipient",
+            object_id=str(recipient.pk),
+            detail={"code": code, "items": sorted(items), "formats": formats, "schedule": schedule},
+        )
+    return recipient

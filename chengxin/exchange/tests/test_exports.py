@@ -230,3 +230,17 @@ def test_the_fan_out_command_reads_the_whole_outbox_once(export_dir, records):
     call_command("exchange", "fan-out", stdout=out)
     assert "written: 2." in out.getvalue() and "written: 0." in out.getvalue()
     assert CorrectionNotice.objects.count() == 2
+
+
+def test_the_recipient_command_sets_the_agreed_items_and_refuses_an_unknown_one(records):
+    out = io.StringIO()
+    call_command(
+        "exchange", "recipient", "fcdb", "--name", "金融信用信息基础数据库",
+        "--items", TAX_SERIOUS, "--schedule", "weekly", stdout=out,
+    )  # fmt: skip
+    made = ExportRecipient.objects.get(code="fcdb")
+    assert list(made.items.values_list("code", flat=True)) == [TAX_SERIOUS]
+    assert made.schedule == "weekly" and made.formats == ["csv", "jsonl"]
+    with pytest.raises(CommandError, match="items: unknown catalog item no-such"):
+        call_command("exchange", "recipient", "x", "--name", "x", "--items", "no-such")
+    assert not ExportRecipient.objects.filter(code="x").exists()

@@ -26,7 +26,12 @@ from django.utils import timezone
 
 from chengxin.core.errors import DomainError
 from chengxin.exchange.delivery import upstream_config, upstream_push
-from chengxin.exchange.exports import ManifestError, exports_run, manifest_verify
+from chengxin.exchange.exports import (
+    ManifestError,
+    export_recipient_set,
+    exports_run,
+    manifest_verify,
+)
 from chengxin.exchange.fanout import correction_fanout_all, correction_notice_acknowledge
 from chengxin.exchange.selectors import upstream_summary
 from chengxin.exchange.services import outbox_events_retry
@@ -55,6 +60,14 @@ class Command(BaseCommand):
         export.add_argument(
             "--today", default=None, type=datetime.date.fromisoformat, help="YYYY-MM-DD"
         )
+        recipient = subcommands.add_parser(
+            "recipient", help="设置导出接收方。Create or update an export recipient."
+        )
+        recipient.add_argument("code")
+        recipient.add_argument("--name", required=True)
+        recipient.add_argument("--items", required=True, help="目录事项代码，逗号分隔。")
+        recipient.add_argument("--formats", default="csv,jsonl")
+        recipient.add_argument("--schedule", default="monthly", help="daily|weekly|monthly")
         verify = subcommands.add_parser("verify-manifest", help="校验清单。Verify a manifest.")
         verify.add_argument("path")
         subcommands.add_parser("fan-out", help="生成更正通知。Write correction notices.")
@@ -66,6 +79,21 @@ class Command(BaseCommand):
         sub = options["subcommand"]
         if sub == "export":
             return self._export(options["recipient"], options["today"])
+        if sub == "recipient":
+            try:
+                made = export_recipient_set(
+                    code=options["code"],
+                    name=options["name"],
+                    items=[code for code in options["items"].split(",") if code],
+                    formats=[fmt for fmt in options["formats"].split(",") if fmt],
+                    schedule=options["schedule"],
+                )
+            except ValueError as error:
+                raise CommandError(str(error)) from error
+            self.stdout.write(
+                f"已保存导出接收方 {made.code}。\nSaved export recipient {made.code}."
+            )
+            return None
         if sub == "verify-manifest":
             return self._verify(options["path"])
         if sub == "fan-out":
