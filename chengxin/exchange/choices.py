@@ -57,3 +57,33 @@ class ReceiptStatus(models.TextChoices):
     ACCEPTED = "accepted", _("已接收")
     DUPLICATE = "duplicate", _("重复（已接收过）")
     REJECTED = "rejected", _("拒收")
+
+
+class ExportSchedule(models.TextChoices):
+    """How often a recipient gets its files; the period of a run is the day, the ISO week or
+    the month of its date."""
+
+    DAILY = "daily", _("每日")
+    WEEKLY = "weekly", _("每周")
+    MONTHLY = "monthly", _("每月")
+
+
+class ExportStatus(models.TextChoices):
+    RUNNING = "running", _("进行中")
+    DONE = "done", _("已完成")
+
+
+class NoticeRecipientKind(models.TextChoices):
+    """Who an earlier recipient of a record is."""
+
+    EXPORT = "export", _("导出接收方")
+    DEPARTMENT = "department", _("查询部门")
+
+
+CORRECTION_EVENT_TYPES = (
+    "record.corrected",
+    "record.revoked",
+    "record.repaired",
+    "record.withdrawn",
+    "record.expired",
+)

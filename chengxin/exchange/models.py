@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from chengxin.exchange.choices import (
     DeliveryOutcome,
+    ExportSchedule,
+    ExportStatus,
+    NoticeRecipientKind,
     OutboxEventType,
     OutboxStatus,
     SignatureAlgorithm,
@@ -100,3 +103,110 @@ class OutboxEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} of record {self.record_id}"
+
+
+class ExportRecipient(models.Model):
+    """A recipient of scheduled file exports (the financial credit database and others): the
+    agreed catalog items, the formats and the schedule (docs/exchange.md#exports)."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=120)
+    items = models.ManyToManyField(
+        "catalog.CatalogItem", verbose_name=_("约定的目录事项"), related_name="+"
+    )
+    formats = models.JSONField(_("文件格式"), default=list)
+    schedule = models.CharField(_("周期"), max_length=10, choices=ExportSchedule.choices)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("导出接收方")
+        verbose_name_plural = _("导出接收方")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Export(models.Model):
+    """One export run of one recipient for one period; ``status`` records its progress."""
+
+    recipient = models.ForeignKey(ExportRecipient, on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(_("期间"), max_length=10)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.RUNNING
+    )
+    folder = models.CharField(_("目录"), max_length=500)
+    manifest_sha256 = models.CharField(_("清单摘要"), max_length=64, blank=True)
+    record_count = models.PositiveIntegerField(_("记录数"), default=0)
+    attempts = models.PositiveIntegerField(_("运行次数"), default=0)
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导出")
+        verbose_name_plural = _("导出")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "period"], name="exchange_export_one_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"export {self.recipient_id} {self.period}"
+
+
+class ExportedRecord(models.Model):
+    """That a record, in a given version, went out in an export: who received what."""
+
+    export = models.ForeignKey(Export, on_delete=models.CASCADE, related_name="+")
+    record_id = models.BigIntegerField(_("记录编号"))
+    version = models.PositiveIntegerField(_("版本号"))
+
+    class Meta:
+        verbose_name = _("已导出记录")
+        verbose_name_plural = _("已导出记录")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["export", "record_id", "version"], name="exchange_exported_record_once"
+            )
+        ]
+        indexes = [models.Index(fields=["record_id"])]
+
+    def __str__(self) -> str:
+        return f"record {self.record_id} v{self.version} in export {self.export_id}"
+
+
+class CorrectionNotice(models.Model):
+    """One notice to one earlier recipient of a record that an event changed it (SPEC §9
+    correction fan-out); unique per recipient, record and event."""
+
+    recipient_kind = models.CharField(
+        _("接收方类型"), max_length=12, choices=NoticeRecipientKind.choices
+    )
+    recipient_code = models.CharField(_("接收方代码"), max_length=40)
+    record_id = models.BigIntegerField(_("记录编号"))
+    event = models.ForeignKey(OutboxEvent, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("产生时间"), auto_now_add=True)
+    acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    acknowledged_by = models.CharField(_("确认人"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("更正通知")
+        verbose_name_plural = _("更正通知")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient_kind", "recipient_code", "record_id", "event"],
+                name="exchange_correction_notice_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"notice to {self.recipient_kind} {self.recipient_code} of record {self.record_id}"
+
+
+class FanOutCursor(models.Model):
+    """How far the correction fan-out has read the outbox (one row)."""
+
+    last_event_id = models.BigIntegerField(_("已处理至事件编号"), default=0)
+
+    def __str__(self) -> str:
+        return f"fan-out at event {self.last_event_id}"

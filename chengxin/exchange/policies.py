@@ -29,3 +29,23 @@ UPSTREAM_MAX_ATTEMPTS = register(
         maximum=100,
     )
 )
+
+NOTICE_QUERY_DAYS = register(
+    PolicyDefinition(
+        name="exchange.correction_notice_query_days",
+        type=PolicyType.INTEGER,
+        default=90,
+        title=_("更正通知查询部门的回溯天数"),
+        unit=_("天"),
+        legal_source=PLATFORM_DEFAULT,
+        description=_(
+            "记录被更正、撤销、修复、退出或到期时，本天数内查询过该记录的部门会收到一次更正通知。"
+        ),
+        description_en=(
+            "When a record is corrected, revoked, repaired, withdrawn or expires, every "
+            "department that queried it within this many days gets one correction notice."
+        ),
+        minimum=1,
+        maximum=3650,
+    )
+)

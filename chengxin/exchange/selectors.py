@@ -11,7 +11,7 @@ from django.utils import timezone
 from chengxin.accounts.choices import Capability
 from chengxin.accounts.permissions import has_capability
 from chengxin.exchange.choices import OutboxStatus
-from chengxin.exchange.models import OutboxEvent, UpstreamDelivery
+from chengxin.exchange.models import CorrectionNotice, Export, OutboxEvent, UpstreamDelivery
 
 
 def outbox_events_of_record(*, record_id: int) -> QuerySet[OutboxEvent]:
@@ -77,3 +77,13 @@ def outbox_dead_letters() -> QuerySet[OutboxEvent]:
 def upstream_recent_deliveries() -> QuerySet[UpstreamDelivery]:
     """The requests of the push, the newest first."""
     return UpstreamDelivery.objects.order_by("-pk")
+
+
+def exports_recent() -> QuerySet[Export]:
+    """The export runs, the newest first."""
+    return Export.objects.select_related("recipient").order_by("-pk")
+
+
+def correction_notices_recent() -> QuerySet[CorrectionNotice]:
+    """The correction notices, the unacknowledged first, then the newest first."""
+    return CorrectionNotice.objects.select_related("event").order_by("acknowledged_at", "-pk")

@@ -9,4 +9,9 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("dead-letters/retry/", views.retry_dead_letters, name="retry_dead_letters"),
     path("events/<int:event_id>/retry/", views.retry_event, name="retry_event"),
+    path(
+        "notices/<int:notice_id>/acknowledge/",
+        views.acknowledge_notice,
+        name="acknowledge_notice",
+    ),
 ]

@@ -2,7 +2,8 @@
 
 The system administrator (capability ``operate_exchange``) sees the lag (the age of the oldest
 undelivered event), the counts, the failing events, the dead letters and the recent requests,
-each list paged on the server, and retries dead letters: one, or all of them, each action one
+each list paged on the server, the exports and the correction notices (docs/exchange.md#exports),
+records a notice's acknowledgement, and retries dead letters: one, or all of them, each action one
 audit event. Everyone else on the staff side gets 403.
 """
 
@@ -19,8 +20,11 @@ from django.views.decorators.http import require_POST
 
 from chengxin.accounts.decorators import staff_required
 from chengxin.core.errors import DomainError
+from chengxin.exchange.fanout import correction_notice_acknowledge
 from chengxin.exchange.selectors import (
     can_operate_exchange,
+    correction_notices_recent,
+    exports_recent,
     outbox_dead_letters,
     outbox_failing_events,
     upstream_recent_deliveries,
@@ -29,7 +33,7 @@ from chengxin.exchange.selectors import (
 from chengxin.exchange.services import outbox_events_retry
 
 PER_PAGE = 50
-VIEWS = ("dead", "failing", "deliveries")
+VIEWS = ("dead", "failing", "deliveries", "exports", "notices")
 
 
 def _guard(request: HttpRequest) -> None:
@@ -46,6 +50,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         "dead": outbox_dead_letters,
         "failing": outbox_failing_events,
         "deliveries": upstream_recent_deliveries,
+        "exports": exports_recent,
+        "notices": correction_notices_recent,
     }[shown]()
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     context = {"summary": upstream_summary(), "shown": shown, "page": page, "views": VIEWS}
@@ -78,3 +84,17 @@ def _retry(request: HttpRequest, *, event_ids: list[int] | None) -> HttpResponse
     else:
         messages.success(request, _("已安排重新推送 %(count)s 个事件。") % {"count": retried})
     return redirect(f"{reverse('exchange:overview')}?view=dead")
+
+
+@staff_required
+@require_POST
+def acknowledge_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
+    """Record that the recipient of a correction notice acknowledged it."""
+    _guard(request)
+    try:
+        correction_notice_acknowledge(notice_id=notice_id, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已记录确认。"))
+    return redirect(f"{reverse('exchange:overview')}?view=notices")

@@ -1,7 +1,8 @@
 """The upstream push inside ``chengxin worker``: a thread that runs delivery rounds.
 
 Each wake it delivers until nothing is due, then sleeps ``CHENGXIN_UPSTREAM_PUSH_INTERVAL``
-seconds. A failed round (database unavailable) is logged and tried again at the next wake; the
+seconds; after each push it writes the correction notices of the new outbox events
+(``fanout``). A failed round (database unavailable) is logged and tried again at the next wake; the
 state is in the database, so a worker killed at any point leaves claims that lapse, and the next
 worker sends those events again (the receiver deduplicates them).
 """
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection
 
 from chengxin.exchange.delivery import UpstreamConfig, upstream_config, upstream_push
+from chengxin.exchange.fanout import correction_fanout_all
 
 logger = logging.getLogger(__name__)
 STOP_SECONDS = 60
@@ -49,6 +51,7 @@ class UpstreamPushClock:
                 close_old_connections()
                 try:
                     upstream_push(config=self.config, max_rounds=100)
+                    correction_fanout_all()
                 except DatabaseError as error:
                     logger.error("The upstream push round failed: %s", type(error).__name__)
                 self._stopping.wait(self.interval)

@@ -173,6 +173,7 @@ def build_world() -> World:
         user_content_type=ContentType.objects.get(app_label="accounts", model="user").pk,
     )
     world.values.update(_supervision(world))
+    world.values.update(_correction_notice())
     # The public site (docs/public.md): the serious record's entry on the serious dishonesty list.
     world.values.update(public_entry=_public_entry())
     return world
@@ -543,3 +544,19 @@ def _supervision(world: World) -> dict[str, Any]:
         "sv_regulator": agency.regulator_id,
         "sv_practitioner": agency.practitioners.get().pk,
     }
+
+
+def _correction_notice() -> dict[str, Any]:
+    """A correction notice to an export recipient about the dead letter's record, for the
+    route that records its acknowledgement."""
+    from chengxin.exchange.choices import NoticeRecipientKind
+    from chengxin.exchange.models import CorrectionNotice
+
+    event = OutboxEvent.objects.filter(status=OutboxStatus.DEAD).first()
+    notice = CorrectionNotice.objects.create(
+        recipient_kind=NoticeRecipientKind.EXPORT,
+        recipient_code="matrix-fcdb",
+        record_id=event.record_id,
+        event=event,
+    )
+    return {"correction_notice": notice.pk}

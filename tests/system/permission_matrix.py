@@ -677,6 +677,7 @@ ENTRIES: list[Entry] = [
     Entry("GET",  "staff/exchange/",                                               "302 403 403 403 403 403 403 403 200 403 403"),
     Entry("POST", "staff/exchange/dead-letters/retry/",                            "302 403 403 403 403 403 403 403 302 403 403", encoding=FORM),
     Entry("POST", "staff/exchange/events/<int:event_id>/retry/",                   "302 403 403 403 403 403 403 403 302 403 403", path=DEAD_LETTER, encoding=FORM),
+    Entry("POST", "staff/exchange/notices/<int:notice_id>/acknowledge/",           "302 403 403 403 403 403 403 403 302 403 403", path={"notice_id": "correction_notice"}, encoding=FORM),
     # --- credit repair (docs/dueprocess.md, "Credit repair") ---------------------------------------------------------------
     Entry("POST", "api/v1/repairs",                                                "401 401 401 403 403 403 403 201 403 403 403", body=_repair_counter_form, encoding=MULTIPART),
     Entry("GET",  "api/v1/repairs",                                                "401 401 401 200 403 200 403 200 403 403 403"),

@@ -501,4 +501,8 @@ CHENGXIN_UPSTREAM_BACKOFF_CAP_SECONDS = float(
 )
 # Seconds between the worker's delivery rounds when nothing was due.
 CHENGXIN_UPSTREAM_PUSH_INTERVAL = float(env_str("CHENGXIN_UPSTREAM_PUSH_INTERVAL", "5") or 5)
+# Folder of the scheduled exports and the key that signs their manifests (docs/exchange.md#exports).
+CHENGXIN_EXPORT_DIR = Path(env_str("CHENGXIN_EXPORT_DIR", str(VAR_DIR / "exports")) or "")
+CHENGXIN_EXPORT_KEY_ID = env_str("CHENGXIN_EXPORT_KEY_ID", "e1") or "e1"
+CHENGXIN_EXPORT_KEY = env_str("CHENGXIN_EXPORT_KEY", "") or SECRET_KEY
 # --- end of exchange ---------------------------------------------------------------------------
