@@ -498,7 +498,7 @@ def _check_screener(actor) -> None:
 
 def _locked(tipoff_id: int) -> TipOff:
     tipoff = (
-        TipOff.objects.select_for_update()
+        TipOff.objects.select_for_update(of=("self",))
         .select_related("routed_department", "reporter")
         .filter(pk=tipoff_id)
         .first()
