@@ -21,7 +21,8 @@ import datetime
 import hmac
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.fields.json import KT
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -232,8 +233,7 @@ def list_page(
     tell whether another page follows, and a count bounded by ``MAX_RESULTS``."""
     number = min(max(1, number), MAX_PAGE)
     records = filtered_records(public_list, filters, today=today, items=items)
-    start = (number - 1) * PAGE_SIZE
-    rows = list(records[start : start + PAGE_SIZE + 1])
+    rows = _page_rows(records, start=(number - 1) * PAGE_SIZE)
     total = records.values("pk")[: MAX_RESULTS + 1].count()
     has_next = len(rows) > PAGE_SIZE and number < MAX_PAGE
     return ListPage(
@@ -244,13 +244,54 @@ def list_page(
     )
 
 
+# What an entry shows of its record, subject and department (``_entries``); the values of its
+# current version are read in the same query.
+_ENTRY_FIELDS = (
+    "id", "item_id", "category", "severity", "decided_on", "disclosure_ends_on", "valid_until",
+    "disputed", "subject_id", "department_id", "subject__id_masked", "subject__name_ciphertext",
+    "subject__name_key_id", "subject__name_algorithm", "subject__blind_index",
+    "department__name",
+)  # fmt: skip
+_CURRENT_VERSION = RecordVersion.objects.filter(record_id=OuterRef("pk"), superseded_at__isnull=True)
+
+
+def _shown(records: QuerySet[CreditRecord]) -> QuerySet[CreditRecord]:
+    """``records`` read with only what an entry shows (``_entries``)."""
+    return (
+        records.select_related("subject", "department")
+        .only(*_ENTRY_FIELDS)
+        .annotate(
+            shown_authority=Subquery(_CURRENT_VERSION.values(text=KT("values__authority"))[:1]),
+            shown_document_no=Subquery(
+                _CURRENT_VERSION.values(text=KT("values__document_no"))[:1]
+            ),
+        )
+    )
+
+
+def _page_rows(records: QuerySet[CreditRecord], *, start: int) -> list[CreditRecord]:
+    """The rows of one page and one more, newest decision first, by a deferred join: the keys
+    are found in the list's covering index alone (skipping ``start`` entries there), then only
+    those rows are read with their subject and department. An ``OFFSET`` over the joined rows
+    would read a subject and a department for every entry it skips."""
+    return list(page_query(records, start=start))
+
+
+def page_query(records: QuerySet[CreditRecord], *, start: int) -> QuerySet[CreditRecord]:
+    """The query of ``_page_rows`` (its plan is tested on PostgreSQL)."""
+    keys = records.order_by("-decided_on", "-id").values("pk")[start : start + PAGE_SIZE + 1]
+    return _shown(CreditRecord.objects.filter(pk__in=Subquery(keys))).order_by(
+        "-decided_on", "-id"
+    )
+
+
 def list_entry(public_list: PublicList, public: str, *, today: datetime.date) -> PublicEntry | None:
     """The entry with public id ``public`` if it is on ``public_list`` today, else ``None``."""
     record_id = record_id_of(public)
     if record_id is None:
         return None
     # No ordering: one row by its key (an ordered LIMIT 1 could walk the list's index instead).
-    found = list(disclosed_records(public_list, today=today).filter(pk=record_id).order_by()[:1])
+    found = list(_shown(disclosed_records(public_list, today=today).filter(pk=record_id)).order_by()[:1])
     return _entries(found, public_list=public_list)[0] if found else None
 
 
@@ -266,8 +307,8 @@ def _entries(
     public_list: PublicList | None,
     items: list[CatalogItem] | None = None,
 ) -> list[PublicEntry]:
-    """The records (read with their subject and department) as the public site shows them, in
-    a fixed number of queries: their current versions' values and the statements."""
+    """The records (read by ``_shown``) as the public site shows them; one more query for the
+    statements (and one for items the caller did not pass)."""
     if not records:
         return []
     ids = [record.pk for record in records]
@@ -276,11 +317,6 @@ def _entries(
     if missing:
         known.update(CatalogItem.objects.in_bulk(missing))
     items_by_id = known
-    values = dict(
-        RecordVersion.objects.filter(record_id__in=ids, superseded_at__isnull=True).values_list(
-            "record_id", "values"
-        )
-    )
     statements = record_statements(ids)
     domains = dict(Domain.choices)
     severities = dict(Severity.choices)
@@ -291,7 +327,6 @@ def _entries(
     for record in records:
         item = items_by_id[record.item_id]
         subject = record.subject
-        own = values.get(record.pk) or {}
         statement = statements.get(record.pk)
         ends_on = record.disclosure_ends_on or record.valid_until
         public = public_id(record.pk)
@@ -306,8 +341,8 @@ def _entries(
                 domain=item.domain,
                 legal_basis=item.legal_basis,
                 department_name=record.department.name,
-                authority=str(own.get("authority", "")),
-                document_no=str(own.get("document_no", "")),
+                authority=record.shown_authority or "",
+                document_no=record.shown_document_no or "",
                 decided_on=record.decided_on,
                 ends_on=ends_on,
                 disputed=record.disputed,
@@ -343,10 +378,9 @@ def publicly_disclosed_of(*, subject_index: str, today: datetime.date) -> list[P
         .exclude(severity=Severity.MINOR)
         .filter(Q(disclosure_ends_on__isnull=True) | Q(disclosure_ends_on__gt=today))
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=today))
-        .select_related("subject", "department")
         .order_by("-decided_on", "-id")
     )
-    return _entries(list(records[:MAX_RESULTS]), public_list=None, items=list(items.values()))
+    return _entries(list(_shown(records)[:MAX_RESULTS]), public_list=None, items=list(items.values()))
 
 
 def today() -> datetime.date:
