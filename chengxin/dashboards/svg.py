@@ -124,7 +124,7 @@ def line_chart(
 ) -> SafeString:
     """A line per series over the periods, with a value axis; each point carries its period,
     series and value as its ``<title>``."""
-    height, left, right, top_margin, bottom = 300, 60, 20, 40, 60
+    height, left, right, top_margin, bottom = 300, 60, 40, 40, 60
     plot_width, plot_height = WIDTH - left - right, height - top_margin - bottom
     ticks = _ticks(max((value for one in series for value in one.values), default=0))
     ceiling = ticks[-1] or 1
