@@ -144,7 +144,7 @@ def line_chart(
 
     label_every = max(1, math.ceil(count / 12))
     for index, period in enumerate(periods):
-        if index % label_every == 0 or index == count - 1:
+        if (count - 1 - index) % label_every == 0:  # evenly spaced, the last one labelled
             parts.append(
                 f'<text class="period" x="{x_of(index):.1f}" y="{height - bottom + 18}" '
                 f'text-anchor="middle">{_text(period)}</text>'
