@@ -14,6 +14,8 @@ from chengxin.accounts.decorators import staff_required
 from chengxin.collection.exports import neutralise_cell
 from chengxin.core.audit.events import export_event
 from chengxin.core.errors import DomainError, PermissionDeniedError
+from chengxin.core.network import client_limit_key
+from chengxin.core.pages import error_page
 from chengxin.dashboards.public import public_statistics
 from chengxin.dashboards.registry import all_dashboards, dashboard_get
 from chengxin.dashboards.selectors import (
@@ -21,6 +23,7 @@ from chengxin.dashboards.selectors import (
     dashboard_scope_of,
     department_choices,
 )
+from chengxin.portal.middleware import PUBLIC_PAGES
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
@@ -128,5 +131,9 @@ def export_csv(request: HttpRequest, slug: str, panel: str) -> HttpResponse:
 
 
 def statistics(request: HttpRequest) -> HttpResponse:
-    """The public site's statistics page: counts only, small counts suppressed."""
+    """The public site's statistics page: counts only, small counts suppressed; under the
+    public site's per-address page limit, as the portal's own pages are."""
+    refusal = PUBLIC_PAGES.hit(client_limit_key(request))
+    if refusal is not None:
+        return error_page(request, refusal)
     return render(request, "dashboards/public_statistics.html", {"stats": public_statistics()})
