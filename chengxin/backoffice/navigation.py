@@ -40,6 +40,7 @@ from chengxin.accounts.permissions import (
     has_capability,
     is_staff_member,
 )
+from chengxin.dashboards.selectors import can_view_dashboards
 from chengxin.dueprocess.myfile.selectors import can_see_challenges
 from chengxin.dueprocess.objections.selectors import can_see_objections
 from chengxin.dueprocess.repairs.selectors import can_see_repairs
@@ -90,6 +91,7 @@ GROUPS: tuple[NavGroup, ...] = (
     NavGroup("content", _("网站内容")),
     NavGroup("supervision", _("征信监管")),
     NavGroup("exchange", _("共享交换")),
+    NavGroup("dashboards", _("统计分析")),
     NavGroup("users", _("用户与审计")),
 )
 
@@ -111,6 +113,7 @@ ENTRIES: list[NavEntry] = [
     NavEntry("content", _("网站内容"), "content:list", can_draft_content, ("content:",)),
     NavEntry("supervision", _("征信机构监管"), "supervision:agency_list", can_read_supervision, ("supervision:",)),
     NavEntry("exchange", _("向省级平台推送"), "exchange:overview", can_operate_exchange, ("exchange:",)),
+    NavEntry("dashboards", _("统计分析"), "dashboards:index", can_view_dashboards, ("dashboards:",)),
     NavEntry("users", _("用户与角色"), "admin:accounts_user_changelist", can_manage_users, ("admin:accounts_user_",)),
     NavEntry("users", _("接口令牌"), "admin:accounts_apitoken_changelist", can_manage_tokens, ("admin:accounts_apitoken_",)),
     NavEntry("users", _("部门"), "admin:accounts_department_changelist", can_manage_departments, ("admin:accounts_department_",)),

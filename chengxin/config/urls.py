@@ -27,6 +27,7 @@ urlpatterns = [
     path("staff/exchange/", include("chengxin.exchange.urls")),
     path("staff/challenges/", include("chengxin.dueprocess.myfile.urls")),
     path("staff/repairs/", include("chengxin.dueprocess.repairs.urls")),
+    path("staff/dashboards/", include("chengxin.dashboards.urls")),
     path("staff/", include("chengxin.backoffice.urls")),
     path("account/", include("chengxin.accounts.citizen_urls")),
     path("my/", include("chengxin.dueprocess.objections.portal_urls")),
@@ -36,6 +37,7 @@ urlpatterns = [
     path("my/tipoffs/", include("chengxin.dueprocess.tipoffs.portal_urls")),
     path("tipoffs/", include("chengxin.dueprocess.tipoffs.public_urls")),
     path("disclosure/agency-blacklist/", include("chengxin.supervision.public_urls")),
+    path("statistics/", include("chengxin.dashboards.public_urls")),
     path("", include("chengxin.portal.urls")),
     path("", include("chengxin.outreach.urls")),
 ]

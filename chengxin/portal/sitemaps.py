@@ -23,6 +23,7 @@ class PagesSitemap(Sitemap):
         pages = [("portal:home", {}), ("portal:query", {}), ("portal:verify", {})]
         pages += [("portal:list", {"slug": slug}) for slug in selectors.PUBLIC_LISTS]
         pages.append(("supervision_public:blacklist", {}))
+        pages.append(("statistics:index", {}))
         return pages
 
     def location(self, item: tuple[str, dict]) -> str:

@@ -695,6 +695,11 @@ ENTRIES: list[Entry] = [
     Entry("POST", "my/records/<int:record_id>/repair/",                            "302 302 404 403 403 403 403 403 403 403 403", path=REPAIRABLE_RECORD, body=_repair_application, encoding=MULTIPART),
     Entry("GET",  "my/repairs/",                                                   "302 200 200 403 403 403 403 403 403 403 403"),
     Entry("GET",  "my/repairs/<int:repair_id>/",                                   "302 200 404 403 403 403 403 403 403 403 403", path=REPAIR),
+    # --- dashboards (docs/dashboards.md): the credit office, admin and auditor all departments, a department its own -----
+    Entry("GET",  "staff/dashboards/",                                             "302 403 403 200 200 200 200 200 200 403 200"),
+    Entry("GET",  "staff/dashboards/<slug:slug>/",                                 "302 403 403 200 200 200 200 200 200 403 200", path={"slug": "collection"}),
+    Entry("GET",  "staff/dashboards/<slug:slug>/<slug:panel>.csv",                 "302 403 403 200 200 200 200 200 200 403 200", path={"slug": "collection", "panel": "collection-items"}),
+    Entry("GET",  "statistics/",                                                   "200 200 200 200 200 200 200 200 200 200 200"),
 ]
 
 TOTP_DEVICE = {"pk": ADMIN_OBJECT + "otp_totp/totpdevice"}

@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "chengxin.backoffice",
     "chengxin.portal",
     "chengxin.outreach",
+    "chengxin.dashboards",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,62 @@
+"""Summary tables of the dashboards (SPEC §12, docs/dashboards.md).
+
+``DailyMetric`` holds one number per (source, measure, local day, department, key): records
+received per item, checks per matter, queries per purpose, objections decided late, and so on.
+The pages read only these rows, never the base tables. ``SourceWatermark`` is the high-water
+mark of each source: how far its base rows have been folded into the metrics, so a refresh
+reads only the rows that came after it (``chengxin.dashboards.services.dashboards_refresh``).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# The department of a metric that has none (the exchange's events, the whole platform).
+NO_DEPARTMENT = 0
+
+
+class DailyMetric(models.Model):
+    """One aggregated number. ``department_id`` is the department's primary key (0 for none),
+    ``key`` the breakdown within the measure (an item code, a matter, a purpose code, or empty).
+    Written only by ``dashboards_refresh``; values only grow as base rows are folded in."""
+
+    source = models.CharField(_("来源"), max_length=32)
+    measure = models.CharField(_("指标"), max_length=32)
+    day = models.DateField(_("日期"))
+    department_id = models.BigIntegerField(_("部门"), default=NO_DEPARTMENT)
+    key = models.CharField(_("分项"), max_length=64, blank=True, default="")
+    value = models.BigIntegerField(_("数值"), default=0)
+
+    class Meta:
+        verbose_name = _("统计指标")
+        verbose_name_plural = _("统计指标")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "measure", "day", "department_id", "key"],
+                name="dashboards_metric_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["measure", "day"], name="dashboards_measure_day")]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.day} {self.department_id} {self.key}"
+
+
+class SourceWatermark(models.Model):
+    """How far a source has been folded into the metrics: the last base-row id (insert-only
+    tables) or the end of the last time window (tables whose rows change state), with the
+    number of base rows the last refresh read."""
+
+    source = models.CharField(_("来源"), max_length=32, unique=True)
+    position_id = models.BigIntegerField(_("已汇总至编号"), default=0)
+    position_at = models.DateTimeField(_("已汇总至时间"), null=True, blank=True)
+    rows_read = models.BigIntegerField(_("最近一次读取行数"), default=0)
+    refreshed_at = models.DateTimeField(_("最近一次刷新时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("汇总进度")
+        verbose_name_plural = _("汇总进度")
+
+    def __str__(self) -> str:
+        return self.source

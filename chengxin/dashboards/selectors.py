@@ -1,0 +1,230 @@
+"""Reads of the dashboards: who may see what, the filters of a page, and the summary rows.
+
+Who sees what (docs/dashboards.md): the dashboards hold counts only, no personal data. The
+credit office (reviewers, and the providers and officers of the credit-office department), the
+system administrator and the auditor see every department (the auditor oversees the platform's
+use; the numbers change nothing); a provider or an officer of another department sees its own
+department only; the security administrator manages accounts and sees none. Dashboards without
+a department dimension (the exchange) are for those who see every department.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chengxin.accounts.choices import DEPARTMENT_ROLES, Role
+from chengxin.accounts.models import Department
+from chengxin.accounts.permissions import is_staff_member
+from chengxin.core.errors import DomainError, PermissionDeniedError
+from chengxin.dashboards import error_codes
+from chengxin.dashboards.models import DailyMetric
+
+DEFAULT_PERIOD_DAYS = 30
+MAX_PERIOD_DAYS = 731
+# Up to this many days a time series is shown per day, beyond it per month.
+DAILY_UP_TO_DAYS = 62
+DATE_INPUT_MAX_LENGTH = 10
+DEPARTMENT_CODE_MAX_LENGTH = 64
+ALL_DEPARTMENT_ROLES = frozenset({Role.REVIEWER, Role.ADMIN, Role.AUDITOR})
+
+
+@dataclass(frozen=True)
+class DashboardScope:
+    """What a viewer may see: every department, or only ``department``."""
+
+    all_departments: bool
+    department: Department | None = None
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    """A page's validated filters: the local days ``start``..``end`` (both included) and one
+    department or all (``None``)."""
+
+    start: datetime.date
+    end: datetime.date
+    department: Department | None
+
+    @property
+    def monthly(self) -> bool:
+        return (self.end - self.start).days + 1 > DAILY_UP_TO_DAYS
+
+    def query_string(self) -> str:
+        code = self.department.code if self.department is not None else ""
+        return f"start={self.start.isoformat()}&end={self.end.isoformat()}&department={code}"
+
+
+def can_see_all_departments(user) -> bool:
+    if not is_staff_member(user):
+        return False
+    if user.role in ALL_DEPARTMENT_ROLES:
+        return True
+    return (
+        user.role in DEPARTMENT_ROLES
+        and user.department_id is not None
+        and user.department.is_credit_office
+    )
+
+
+def can_view_dashboards(user) -> bool:
+    """Whether ``user`` may open the dashboards at all (the staff menu asks this)."""
+    if can_see_all_departments(user):
+        return True
+    return (
+        is_staff_member(user) and user.role in DEPARTMENT_ROLES and user.department_id is not None
+    )
+
+
+def dashboard_scope_of(user) -> DashboardScope:
+    if can_see_all_departments(user):
+        return DashboardScope(all_departments=True)
+    if can_view_dashboards(user):
+        return DashboardScope(all_departments=False, department=user.department)
+    raise PermissionDeniedError(
+        error_codes.DASHBOARD_ROLE_REQUIRED,
+        _("统计分析只对信用办、系统管理员、审计管理员和各部门开放。"),
+        "The dashboards are open to the credit office, the system administrator, the auditor "
+        "and each department.",
+    )
+
+
+def department_choices(scope: DashboardScope) -> list[Department]:
+    if not scope.all_departments:
+        return [scope.department] if scope.department is not None else []
+    return list(Department.objects.filter(is_active=True).order_by("code"))
+
+
+def _bad(code: str, message: str, message_en: str) -> DomainError:
+    return DomainError(code=code, message=message, message_en=message_en)
+
+
+def _date(text: str, *, field: str, default: datetime.date) -> datetime.date:
+    text = (text or "").strip()
+    if not text:
+        return default
+    if len(text) > DATE_INPUT_MAX_LENGTH:
+        text = text[:DATE_INPUT_MAX_LENGTH] + "…"
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise _bad(
+            error_codes.DASHBOARD_DATE_INVALID,
+            _("“%(field)s”不是有效日期，请按“年-月-日”填写，例如 2026-01-31。") % {"field": field},
+            f"{field} is not a valid date; use YYYY-MM-DD, e.g. 2026-01-31.",
+        ) from None
+
+
+def dashboard_filters(
+    *, scope: DashboardScope, params, today: datetime.date | None = None
+) -> DashboardFilters:
+    """Validate a page's ``start``, ``end`` and ``department`` parameters.
+
+    Defaults: the last 30 days to today, every department the viewer may see. Refused with a
+    message naming the field: a date that is not one, an end before the start, a period over
+    731 days, a department that does not exist or that the viewer may not see.
+    """
+    today = today or timezone.localdate()
+    end = _date(params.get("end", ""), field=_("截止日期"), default=today)
+    start = _date(
+        params.get("start", ""),
+        field=_("起始日期"),
+        default=end - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1),
+    )
+    if end < start:
+        raise _bad(
+            error_codes.DASHBOARD_PERIOD_INVALID,
+            _("截止日期早于起始日期，请调整统计期间。"),
+            "The end date is before the start date.",
+        )
+    if (end - start).days + 1 > MAX_PERIOD_DAYS:
+        raise _bad(
+            error_codes.DASHBOARD_PERIOD_INVALID,
+            _("统计期间最长 %(days)s 天，请缩短期间。") % {"days": MAX_PERIOD_DAYS},
+            f"The period may be at most {MAX_PERIOD_DAYS} days.",
+        )
+    return DashboardFilters(start=start, end=end, department=_department(scope, params))
+
+
+def _department(scope: DashboardScope, params) -> Department | None:
+    code = (params.get("department", "") or "").strip()[:DEPARTMENT_CODE_MAX_LENGTH]
+    if not scope.all_departments:
+        if code and code != scope.department.code:
+            raise PermissionDeniedError(
+                error_codes.DASHBOARD_DEPARTMENT_FORBIDDEN,
+                _("只能查看本部门的统计。"),
+                "Only your own department's figures may be viewed.",
+            )
+        return scope.department
+    if not code:
+        return None
+    department = Department.objects.filter(code=code).first()
+    if department is None:
+        raise _bad(
+            error_codes.DASHBOARD_DEPARTMENT_UNKNOWN,
+            _("没有代码为“%(code)s”的部门，请从列表中选择部门。") % {"code": code},
+            "No department has this code; pick one from the list.",
+        )
+    return department
+
+
+def _metrics(*, measures, filters: DashboardFilters, department_field: bool = True):
+    rows = DailyMetric.objects.filter(
+        measure__in=list(measures), day__gte=filters.start, day__lte=filters.end
+    )
+    if department_field and filters.department is not None:
+        rows = rows.filter(department_id=filters.department.pk)
+    return rows
+
+
+def metric_sums(
+    *, measures, filters: DashboardFilters, by: tuple[str, ...], department_field: bool = True
+) -> dict[tuple, int]:
+    """The sums of ``measures`` over the filters' period, grouped by ``measure`` and ``by``
+    (``key``, ``department_id``): one aggregate query of the summary table."""
+    rows = (
+        _metrics(measures=measures, filters=filters, department_field=department_field)
+        .values("measure", *by)
+        .annotate(total=Sum("value"))
+        .order_by()
+    )
+    return {(row["measure"], *(row[name] for name in by)): row["total"] for row in rows}
+
+
+def metric_series(
+    *, measures, filters: DashboardFilters, department_field: bool = True
+) -> dict[tuple[str, datetime.date], int]:
+    """The sums of ``measures`` per day (or per month for a long period), by measure."""
+    rows = _metrics(measures=measures, filters=filters, department_field=department_field)
+    if filters.monthly:
+        rows = rows.annotate(period=TruncMonth("day")).values("measure", "period")
+    else:
+        rows = rows.values("measure", "day")
+    grouped = rows.annotate(total=Sum("value")).order_by()
+    period = "period" if filters.monthly else "day"
+    return {(row["measure"], _as_date(row[period])): row["total"] for row in grouped}
+
+
+def _as_date(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def periods_of(filters: DashboardFilters) -> list[datetime.date]:
+    """Every day (or first day of a month) of the filters' period, in order."""
+    if not filters.monthly:
+        days = (filters.end - filters.start).days + 1
+        return [filters.start + datetime.timedelta(days=offset) for offset in range(days)]
+    months, current = [], filters.start.replace(day=1)
+    while current <= filters.end:
+        months.append(current)
+        current = (current + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def period_label(period: datetime.date, filters: DashboardFilters) -> str:
+    return period.strftime("%Y-%m") if filters.monthly else period.isoformat()
