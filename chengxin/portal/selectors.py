@@ -252,7 +252,9 @@ _ENTRY_FIELDS = (
     "subject__name_key_id", "subject__name_algorithm", "subject__blind_index",
     "department__name",
 )  # fmt: skip
-_CURRENT_VERSION = RecordVersion.objects.filter(record_id=OuterRef("pk"), superseded_at__isnull=True)
+_CURRENT_VERSION = RecordVersion.objects.filter(
+    record_id=OuterRef("pk"), superseded_at__isnull=True
+)
 
 
 def _shown(records: QuerySet[CreditRecord]) -> QuerySet[CreditRecord]:
@@ -262,9 +264,7 @@ def _shown(records: QuerySet[CreditRecord]) -> QuerySet[CreditRecord]:
         .only(*_ENTRY_FIELDS)
         .annotate(
             shown_authority=Subquery(_CURRENT_VERSION.values(text=KT("values__authority"))[:1]),
-            shown_document_no=Subquery(
-                _CURRENT_VERSION.values(text=KT("values__document_no"))[:1]
-            ),
+            shown_document_no=Subquery(_CURRENT_VERSION.values(text=KT("values__document_no"))[:1]),
         )
     )
 
@@ -280,9 +280,7 @@ def _page_rows(records: QuerySet[CreditRecord], *, start: int) -> list[CreditRec
 def page_query(records: QuerySet[CreditRecord], *, start: int) -> QuerySet[CreditRecord]:
     """The query of ``_page_rows`` (its plan is tested on PostgreSQL)."""
     keys = records.order_by("-decided_on", "-id").values("pk")[start : start + PAGE_SIZE + 1]
-    return _shown(CreditRecord.objects.filter(pk__in=Subquery(keys))).order_by(
-        "-decided_on", "-id"
-    )
+    return _shown(CreditRecord.objects.filter(pk__in=Subquery(keys))).order_by("-decided_on", "-id")
 
 
 def list_entry(public_list: PublicList, public: str, *, today: datetime.date) -> PublicEntry | None:
@@ -291,7 +289,9 @@ def list_entry(public_list: PublicList, public: str, *, today: datetime.date) ->
     if record_id is None:
         return None
     # No ordering: one row by its key (an ordered LIMIT 1 could walk the list's index instead).
-    found = list(_shown(disclosed_records(public_list, today=today).filter(pk=record_id)).order_by()[:1])
+    found = list(
+        _shown(disclosed_records(public_list, today=today).filter(pk=record_id)).order_by()[:1]
+    )
     return _entries(found, public_list=public_list)[0] if found else None
 
 
@@ -380,7 +380,9 @@ def publicly_disclosed_of(*, subject_index: str, today: datetime.date) -> list[P
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=today))
         .order_by("-decided_on", "-id")
     )
-    return _entries(list(_shown(records)[:MAX_RESULTS]), public_list=None, items=list(items.values()))
+    return _entries(
+        list(_shown(records)[:MAX_RESULTS]), public_list=None, items=list(items.values())
+    )
 
 
 def today() -> datetime.date:
