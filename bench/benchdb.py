@@ -1,12 +1,16 @@
-"""What the benchmarks share: a bench PostgreSQL database dropped and re-created, and the
-``chengxin`` command run to migrate and seed it."""
+"""What the benchmarks share: a bench PostgreSQL database dropped and re-created, the
+environment of a production-settings process with fresh keys, and the ``chengxin`` command run
+to migrate and seed it."""
 
 from __future__ import annotations
 
+import base64
+import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -49,3 +53,47 @@ def migrate_and_seed(env: dict[str, str], *, cwd: Path | str) -> None:
             check=True,
             stdout=subprocess.DEVNULL,
         )
+
+
+def fresh_key() -> str:
+    """32 random bytes, base64: one key of the platform's key settings."""
+    return base64.b64encode(os.urandom(32)).decode("ascii")
+
+
+def bench_environment(work: Path, *, database_url: str) -> dict[str, str]:
+    """The environment of a bench process: production settings on ``database_url``, a var
+    directory under ``work``, fresh keys, the bench and project folders on the path, and no
+    public rate limit (one client asks every page)."""
+    bench_dir = Path(__file__).resolve().parent
+    env = dict(os.environ)
+    for name in ("DATABASE_URL", "CHENGXIN_SQLITE_PATH", "CHENGXIN_SECRET_KEY"):
+        env.pop(name, None)
+    env["PYTHONPATH"] = os.pathsep.join(
+        part for part in (str(bench_dir), str(bench_dir.parent), env.get("PYTHONPATH", "")) if part
+    )
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "chengxin.config.settings.production",
+            "DATABASE_URL": database_url,
+            "CHENGXIN_VAR_DIR": str(work / "var"),
+            "CHENGXIN_SECRET_KEY": fresh_key() + fresh_key(),
+            "CHENGXIN_ID_KEYS": f"k1:{fresh_key()}",
+            "CHENGXIN_ID_ACTIVE_KEY": "k1",
+            "CHENGXIN_BLIND_INDEX_KEY": fresh_key(),
+            "CHENGXIN_SIGNING_KEYS": f"s1:{fresh_key()}",
+            "CHENGXIN_SIGNING_ACTIVE_KEY": "s1",
+            "CHENGXIN_RECEIPT_KEYS": f"r1:{fresh_key()}",
+            "CHENGXIN_RECEIPT_ACTIVE_KEY": "r1",
+            "CHENGXIN_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "CHENGXIN_LOG_LEVEL": "WARNING",
+            "CHENGXIN_RATE_PUBLIC_ADDRESS": "off",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    (work / "var").mkdir(parents=True, exist_ok=True)
+    return env
+
+
+def step(message: str) -> None:
+    """A progress line with the time."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)

@@ -22,10 +22,8 @@ aggregate SQL over the base tables in the same run, and the refresh of the summa
 from __future__ import annotations
 
 import argparse
-import base64
 import datetime
 import json
-import os
 import random
 import shutil
 import statistics
@@ -36,7 +34,7 @@ import time
 import uuid
 from pathlib import Path
 
-from benchdb import migrate_and_seed, recreate_database
+from benchdb import bench_environment, migrate_and_seed, recreate_database, step
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
@@ -69,11 +67,11 @@ def main() -> int:
         return _run(args)
     work = Path(tempfile.mkdtemp(prefix="chengxin-bench-dashboards-"))
     try:
-        env = _environment(work, database_url=args.pg_url)
-        _step(f"database {args.pg_url}, work directory {work}")
+        env = bench_environment(work, database_url=args.pg_url)
+        step(f"database {args.pg_url}, work directory {work}")
         recreate_database(args.pg_url)
         migrate_and_seed(env, cwd=PROJECT_DIR)
-        _step("migrated and seeded")
+        step("migrated and seeded")
         command = [sys.executable, __file__, "--role", "run", "--work", str(work)]
         for name in ("records", "checks", "queries", "events", "samples"):
             command += [f"--{name}", str(getattr(args, name))]
@@ -83,44 +81,6 @@ def main() -> int:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     return 0
-
-
-def _key() -> str:
-    return base64.b64encode(os.urandom(32)).decode("ascii")
-
-
-def _environment(work: Path, *, database_url: str) -> dict[str, str]:
-    env = dict(os.environ)
-    for name in ("DATABASE_URL", "CHENGXIN_SQLITE_PATH", "CHENGXIN_SECRET_KEY"):
-        env.pop(name, None)
-    env["PYTHONPATH"] = os.pathsep.join(
-        part for part in (str(BENCH_DIR), str(PROJECT_DIR), env.get("PYTHONPATH", "")) if part
-    )
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "chengxin.config.settings.production",
-            "DATABASE_URL": database_url,
-            "CHENGXIN_VAR_DIR": str(work / "var"),
-            "CHENGXIN_SECRET_KEY": _key() + _key(),
-            "CHENGXIN_ID_KEYS": f"k1:{_key()}",
-            "CHENGXIN_ID_ACTIVE_KEY": "k1",
-            "CHENGXIN_BLIND_INDEX_KEY": _key(),
-            "CHENGXIN_SIGNING_KEYS": f"s1:{_key()}",
-            "CHENGXIN_SIGNING_ACTIVE_KEY": "s1",
-            "CHENGXIN_RECEIPT_KEYS": f"r1:{_key()}",
-            "CHENGXIN_RECEIPT_ACTIVE_KEY": "r1",
-            "CHENGXIN_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "CHENGXIN_LOG_LEVEL": "WARNING",
-            "CHENGXIN_RATE_PUBLIC_ADDRESS": "off",
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    (work / "var").mkdir(parents=True, exist_ok=True)
-    return env
-
-
-def _step(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
 # --- role: run ------------------------------------------------------------------------------
@@ -154,7 +114,7 @@ def _run(args) -> int:
         started = time.perf_counter()
         written = fill()
         timed[name] = {"rows": written, "seconds": time.perf_counter() - started}
-        _step(f"  {name}: {written:,} rows in {timed[name]['seconds']:.0f} s")
+        step(f"  {name}: {written:,} rows in {timed[name]['seconds']:.0f} s")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     refresh = _refresh(world, rng=rng)
@@ -420,7 +380,7 @@ def _refresh(world, *, rng) -> dict:
     started = time.perf_counter()
     first = dashboards_refresh()
     full = time.perf_counter() - started
-    _step(f"  first refresh (everything): {full:.1f} s")
+    step(f"  first refresh (everything): {full:.1f} s")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE dashboards_dailymetric")
     last = CreditRecord.objects.order_by("-id").values_list("id", flat=True).first()
@@ -428,7 +388,7 @@ def _refresh(world, *, rng) -> dict:
     started = time.perf_counter()
     second = dashboards_refresh()
     incremental = time.perf_counter() - started
-    _step(f"  incremental refresh after 1,000 new records: {incremental * 1000:.0f} ms")
+    step(f"  incremental refresh after 1,000 new records: {incremental * 1000:.0f} ms")
     return {
         "full_seconds": full,
         "full_rows": sum(result.rows_read for result in first),
@@ -518,7 +478,7 @@ def _measure(args, *, world) -> dict:
             "page": _timings(page, samples=args.samples),
             "raw": _timings(raw, samples=raw_samples),
         }
-        _step(f"  {dashboard.slug} timed")
+        step(f"  {dashboard.slug} timed")
     return results
 
 

@@ -21,10 +21,8 @@ timed at the server, against the raw indexed SQL that returns the same rows.
 from __future__ import annotations
 
 import argparse
-import base64
 import datetime
 import json
-import os
 import random
 import shutil
 import statistics
@@ -34,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchdb import migrate_and_seed, recreate_database
+from benchdb import bench_environment, migrate_and_seed, recreate_database, step
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
@@ -64,11 +62,11 @@ def main() -> int:
         return _run(args)
     work = Path(tempfile.mkdtemp(prefix="chengxin-bench-public-"))
     try:
-        env = _environment(work, database_url=args.pg_url)
-        _step(f"database {args.pg_url}, work directory {work}")
+        env = bench_environment(work, database_url=args.pg_url)
+        step(f"database {args.pg_url}, work directory {work}")
         recreate_database(args.pg_url)
         migrate_and_seed(env, cwd=PROJECT_DIR)
-        _step("migrated and seeded")
+        step("migrated and seeded")
         if args.keep:  # the database can be read again with the same keys
             (work / "env.json").write_text(json.dumps(env))
         command = [
@@ -92,45 +90,6 @@ def main() -> int:
     return 0
 
 
-def _key() -> str:
-    return base64.b64encode(os.urandom(32)).decode("ascii")
-
-
-def _environment(work: Path, *, database_url: str) -> dict[str, str]:
-    env = dict(os.environ)
-    for name in ("DATABASE_URL", "CHENGXIN_SQLITE_PATH", "CHENGXIN_SECRET_KEY"):
-        env.pop(name, None)
-    env["PYTHONPATH"] = os.pathsep.join(
-        part for part in (str(BENCH_DIR), str(PROJECT_DIR), env.get("PYTHONPATH", "")) if part
-    )
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "chengxin.config.settings.production",
-            "DATABASE_URL": database_url,
-            "CHENGXIN_VAR_DIR": str(work / "var"),
-            "CHENGXIN_SECRET_KEY": _key() + _key(),
-            "CHENGXIN_ID_KEYS": f"k1:{_key()}",
-            "CHENGXIN_ID_ACTIVE_KEY": "k1",
-            "CHENGXIN_BLIND_INDEX_KEY": _key(),
-            "CHENGXIN_SIGNING_KEYS": f"s1:{_key()}",
-            "CHENGXIN_SIGNING_ACTIVE_KEY": "s1",
-            "CHENGXIN_RECEIPT_KEYS": f"r1:{_key()}",
-            "CHENGXIN_RECEIPT_ACTIVE_KEY": "r1",
-            "CHENGXIN_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "CHENGXIN_LOG_LEVEL": "WARNING",
-            # One client asks every page: the public rate limit would refuse it.
-            "CHENGXIN_RATE_PUBLIC_ADDRESS": "off",
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    (work / "var").mkdir(parents=True, exist_ok=True)
-    return env
-
-
-def _step(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
 # --- role: run ------------------------------------------------------------------------------
 
 
@@ -144,10 +103,10 @@ def _run(args) -> int:
     rng = random.Random(SEED)  # noqa: S311 - benchmark data, not a secret
     started = time.perf_counter()
     people = _people(max(args.records // 3, 1), today=today)
-    _step(f"  {len(people):,} people registered in {time.perf_counter() - started:.0f} s")
+    step(f"  {len(people):,} people registered in {time.perf_counter() - started:.0f} s")
     started = time.perf_counter()
     written = _records_write(people, records=args.records, rng=rng, today=today)
-    _step(f"  {written:,} records written in {time.perf_counter() - started:.0f} s")
+    step(f"  {written:,} records written in {time.perf_counter() - started:.0f} s")
     names = [
         name for _pk, _index, name in rng.sample(people, min(len(people), args.samples + WARM_UP))
     ]
@@ -411,7 +370,7 @@ def _measure(args, *, names: list[str], rng, today) -> dict:
             "page": _timings(page, samples=args.samples),
             "raw": _timings(raw, samples=args.samples),
         }
-        _step(f"  {name} timed")
+        step(f"  {name} timed")
     results["list"]["raw_keyed"] = _timings(raw_list_keyed, samples=args.samples)
     return {"timings": results}
 

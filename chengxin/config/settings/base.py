@@ -69,6 +69,8 @@ CHENGXIN_REPORT_PREFIX = env_str("CHENGXIN_REPORT_PREFIX", "QQHR") or "QQHR"
 CHENGXIN_ID_NUMBER_DETECTOR = "chengxin.identity.detection"
 
 # --- Audit log checkpoints (docs/audit.md) -------------------------------------------------
+# Seconds between two runs of the audit sealer in `chengxin worker` (or `audit seal --loop`).
+CHENGXIN_AUDIT_SEAL_PERIOD_SECONDS = float(env_str("CHENGXIN_AUDIT_SEAL_PERIOD_SECONDS", "1") or 1)
 # Seals between two automatic signed checkpoints of the audit log.
 CHENGXIN_AUDIT_CHECKPOINT_INTERVAL = int(
     env_str("CHENGXIN_AUDIT_CHECKPOINT_INTERVAL", "1000") or 1000

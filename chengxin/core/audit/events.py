@@ -1,7 +1,8 @@
 """Writing audit events: ``record`` and one helper per event type (SPEC §14).
 
 Services call these inside their own transaction, so an event exists exactly when the change it
-records does. Each event is sealed into the hash chain right after its transaction commits.
+records does. Each event joins the sealer's queue with it and is sealed into the hash chain by
+the sealer within seconds of the commit (``sealing.py``).
 
 Personal data never enters the log: the person concerned is named by blind index
 (``subject_index``), and any field that carries an identity number is refused. The number is
@@ -15,15 +16,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from functools import partial
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
-from chengxin.core.audit import hashing, sealing
+from chengxin.core.audit import hashing
 from chengxin.core.audit.choices import AuditAction, HashAlgorithm
-from chengxin.core.audit.models import AuditEvent
+from chengxin.core.audit.models import AuditEvent, AuditPending
 from chengxin.core.crypto import blind_index
 from chengxin.core.json import canonical
 from chengxin.core.network import client_address
@@ -59,8 +58,9 @@ def record(
 
     ``actor`` is the signed-in user or ``None`` for a system job; their id, username, role and
     department code are copied into the event. ``subject_index`` is a blind index (64 hex digits)
-    or empty. ``detail`` is a small JSON object without personal data. After the transaction
-    commits, the event is sealed into the hash chain.
+    or empty. ``detail`` is a small JSON object without personal data. The event joins the
+    sealer's queue in the same transaction; the sealer gives it its place in the hash chain after
+    the commit, off the request path (``sealing.py``).
 
     Raises ``ValueError`` for an unknown action, a malformed blind index, an over-long field, and
     ``PersonalDataInAuditError`` when a field carries an identity number.
@@ -80,7 +80,7 @@ def record(
     _refuse_personal_data(event)
     _stamp_content_hash(event)
     event.save(force_insert=True)
-    transaction.on_commit(partial(sealing.seal_after_commit, event.pk), robust=True)
+    AuditPending.objects.create(event=event)
     return event
 
 

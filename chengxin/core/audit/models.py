@@ -93,6 +93,31 @@ class AuditSeal(models.Model):
         return f"#{self.seq} → {self.event_id}"
 
 
+class AuditPending(models.Model):
+    """An event waiting for its seal: the sealer's queue.
+
+    Inserted with the event, in the caller's transaction, so it becomes visible exactly when the
+    event commits; the sealer takes the lowest event ids first, appends their seals and deletes
+    these rows in the same transaction. Finding the next batch is an index range scan of this
+    small table, whatever the size of the log. Not append-only: a row lives only until its seal.
+    """
+
+    event = models.OneToOneField(
+        AuditEvent,
+        verbose_name=_("审计事件"),
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="pending",
+    )
+
+    class Meta:
+        verbose_name = _("待封存的审计事件")
+        verbose_name_plural = _("待封存的审计事件")
+
+    def __str__(self) -> str:
+        return f"pending {self.event_id}"
+
+
 class AuditCheckpoint(models.Model):
     """A signed statement of the chain hash at one ``seq``, made every N seals and on demand.
 

@@ -1,67 +1,121 @@
 """Sealing: fixing the chain order of committed events, and signed checkpoints.
 
-An event gets its place in the chain only after its transaction has committed, when a sealer
-appends an ``AuditSeal`` for it. Sealers run one at a time (a PostgreSQL advisory lock; on SQLite,
-``BEGIN IMMEDIATE`` already serialises writers), take the committed unsealed events in id order and
-give them the next seqs. An event whose transaction commits late gets a later seq than events with
-higher ids: the chain is never rewritten, so a slow transaction cannot break it.
+An event gets its place in the chain only after its transaction has committed, when the sealer
+appends an ``AuditSeal`` for it. ``events.record`` puts every event on the sealer's queue
+(``AuditPending``) in the caller's transaction; nothing on the request path waits for a seal. The
+sealer (a thread of ``chengxin worker``, or ``chengxin audit seal --loop``) wakes every second,
+takes the queued events in id order, a batch at a time, and in one transaction per batch appends
+their seals and removes them from the queue. Sealers run one at a time (a PostgreSQL advisory
+lock; on SQLite, ``BEGIN IMMEDIATE`` already serialises writers). An event whose transaction
+commits late gets a later seq than events with higher ids: the chain is never rewritten, so a slow
+transaction cannot break it.
 
-The sealer runs after the commit of every transaction that recorded events, and again (sweeping
-the whole table) in ``audit verify``, which picks up any event whose post-commit sealing failed.
+A batch costs the same whatever the size of the log: the queue's primary key gives the next
+events, the chain's last seal is the highest seq. ``audit verify`` also sweeps the whole table
+for events that are neither sealed nor queued (rows inserted behind the application's back), so
+that their content hash is checked too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+import threading
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.utils import timezone
 
 from chengxin.core.audit import hashing
 from chengxin.core.audit.choices import HashAlgorithm
-from chengxin.core.audit.models import AuditCheckpoint, AuditEvent, AuditSeal
+from chengxin.core.audit.models import AuditCheckpoint, AuditEvent, AuditPending, AuditSeal
+
+logger = logging.getLogger(__name__)
 
 # An arbitrary constant naming the sealer's advisory lock ("cxaudit" in ASCII).
 SEALER_LOCK_ID = 0x63786175646974
 DEFAULT_CHECKPOINT_INTERVAL = 1000
 DEFAULT_CHECKPOINT_PERIOD = 3600
+DEFAULT_SEAL_PERIOD = 1.0
 SEAL_CHUNK_SIZE = 1000
 
 
-def seal_after_commit(event_id: int) -> None:
-    """Post-commit hook of ``events.record``: seal the event and everything pending before it.
+def audit_seal_pending(*, sweep: bool = False, batch_size: int = SEAL_CHUNK_SIZE) -> int:
+    """Seal the queued events in id order, one transaction per batch; return how many.
 
-    Several events of one transaction each register this hook; the first seals them all and the
-    others find their event sealed already.
+    With ``sweep``, then also seals, in id order, every event that is neither sealed nor queued
+    (walking the whole table in chunks: ``audit verify`` does this). Appends a checkpoint whenever
+    a seq reaches a multiple of the checkpoint interval.
     """
-    if AuditSeal.objects.filter(event_id=event_id).exists():
-        return
-    audit_seal_pending(event_ids=[event_id])
-
-
-def audit_seal_pending(*, event_ids: Iterable[int] = (), sweep: bool = False) -> int:
-    """Seal committed, unsealed events in id order; return how many were sealed.
-
-    Without ``sweep``, looks at the events above the highest sealed event id plus ``event_ids``
-    (the fast path after a commit). With ``sweep``, looks at the whole table, in chunks.
-    Appends a checkpoint whenever a seq reaches a multiple of the checkpoint interval.
-    """
-    event_ids = list(event_ids)
     sealed = 0
-    after_id = 0
     while True:
-        with transaction.atomic():
-            _acquire_sealer_lock()
-            batch = _pending_batch(event_ids=event_ids, sweep=sweep, after_id=after_id)
-            if batch:
-                _append_seals(batch)
-        sealed += len(batch)
-        if len(batch) < SEAL_CHUNK_SIZE:
-            return sealed
-        after_id = batch[-1].pk
+        count = _seal_batch(_queued_batch, batch_size)
+        sealed += count
+        if count < batch_size:
+            break
+    if sweep:
+        after_id = 0
+        while True:
+            with transaction.atomic():
+                _acquire_sealer_lock()
+                batch = _unsealed_batch(after_id=after_id, batch_size=batch_size)
+                if batch:
+                    _append_seals(batch)
+            sealed += len(batch)
+            if len(batch) < batch_size:
+                break
+            after_id = batch[-1].pk
+    return sealed
+
+
+def seal_period() -> float:
+    """Seconds between two runs of the sealer (setting, default 1)."""
+    return float(getattr(settings, "CHENGXIN_AUDIT_SEAL_PERIOD_SECONDS", DEFAULT_SEAL_PERIOD))
+
+
+class SealerClock:
+    """Runs :func:`audit_seal_pending` every ``seal_period()`` seconds in a thread.
+
+    A failed run (database unavailable) is logged and tried again at the next one; the queue keeps
+    every event until it is sealed, so nothing is lost.
+    """
+
+    def __init__(self, *, period: float | None = None) -> None:
+        self.period = seal_period() if period is None else period
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="audit-sealer", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop after the run under way, then seal what is left once more."""
+        self._stopping.set()
+        self._thread.join(30)
+
+    def run_forever(self) -> None:
+        """Run in the calling thread until interrupted (``chengxin audit seal --loop``)."""
+        self._run()
+
+    def _run(self) -> None:
+        try:
+            while True:
+                close_old_connections()
+                audit_seal_pending_logged()
+                if self._stopping.wait(self.period):
+                    audit_seal_pending_logged()
+                    return
+        finally:
+            connection.close()
+
+
+def audit_seal_pending_logged() -> int:
+    """:func:`audit_seal_pending`, logging instead of raising what a later run may overcome."""
+    try:
+        return audit_seal_pending()
+    except DatabaseError as error:
+        logger.error("The audit sealer failed: %s", type(error).__name__)
+        return 0
 
 
 def audit_checkpoint_create(*, now: datetime | None = None) -> AuditCheckpoint | None:
@@ -104,12 +158,26 @@ def _acquire_sealer_lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEALER_LOCK_ID])
 
 
-def _pending_batch(*, event_ids: list[int], sweep: bool, after_id: int) -> list[AuditEvent]:
+def _seal_batch(select, batch_size: int) -> int:
+    with transaction.atomic():
+        _acquire_sealer_lock()
+        batch = select(batch_size)
+        if batch:
+            _append_seals(batch)
+    return len(batch)
+
+
+def _queued_batch(batch_size: int) -> list[AuditEvent]:
+    event_ids = list(
+        AuditPending.objects.order_by("event_id").values_list("event_id", flat=True)[:batch_size]
+    )
+    events = AuditEvent.objects.filter(pk__in=event_ids).only("id", "content_hash")
+    return sorted(events, key=lambda event: event.pk)
+
+
+def _unsealed_batch(*, after_id: int, batch_size: int) -> list[AuditEvent]:
     pending = AuditEvent.objects.filter(seal__isnull=True, id__gt=after_id)
-    if not sweep:
-        high_water = AuditSeal.objects.aggregate(value=Max("event_id"))["value"] or 0
-        pending = pending.filter(Q(id__gt=high_water) | Q(id__in=event_ids))
-    return list(pending.order_by("id").only("id", "content_hash")[:SEAL_CHUNK_SIZE])
+    return list(pending.order_by("id").only("id", "content_hash")[:batch_size])
 
 
 def _append_seals(batch: list[AuditEvent]) -> None:
@@ -123,6 +191,7 @@ def _append_seals(batch: list[AuditEvent]) -> None:
         seals.append(seal)
         prev_hash = seal.chain_hash
     AuditSeal.objects.bulk_create(seals)
+    AuditPending.objects.filter(event_id__in=[event.pk for event in batch]).delete()
     interval = checkpoint_interval()
     due = [_checkpoint_values(seal) for seal in seals if seal.seq % interval == 0]
     AuditCheckpoint.objects.bulk_create(AuditCheckpoint(**values) for values in due)

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from chengxin.accounts.choices import Role
-from chengxin.core.audit.models import AuditEvent
+from chengxin.core.audit.models import AuditEvent, AuditPending
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,15 @@ def audit_event_list_visible_to(*, user, filters: AuditEventFilters) -> QuerySet
     if filters.created_to is not None:
         events = events.filter(created_at__lt=_start_of_day(filters.created_to + timedelta(days=1)))
     return events
+
+
+def audit_seal_backlog() -> tuple[int, datetime | None]:
+    """How many committed events wait for their seal, and when the oldest of them was written."""
+    count = AuditPending.objects.count()
+    oldest = (
+        AuditEvent.objects.filter(pending__isnull=False).order_by("id").values("created_at").first()
+    )
+    return count, (oldest["created_at"] if oldest else None)
 
 
 def _start_of_day(day: date) -> datetime:

@@ -104,16 +104,28 @@ def audit_log_verify(
     chunk_size: int = VERIFY_CHUNK_SIZE,
     checkpoint_file: Path | None = None,
     now: datetime | None = None,
+    since_checkpoint: bool = False,
 ) -> VerificationResult:
     """Seal any pending events (sweeping the whole table), then verify the whole log against its
     checkpoints and those of the external file (``checkpoint_file``, default: the configured one).
 
+    With ``since_checkpoint``, seals only the queue and verifies from the newest checkpoint on:
+    the checkpoint's signature vouches for the chain up to its seq, so the walk starts at that
+    seal (whose recomputed chain hash must equal the signed one) and checks every later seal and
+    event. Memory stays bounded either way: seals and events are read ``chunk_size`` at a time.
+
     Side effect: appends seals for committed events that were not sealed yet.
     """
-    audit_seal_pending(sweep=True)
+    audit_seal_pending(sweep=not since_checkpoint)
     external = external_record_read(checkpoint_file or external_checkpoint_path())
     walk = _Walk(external=external, now=now or timezone.now())
-    for seals, events in _seal_chunks(chunk_size):
+    first_seq = 1
+    if since_checkpoint:
+        start = _incremental_start()
+        if start is not None:
+            first_seq = walk.expected_seq = start.seq
+            walk.prev_hash = start.prev_hash
+    for seals, events in _seal_chunks(chunk_size, first_seq=first_seq):
         checkpoints = _checkpoints_between(seals[0].seq, seals[-1].seq)
         for seal in seals:
             problem = (
@@ -134,8 +146,16 @@ def audit_log_verify(
     )
 
 
-def _seal_chunks(chunk_size: int):
-    last_seq = -1
+def _incremental_start() -> AuditSeal | None:
+    """The seal of the newest checkpoint, where an incremental verification starts."""
+    newest = AuditCheckpoint.objects.order_by("-seq").values_list("seq", flat=True).first()
+    if newest is None:
+        return None
+    return AuditSeal.objects.filter(seq=newest).first()
+
+
+def _seal_chunks(chunk_size: int, *, first_seq: int = 1):
+    last_seq = first_seq - 1
     while True:
         seals = list(AuditSeal.objects.filter(seq__gt=last_seq).order_by("seq")[:chunk_size])
         if not seals:

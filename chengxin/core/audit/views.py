@@ -11,6 +11,7 @@ from chengxin.core.audit.forms import AuditEventFilterForm
 from chengxin.core.audit.selectors import (
     AuditEventFilters,
     audit_event_list_visible_to,
+    audit_seal_backlog,
     can_read_audit_log,
 )
 
@@ -28,8 +29,15 @@ def event_list(request):
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    waiting, oldest = audit_seal_backlog()
     return render(
         request,
         "audit/event_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "seal_backlog": waiting,
+            "seal_backlog_since": oldest,
+        },
     )

@@ -83,7 +83,9 @@ def test_truncate_is_refused_on_postgresql(sealed_log):
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
     # when
-    message = _refused("TRUNCATE audit_auditevent, audit_auditseal, audit_auditcheckpoint")
+    message = _refused(
+        "TRUNCATE audit_auditevent, audit_auditseal, audit_auditcheckpoint, audit_auditpending"
+    )
 
     # then
     assert message.startswith("audit_auditevent: the audit log is append-only")

@@ -100,9 +100,10 @@ def test_the_audit_page_lists_newest_first_with_a_fixed_number_of_queries(
         events.record(actor=None, action=AuditAction.CREATE, object_id=str(number))
     sign_in_verified(client, AuditorFactory())
 
-    # when: session, user, count, one page of events joined with their seals, and the session
-    # timeout middleware's save of the session (savepoint, update, release)
-    with django_assert_num_queries(8):
+    # when: session, user, count, one page of events joined with their seals, the sealer's
+    # backlog (count, oldest), and the session timeout middleware's save of the session
+    # (savepoint, update, release)
+    with django_assert_num_queries(10):
         response = client.get(EVENT_LIST)
 
     # then
@@ -110,6 +111,7 @@ def test_the_audit_page_lists_newest_first_with_a_fixed_number_of_queries(
     assert listed == sorted(listed, reverse=True)
     assert listed[-2:] == [change.pk, read.pk]
     assert len(listed) == 13
+    assert "11 条事件等待封存" in response.content.decode()  # the ten above and the sign-in
 
 
 def test_an_invalid_filter_lists_everything_and_says_why(client, recorded):

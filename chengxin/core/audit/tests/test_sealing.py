@@ -1,14 +1,18 @@
-"""Sealing fixes the chain order at commit; a late commit never breaks the chain."""
+"""Sealing fixes the chain order after commit, off the request path; a late commit never breaks
+the chain."""
 
+import re
 import threading
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
-from chengxin.core.audit import events, hashing, sealing
+from chengxin.core.audit import events, hashing
 from chengxin.core.audit.choices import AuditAction
-from chengxin.core.audit.models import AuditCheckpoint, AuditEvent, AuditSeal
-from chengxin.core.audit.sealing import audit_checkpoint_create, audit_seal_pending
+from chengxin.core.audit.models import AuditCheckpoint, AuditEvent, AuditPending, AuditSeal
+from chengxin.core.audit.sealing import SealerClock, audit_checkpoint_create, audit_seal_pending
+from chengxin.core.audit.selectors import audit_seal_backlog
 from chengxin.core.audit.verification import audit_log_verify
 
 WAIT_SECONDS = 30
@@ -25,19 +29,25 @@ def _chain():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_event_is_sealed_when_its_transaction_commits():
+def test_a_committed_event_waits_in_the_queue_until_the_sealer_runs():
     # given
     with transaction.atomic():
         first = _record("1")
         second = _record("2")
-        sealed_inside = AuditSeal.objects.count()
+    third = _record("3")
+    chain_after_commit = _chain()
+    backlog = audit_seal_backlog()
 
     # when
-    third = _record("3")
+    sealed = audit_seal_pending()
 
-    # then
-    assert sealed_inside == 0
+    # then: the writers returned without a seal; the sealer seals in id order and empties the queue
+    assert chain_after_commit == []
+    assert backlog == (3, first.created_at)
+    assert sealed == 3
     assert _chain() == [(1, first.pk), (2, second.pk), (3, third.pk)]
+    assert AuditPending.objects.count() == 0
+    assert audit_seal_backlog() == (0, None)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -49,10 +59,40 @@ def test_a_rolled_back_event_leaves_no_trace_in_the_chain():
 
     # when
     kept = _record("kept")
+    audit_seal_pending()
 
     # then
     assert _chain() == [(1, kept.pk)]
+    assert AuditPending.objects.count() == 0
     assert audit_log_verify().is_intact
+
+
+@pytest.mark.django_db
+def test_sealing_a_batch_costs_the_same_queries_on_a_long_log():
+    # given: the queries of sealing three events on a young log
+    young = _queries_to_seal(3)
+
+    # when: the log has grown by 300 sealed events
+    for number in range(300):
+        _record(str(number))
+    audit_seal_pending()
+    long = _queries_to_seal(3)
+
+    # then
+    assert long == young
+
+
+def _queries_to_seal(count: int) -> list[str]:
+    for number in range(count):
+        _record(f"new-{number}")
+    with CaptureQueriesContext(connection) as captured:
+        assert audit_seal_pending() == count
+    return [_shape(query["sql"]) for query in captured.captured_queries]
+
+
+def _shape(sql: str) -> str:
+    """The statement without its literal values (ids, hashes, times, savepoint names)."""
+    return re.sub(r"'[^']*'|\"s\d+_x\d+\"|\b\d+\b", "?", sql)
 
 
 @pytest.mark.django_db
@@ -162,9 +202,11 @@ def test_a_late_committing_transaction_does_not_break_the_chain():
 
     # when: another event with a higher id commits and is sealed first, then the late one commits
     early = _record("early")
+    audit_seal_pending()
     chain_before = _chain()
     release.set()
     worker.join(WAIT_SECONDS)
+    audit_seal_pending()
 
     # then
     assert late["id"] < early.pk
@@ -191,15 +233,19 @@ def test_concurrent_writers_build_one_unbroken_chain():
             connection.close()
 
     threads = [threading.Thread(target=write, args=(number,)) for number in range(writers)]
+    sealer = SealerClock(period=0.01)
 
-    # when
+    # when: the sealer runs while they write, and once more when it stops
+    sealer.start()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(WAIT_SECONDS)
+    sealer.stop()
 
-    # then: every event was sealed after its own commit, before any verification sweep
+    # then: every event was sealed by the sealer, before any verification sweep
     assert AuditEvent.objects.filter(seal__isnull=True).count() == 0
+    assert AuditPending.objects.count() == 0
     assert [seq for seq, _ in _chain()] == list(range(1, writers * per_writer + 1))
     result = audit_log_verify()
     assert (result.is_intact, result.events_checked) == (True, writers * per_writer)
@@ -207,14 +253,45 @@ def test_concurrent_writers_build_one_unbroken_chain():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("sweep", [False, True])
-def test_a_large_backlog_is_sealed_chunk_by_chunk(monkeypatch, sweep):
+def test_a_large_backlog_is_sealed_chunk_by_chunk(sweep):
     # given
-    monkeypatch.setattr(sealing, "SEAL_CHUNK_SIZE", 2)
     recorded = [_record(str(number)) for number in range(5)]
 
     # when
-    sealed = audit_seal_pending(sweep=sweep)
+    sealed = audit_seal_pending(sweep=sweep, batch_size=2)
 
     # then
     assert sealed == 5
     assert _chain() == [(seq, event.pk) for seq, event in enumerate(recorded, start=1)]
+
+
+@pytest.mark.django_db
+def test_the_sweep_seals_an_event_that_never_joined_the_queue():
+    # given: an event whose queue row is missing (written behind the application's back)
+    stray = _record("stray")
+    AuditPending.objects.filter(event=stray).delete()
+    queued = _record("queued")
+
+    # when
+    by_queue = audit_seal_pending()
+    by_sweep = audit_seal_pending(sweep=True)
+
+    # then
+    assert (by_queue, by_sweep) == (1, 1)
+    assert _chain() == [(1, queued.pk), (2, stray.pk)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sealer_clock_seals_until_it_is_stopped():
+    if connection.vendor != "postgresql":
+        pytest.skip("the in-memory SQLite test database locks tables across threads")
+    # given
+    sealer = SealerClock(period=0.01)
+    sealer.start()
+
+    # when
+    recorded = [_record(str(number)) for number in range(3)]
+    sealer.stop()
+
+    # then
+    assert sorted(event_id for _, event_id in _chain()) == [event.pk for event in recorded]

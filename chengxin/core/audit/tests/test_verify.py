@@ -362,3 +362,71 @@ def test_the_checkpoint_command_signs_the_end_of_the_chain(log):
     assert (
         output.getvalue() == "已在序号 7 处签署检查点（密钥 s9）。\nCheckpoint at seq 7 (key s9).\n"
     )
+
+
+def test_an_incremental_verification_walks_from_the_newest_checkpoint(log):
+    # given: checkpoints at seq 2, 4 and 6, and one event after them
+    events.record(actor=None, action=AuditAction.UPDATE, object_type="record", object_id="7")
+
+    # when
+    result = audit_log_verify(since_checkpoint=True)
+
+    # then: seq 6 (vouched for by its checkpoint) and seq 7
+    assert (result.is_intact, result.events_checked, result.checkpoints_checked) == (True, 2, 1)
+
+
+def test_an_incremental_verification_catches_an_event_altered_after_the_checkpoint(log, tampering):
+    # given
+    late = events.record(actor=None, action=AuditAction.UPDATE, object_id="7")
+    audit_seal_pending()
+    with tampering() as cursor:
+        cursor.execute(
+            "UPDATE audit_auditevent SET purpose = 'covered up' WHERE id = %s", [late.pk]
+        )
+
+        # when
+        result = audit_log_verify(since_checkpoint=True)
+
+    # then
+    assert (result.problem.code, result.problem.seq) == (error_codes.EVENT_HASH_MISMATCH, 7)
+
+
+def test_an_incremental_verification_leaves_what_the_checkpoint_vouches_for_to_a_full_one(
+    log, tampering
+):
+    # given: an event before the newest checkpoint is altered
+    with tampering() as cursor:
+        cursor.execute(
+            "UPDATE audit_auditevent SET purpose = 'covered up' WHERE id = %s", [log[0].pk]
+        )
+
+        # when
+        incremental = audit_log_verify(since_checkpoint=True)
+        full = audit_log_verify()
+
+    # then
+    assert incremental.is_intact
+    assert (full.problem.code, full.problem.seq) == (error_codes.EVENT_HASH_MISMATCH, 1)
+
+
+def test_the_command_verifies_incrementally(log):
+    # when
+    output = StringIO()
+    call_command("audit", "verify", "--since-checkpoint", stdout=output)
+
+    # then
+    assert output.getvalue().endswith("OK: 1 events, chain intact\n")
+
+
+def test_the_command_seals_the_queue():
+    # given
+    for number in range(2):
+        events.record(actor=None, action=AuditAction.CREATE, object_id=str(number))
+
+    # when
+    output = StringIO()
+    call_command("audit", "seal", stdout=output)
+
+    # then
+    assert output.getvalue() == "已封存 2 条事件。Sealed 2 events.\n"
+    assert AuditSeal.objects.count() == 2

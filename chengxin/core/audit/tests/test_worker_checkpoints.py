@@ -1,5 +1,6 @@
-"""``chengxin worker`` as a real process: it copies the chain's end to the external checkpoint file
-when it starts, and signs a last checkpoint when it is stopped with SIGTERM or SIGINT.
+"""``chengxin worker`` as a real process: it seals committed events every second, copies the
+chain's end to the external checkpoint file when it starts, and signs a last checkpoint when it is
+stopped with SIGTERM or SIGINT.
 
 The worker runs against a database of its own (a SQLite file in the SQLite suite, a fresh
 PostgreSQL database in the PostgreSQL suite), which the test fills through short subprocesses.
@@ -28,6 +29,13 @@ django.setup()
 from chengxin.core.audit import events
 for number in range(int(sys.argv[1])):
     events.record(actor=None, action="update", object_type="record", object_id=str(number))
+"""
+
+COUNT_SEALS = """
+import django
+django.setup()
+from chengxin.core.audit.models import AuditPending, AuditSeal
+print(AuditSeal.objects.count(), AuditPending.objects.count())
 """
 
 
@@ -78,6 +86,10 @@ class WorkerSite:
 
     def record_events(self, count: int) -> None:
         self.run("-c", RECORD_EVENTS, str(count))
+
+    def sealed_and_queued(self) -> tuple[int, int]:
+        sealed, queued = self.run("-c", COUNT_SEALS).stdout.split()
+        return int(sealed), int(queued)
 
     def seqs(self) -> list[int]:
         if not self.checkpoint_file.exists():
@@ -139,3 +151,23 @@ def test_the_worker_signs_a_last_checkpoint_when_it_is_stopped(site, stop_signal
     )
     verified = site.run("-m", "chengxin.cli", "audit", "verify")
     assert verified.stdout.splitlines()[1] == "OK: 5 events, chain intact"
+
+
+def test_the_running_worker_seals_what_is_committed_without_being_asked(site):
+    # given: a worker whose start-up has sealed the three events written before it
+    site.record_events(3)
+    worker = site.start_worker()
+    try:
+        _wait_for(lambda: site.sealed_and_queued() == (3, 0), worker)
+        started = site.sealed_and_queued()
+
+        # when: a process writes five more events and exits, sealing nothing itself
+        site.record_events(5)
+        _wait_for(lambda: site.sealed_and_queued() == (8, 0), worker)
+        running = site.sealed_and_queued()
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.communicate(timeout=TIMEOUT)
+
+    # then
+    assert (started, running) == ((3, 0), (8, 0))

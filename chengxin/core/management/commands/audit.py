@@ -1,8 +1,10 @@
 """``chengxin audit verify`` and ``chengxin audit checkpoint``: the audit log's operator commands.
 
+``seal`` seals the queued events (``--loop``: every second, as the worker's sealer does).
 ``verify`` seals pending events, then checks every content hash, the whole chain, every
 checkpoint and the external checkpoint file; it prints what it checked and exits 0 when the log is
-intact, or names the first bad event and exits non-zero. What it could not check is printed as a
+intact, or names the first bad event and exits non-zero; ``--since-checkpoint`` verifies from the
+newest checkpoint on. What it could not check is printed as a
 warning on stderr. ``checkpoint`` signs a checkpoint at the current end of the chain and appends
 it to the external file; ``checkpoint --after-restore`` acknowledges a restore from a backup older
 than that file (docs/operations.md).
@@ -21,6 +23,7 @@ from chengxin.core.audit.checkpoints import (
     audit_checkpoint_make,
 )
 from chengxin.core.audit.external import ExternalCheckpointError
+from chengxin.core.audit.sealing import SealerClock, audit_seal_pending
 from chengxin.core.audit.verification import (
     VERIFY_CHUNK_SIZE,
     VerificationResult,
@@ -51,6 +54,20 @@ class Command(BaseCommand):
                 "Verify against this external checkpoint file (a copy from a log collector, say)."
             ),
         )
+        verify.add_argument(
+            "--since-checkpoint",
+            action="store_true",
+            help=(
+                "只校验最新检查点之后的部分（增量校验）。"
+                "Verify from the newest checkpoint on (incremental)."
+            ),
+        )
+        seal = subcommands.add_parser("seal", help="封存待封存的事件。Seal the queued events.")
+        seal.add_argument(
+            "--loop",
+            action="store_true",
+            help="每秒封存一次，直到中断。Seal every second until interrupted.",
+        )
         checkpoint = subcommands.add_parser("checkpoint", help="签署检查点。Sign a checkpoint now.")
         checkpoint.add_argument(
             "--after-restore",
@@ -63,14 +80,33 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["subcommand"] == "verify":
-            self._verify(chunk_size=options["chunk_size"], path=options["checkpoint_file"])
+            self._verify(
+                chunk_size=options["chunk_size"],
+                path=options["checkpoint_file"],
+                since_checkpoint=options["since_checkpoint"],
+            )
+        elif options["subcommand"] == "seal":
+            self._seal(loop=options["loop"])
         elif options["after_restore"]:
             self._acknowledge_restore()
         else:
             self._checkpoint()
 
-    def _verify(self, *, chunk_size: int, path: Path | None) -> None:
-        result = audit_log_verify(chunk_size=chunk_size, checkpoint_file=path)
+    def _seal(self, *, loop: bool) -> None:
+        if loop:
+            self.stdout.write("审计封存进程已启动。Audit sealer running (Ctrl-C stops it).")
+            try:
+                SealerClock().run_forever()
+            except KeyboardInterrupt:
+                audit_seal_pending()
+            return
+        count = audit_seal_pending()
+        self.stdout.write(f"已封存 {count} 条事件。Sealed {count} events.")
+
+    def _verify(self, *, chunk_size: int, path: Path | None, since_checkpoint: bool) -> None:
+        result = audit_log_verify(
+            chunk_size=chunk_size, checkpoint_file=path, since_checkpoint=since_checkpoint
+        )
         for note in result.notes:
             self.stderr.write(
                 self.style.WARNING(

@@ -10,6 +10,11 @@ SIGINT, or the end of a run) it signs a last one at the end of the chain before 
 ``--batch`` run only makes the time-based step once, at its end. ``--no-audit-checkpoints`` leaves
 the checkpoints to another worker (several hosts, one file).
 
+A third thread is the audit sealer (``audit.sealing.SealerClock``): every second it gives the
+events committed since its last run their place in the hash chain, so that no request waits for
+a seal; ``--no-audit-sealer`` leaves that to another worker or to ``chengxin audit seal --loop``.
+A ``--batch`` run seals once, at its end.
+
 When a provincial platform is configured (``CHENGXIN_UPSTREAM_URL``), another thread delivers the
 outbox to it (``exchange.worker``, docs/exchange.md); ``--no-upstream-push`` leaves that to
 another worker or to ``chengxin exchange push --loop``.
@@ -31,6 +36,7 @@ from chengxin.core.audit.checkpoints import (
     audit_checkpoint_tick_logged,
 )
 from chengxin.core.audit.external import ExternalCheckpointError
+from chengxin.core.audit.sealing import SealerClock, audit_seal_pending_logged
 from chengxin.core.signals import worker_starting
 from chengxin.exchange.worker import UpstreamPushClock
 
@@ -50,6 +56,12 @@ class Command(BaseCommand):
             help="sign audit checkpoints by time and at shutdown (default: on)",
         )
         parser.add_argument(
+            "--audit-sealer",
+            action=BooleanOptionalAction,
+            default=True,
+            help="seal committed audit events every second (default: on)",
+        )
+        parser.add_argument(
             "--upstream-push",
             action=BooleanOptionalAction,
             default=True,
@@ -63,6 +75,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"已重新排队 {resumed} 项未完成的任务。Re-queued {resumed} unfinished tasks."
             )
+        sealer = SealerClock() if options["audit_sealer"] and not options["batch"] else None
+        if sealer is not None:
+            sealer.start()
         checkpoints = options["audit_checkpoints"]
         clock = CheckpointClock() if checkpoints and not options["batch"] else None
         if clock is not None:
@@ -85,6 +100,10 @@ class Command(BaseCommand):
             # Runs on the SystemExit that db_worker raises on SIGTERM/SIGINT, too.
             if push is not None:
                 push.stop()
+            if sealer is not None:
+                sealer.stop()
+            elif options["audit_sealer"]:
+                audit_seal_pending_logged()
             if clock is not None:
                 clock.stop()
                 self._final_checkpoint()
