@@ -119,7 +119,7 @@ def _wait_until_up(base: str) -> None:
         try:
             urllib.request.urlopen(base + "/api/v1/catalog", timeout=5)  # noqa: S310 - own server
             return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
@@ -189,3 +189,24 @@ def test_the_server_log_holds_no_id_number_whatever_clients_send(server):
     log = log_path.read_text(encoding="utf-8")
     assert log.count("HTTP/1.1") >= 22
     assert [line for line in log.splitlines() if id_number_spans(line)] == []
+
+
+def test_the_server_is_gunicorn_with_hashed_compressed_static_files(server):
+    # given
+    base, _tokens, log_path = server
+    with urllib.request.urlopen(base + "/", timeout=30) as response:  # noqa: S310 - own server
+        page = response.read().decode("utf-8")
+    stylesheet = re.search(r'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"', page)
+
+    # when
+    request = urllib.request.Request(
+        base + stylesheet.group(1), headers={"Accept-Encoding": "gzip"}
+    )  # noqa: S310 - own server
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - own server
+        encoding = response.headers.get("Content-Encoding")
+        cache = response.headers.get("Cache-Control", "")
+
+    # then
+    assert encoding == "gzip"
+    assert "max-age=315360000" in cache and "immutable" in cache
+    assert "Booting worker" in log_path.read_text(encoding="utf-8")

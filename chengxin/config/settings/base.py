@@ -136,6 +136,8 @@ MIDDLEWARE = [
     # First, so that it sees every answer under /api/ (docs/api.md, "Errors").
     "chengxin.api.middleware.ApiProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files with hashed names and compressed copies (chengxin.config.storage).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Chinese first on the public site whatever Accept-Language says (docs/public.md).
     "chengxin.portal.middleware.ChineseFirstLocaleMiddleware",
@@ -328,6 +330,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = PROJECT_DIR / "staticfiles"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "chengxin.config.storage.StaticStorage"},
+}
 MEDIA_ROOT = VAR_DIR / "media"
 
 # --- Background work: Django's Tasks API with the database backend ---------------------------

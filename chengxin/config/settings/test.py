@@ -20,3 +20,10 @@ CHENGXIN_THROTTLE_RATES = dict.fromkeys(CHENGXIN_THROTTLE_RATES, "1000000/d")  #
 
 # --- Tip-offs: the session keeps the captcha's answer, which tests read (never in production) ---
 CHENGXIN_CAPTCHA_EXPOSE_ANSWER = True
+
+# --- Static files: from the apps' folders as they are (no collectstatic before a test run) ------
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True

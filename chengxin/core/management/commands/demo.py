@@ -2,8 +2,8 @@
 
 Migrates, loads the reference data, creates a small synthetic demo set and one demo account per role
 (their passwords are printed once, when they are created), the demo citizen with a file of their
-own (``collection.demo_citizen``), then serves on 127.0.0.1:8000 with a
-background worker (``chengxin worker``) for uploaded files. Running it again reuses what exists.
+own (``collection.demo_citizen``), then serves on 127.0.0.1:8000 with gunicorn (as ``chengxin
+serve``) and a background worker (``chengxin worker``: uploaded files, the audit sealer). Running it again reuses what exists.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 
 from chengxin.accounts.demo import demo_accounts_ensure
 from chengxin.collection.demo_citizen import demo_citizen_ensure
+from chengxin.config.gunicorn import gunicorn_command, serve
 from chengxin.identity.models import Subject
 from chengxin.outreach.demo import demo_content_ensure
 from chengxin.portal.demo import demo_disclosures_ensure
@@ -46,10 +47,11 @@ class Command(BaseCommand):
         demo_disclosures_ensure(stdout=self.stdout)
         if options["no_serve"]:
             return
+        call_command("collectstatic", interactive=False, verbosity=0)
         worker = self._start_worker()
         self.stdout.write(f"服务地址 Serving on http://{options['addrport']}/")
         try:
-            call_command("serve", options["addrport"])
+            serve(gunicorn_command(options["addrport"]))
         finally:
             worker.terminate()
             worker.wait(timeout=10)
