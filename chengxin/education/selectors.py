@@ -43,7 +43,11 @@ def _not_found() -> NotFoundError:
 def courses_for(*, viewer) -> QuerySet[Course]:
     """Every course with its organiser and its number of sessions, newest first."""
     _check_reader(viewer)
-    return Course.objects.select_related("organiser").annotate(session_count=Count("sessions"))
+    return (
+        Course.objects.select_related("organiser")
+        .annotate(session_count=Count("sessions"))
+        .order_by("-created_at", "-pk")
+    )
 
 
 def course_get(*, viewer, course_id: int) -> Course:
@@ -57,7 +61,7 @@ def course_get(*, viewer, course_id: int) -> Course:
 def sessions_of(*, viewer, course: Course) -> QuerySet[CourseSession]:
     """The course's sessions with their trainee and attendance counts."""
     _check_reader(viewer)
-    return course.sessions.annotate(
+    return course.sessions.order_by("-starts_on", "-pk").annotate(
         enrolled=Count("enrolments"),
         attended=Count("enrolments", filter=Q(enrolments__attendance=Attendance.ATTENDED)),
     )
