@@ -173,6 +173,7 @@ def build_world() -> World:
         user_content_type=ContentType.objects.get(app_label="accounts", model="user").pk,
     )
     world.values.update(_supervision(world))
+    world.values.update(_education(world))
     world.values.update(_correction_notice())
     # The public site (docs/public.md): the serious record's entry on the serious dishonesty list.
     world.values.update(public_entry=_public_entry())
@@ -543,6 +544,38 @@ def _supervision(world: World) -> dict[str, Any]:
         "sv_token_prefix": token.prefix,
         "sv_regulator": agency.regulator_id,
         "sv_practitioner": agency.practitioners.get().pk,
+    }
+
+
+# --- training and campus files (docs/education.md) ---------------------------------------------
+
+
+def _education(world: World) -> dict[str, Any]:
+    """A course with an open session: one trainee with a certificate, one attended without;
+    a school the tax bureau's officers act for."""
+    from chengxin.education import campus
+    from chengxin.education import services as education
+    from chengxin.education.tests import factories as education_factories
+
+    reviewer = world.users["reviewer"]
+    session = education_factories.session(reviewer)
+    certified = education_factories.enrol(reviewer, session, sequence=51)
+    waiting = education_factories.enrol(reviewer, session, sequence=52)
+    education.attendance_mark(
+        actor=reviewer, session_id=session.pk, attended_ids={certified.pk, waiting.pk}
+    )
+    certificate = education.certificate_issue(actor=reviewer, enrolment_id=certified.pk)
+    school = campus.school_register(
+        actor=reviewer, name="矩阵职业学院", code="4123019999", department=tax_department()
+    )
+    return {
+        "ed_course": session.course_id,
+        "ed_session": session.pk,
+        "ed_enrolment": waiting.pk,
+        "ed_certificate": certificate.number,
+        "ed_certificate_code": certificate.verification_code,
+        "ed_school": school.pk,
+        "ed_department": tax_department().pk,
     }
 
 
