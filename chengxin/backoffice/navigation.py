@@ -50,6 +50,7 @@ from chengxin.education.campus_views import can_see_campus
 from chengxin.education.permissions import can_open_campus_files, can_read_training
 from chengxin.exchange.selectors import can_operate_exchange
 from chengxin.measures.checks.selectors import can_view_feedback_rates
+from chengxin.outreach.activities import can_plan_activities
 from chengxin.supervision.permissions import can_read as can_read_supervision
 
 Check = Callable[[object], bool]
@@ -114,6 +115,7 @@ ENTRIES: list[NavEntry] = [
     NavEntry("dueprocess", _("查询记录核实"), "myfile_staff:queue", can_see_challenges, ("myfile_staff:",)),
     NavEntry("lists", _("奖惩措施清单"), "measures:index", is_staff_member, ("measures:",)),
     NavEntry("content", _("网站内容"), "content:list", can_draft_content, ("content:",)),
+    NavEntry("content", _("宣传活动"), "content:unit_activities", can_plan_activities, ("content:unit_",)),
     NavEntry("education", _("从业人员培训"), "training:course_list", can_read_training, ("training:",)),
     NavEntry("education", _("查阅校园诚信档案"), "campus:open", can_open_campus_files),
     NavEntry("education", _("校园诚信档案管理"), "campus:school_list", can_see_campus, ("campus:school", "campus:access")),

@@ -66,6 +66,7 @@ from chengxin.measures.checks.batch import batch_create, input_from_list
 from chengxin.measures.checks.services import check_run
 from chengxin.measures.tests.factories import TAX_SERIOUS, list_items, tax_measure
 from chengxin.outreach import services as content_services
+from chengxin.outreach.activities import activity_files, activity_plan, activity_report_by_unit
 from chengxin.outreach.reference import load_reference_data as load_outreach_reference
 from chengxin.supervision import services as supervision
 from chengxin.supervision.tests import factories as supervision_factories
@@ -401,7 +402,24 @@ def _content(world: World) -> dict[str, Any]:
         organiser="市市场监管局",
         description="设咨询台。",
     )
+    unit_activity = activity_plan(
+        actor=author,
+        campaign_code="credit-record-day",
+        year=timezone.localdate().year,
+        title="税法宣传进社区",
+        description="发放信用知识读本。",
+    )
+    activity_report_by_unit(
+        actor=author,
+        activity_id=unit_activity.pk,
+        report="接待咨询两百人次。",
+        participants=200,
+        files=[IncomingFile(name="现场.png", data=_png())],
+    )
+    (photo,) = activity_files([unit_activity.pk])[unit_activity.pk]
     return {
+        "unit_activity": unit_activity.pk,
+        "unit_activity_photo": str(photo.pk),
         "campaign_activity": activity.pk,
         "article_draft": drafted.pk,
         "article_review": reviewed.pk,

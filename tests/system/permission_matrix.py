@@ -492,6 +492,24 @@ ED_SESSION = {"session_id": "ed_session"}
 ED_ENROLMENT = {"enrolment_id": "ed_enrolment"}
 ED_CERTIFICATE = {"number": "ed_certificate"}
 
+
+def _unit_activity_form(world: World) -> dict[str, Any]:
+    return {
+        "campaign": "credit-record-day",
+        "year": "2026",
+        "held_on": "",
+        "title": "信用知识进校园",
+        "description": "讲座一场。",
+    }
+
+
+def _unit_report_form(world: World) -> dict[str, Any]:
+    return {"report": "参加讲座的学生三百人。", "participants": "300"}
+
+
+UNIT_ACTIVITY = {"activity_id": "unit_activity"}
+UNIT_ACTIVITY_PHOTO = {**UNIT_ACTIVITY, "attachment_id": "unit_activity_photo"}
+
 ARTICLE_DRAFT = {"article_id": "article_draft"}
 ARTICLE_REVIEW = {"article_id": "article_review"}
 ARTICLE_PUBLISHED = {"article_id": "article_published"}
@@ -662,6 +680,13 @@ ENTRIES: list[Entry] = [
     Entry("POST", "staff/tipoffs/<int:tipoff_id>/answer/",                         "302 403 403 302 302 404 404 403 403 403 403", path=TIPOFF_ROUTED, body=_tipoff_answer_form, encoding=FORM),
     Entry("POST", "staff/tipoffs/<int:tipoff_id>/close/",                          "302 403 403 403 403 404 404 302 403 403 403", path=TIPOFF_ANSWERED, encoding=FORM),
     Entry("GET",  "staff/tipoffs/<int:tipoff_id>/attachments/<uuid:attachment_id>/", "302 403 403 200 200 404 404 200 403 403 403", path=TIPOFF_FILE),
+    # --- the units' campaign activities (docs/outreach.md): a unit plans and reports its own, the credit office all ----
+    Entry("GET",  "staff/content/campaigns/unit/",                                 "302 403 403 200 200 200 200 200 403 403 403"),
+    Entry("POST", "staff/content/campaigns/unit/",                                 "302 403 403 302 302 302 302 302 403 403 403", body=_unit_activity_form, encoding=FORM),
+    Entry("GET",  "staff/content/campaigns/unit/<int:activity_id>/report/",        "302 403 403 200 200 404 404 200 403 403 403", path=UNIT_ACTIVITY),
+    Entry("POST", "staff/content/campaigns/unit/<int:activity_id>/report/",        "302 403 403 302 302 404 404 302 403 403 403", path=UNIT_ACTIVITY, body=_unit_report_form, encoding=MULTIPART),
+    Entry("GET",  "campaigns/<slug:code>/",                                        "200 200 200 200 200 200 200 200 200 200 200", path={"code": "credit-record-day"}),
+    Entry("GET",  "campaigns/activities/<int:activity_id>/files/<uuid:attachment_id>/", "200 200 200 200 200 200 200 200 200 200 200", path=UNIT_ACTIVITY_PHOTO),
     # --- training (docs/education.md): reviewers run it, the admin and the auditor read; anyone verifies a certificate ----
     Entry("GET",  "staff/training/",                                               "302 403 403 403 403 403 403 200 200 403 200"),
     Entry("GET",  "staff/training/courses/new/",                                   "302 403 403 403 403 403 403 200 403 403 403"),
