@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 
 from chengxin.accounts.demo import demo_accounts_ensure
 from chengxin.collection.demo_citizen import demo_citizen_ensure
+from chengxin.education.demo import demo_education_ensure
 from chengxin.identity.models import Subject
 from chengxin.outreach.demo import demo_content_ensure
 from chengxin.portal.demo import demo_disclosures_ensure
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         demo_citizen_ensure(stdout=self.stdout)
         demo_supervision_ensure(stdout=self.stdout)
         demo_content_ensure(stdout=self.stdout)
+        demo_education_ensure(stdout=self.stdout)
         # Entries of the public site's lists to search and page through (docs/public.md).
         demo_disclosures_ensure(stdout=self.stdout)
         if options["no_serve"]:
