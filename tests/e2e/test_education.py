@@ -164,6 +164,7 @@ def test_a_unit_plans_and_reports_an_activity_shown_on_its_calendar_date(page, s
     main = page.locator("main").inner_text()
     assert "接待纳税人咨询150余人次" in main and "150" in main
     assert page.locator(".campaign-photos img").count() == 1
+    page.wait_for_function("document.querySelector('.campaign-photos img').naturalWidth > 0")
     screenshot("campaign-day-public")
 
 
