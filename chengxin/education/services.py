@@ -143,7 +143,9 @@ def attendance_mark(*, actor, session_id: int, attended_ids: set[int]) -> int:
         session = _locked_session(session_id)
         _check_open(session)
         now = timezone.now()
-        enrolments = session.enrolments.select_for_update().filter(certificate__isnull=True)
+        enrolments = session.enrolments.select_for_update(of=("self",)).filter(
+            certificate__isnull=True
+        )
         present = enrolments.filter(pk__in=attended_ids).exclude(attendance=Attendance.ATTENDED)
         absent = enrolments.exclude(pk__in=attended_ids).exclude(attendance=Attendance.ABSENT)
         changed = present.update(attendance=Attendance.ATTENDED, attendance_at=now)
@@ -181,7 +183,7 @@ def certificate_issue(
     _check_manager(actor)
     with transaction.atomic():
         enrolment = (
-            Enrolment.objects.select_for_update()
+            Enrolment.objects.select_for_update(of=("self",))
             .select_related("session__course__organiser", "subject")
             .filter(pk=enrolment_id)
             .first()
