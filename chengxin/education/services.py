@@ -134,10 +134,14 @@ def enrolment_add(*, actor, session_id: int, name: str, id_number: str) -> Enrol
     return enrolment
 
 
-def attendance_mark(*, actor, session_id: int, attended_ids: set[int]) -> int:
+def attendance_mark(
+    *, actor, session_id: int, attended_ids: set[int], shown_ids: set[int] | None = None
+) -> int:
     """Mark the session's trainees: those in ``attended_ids`` attended, the others absent
-    (a trainee with a certificate keeps ``attended``). Returns how many changed; one audit
-    event for the session with the counts."""
+    (a trainee with a certificate keeps ``attended``). ``shown_ids`` limits the change to the
+    trainees of the page that was sent (a paged list must not mark the other pages absent);
+    ``None`` means every trainee. Returns how many changed; one audit event for the session
+    with the counts."""
     _check_manager(actor)
     with transaction.atomic():
         session = _locked_session(session_id)
@@ -146,6 +150,8 @@ def attendance_mark(*, actor, session_id: int, attended_ids: set[int]) -> int:
         enrolments = session.enrolments.select_for_update(of=("self",)).filter(
             certificate__isnull=True
         )
+        if shown_ids is not None:
+            enrolments = enrolments.filter(pk__in=shown_ids)
         present = enrolments.filter(pk__in=attended_ids).exclude(attendance=Attendance.ATTENDED)
         absent = enrolments.exclude(pk__in=attended_ids).exclude(attendance=Attendance.ABSENT)
         changed = present.update(attendance=Attendance.ATTENDED, attendance_at=now)

@@ -166,9 +166,12 @@ def enrolment_add(request: HttpRequest, session_id: int) -> HttpResponse:
 def attendance_mark(request: HttpRequest, session_id: int) -> HttpResponse:
     """The attendance form: the checked trainees attended, the others were absent."""
     _manager(request)
-    attended = {int(value) for value in request.POST.getlist("attended") if value.isdigit()}
+    attended = _ids(request.POST.getlist("attended"))
+    shown = _ids(request.POST.getlist("shown"))
     try:
-        services.attendance_mark(actor=request.user, session_id=session_id, attended_ids=attended)
+        services.attendance_mark(
+            actor=request.user, session_id=session_id, attended_ids=attended, shown_ids=shown
+        )
     except NotFoundError:
         raise Http404 from None
     except DomainError as error:
@@ -176,6 +179,13 @@ def attendance_mark(request: HttpRequest, session_id: int) -> HttpResponse:
         return redirect("training:session_detail", session_id=session_id)
     messages.success(request, _("考勤已保存。"))
     return redirect("training:session_detail", session_id=session_id)
+
+
+def _ids(values: list[str]) -> set[int]:
+    """The enrolment ids of a form (at most one page of them; anything else is ignored)."""
+    return {
+        int(value) for value in values[: limits.PAGE_SIZE] if value.isdigit() and len(value) < 10
+    }
 
 
 @staff_required

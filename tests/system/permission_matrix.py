@@ -467,7 +467,7 @@ def _ed_enrol_form(world: World) -> dict[str, Any]:
 
 
 def _ed_attendance_form(world: World) -> dict[str, Any]:
-    return {"attended": [str(world["ed_enrolment"])]}
+    return {"attended": [str(world["ed_enrolment"])], "shown": [str(world["ed_enrolment"])]}
 
 
 def _ed_verify_form(world: World) -> dict[str, Any]:

@@ -251,3 +251,20 @@ def test_unknown_codes_spend_the_shared_verification_budget(client, settings):
     # then
     assert answer.status_code == 429
     assert client.post("/verify/", {"code": "CCCCCCCCCCCC"}).status_code == 429
+
+
+def test_saving_one_page_of_attendance_leaves_the_other_pages_alone():
+    # given: two trainees marked attended, then a page showing only the first is saved unchecked
+    actor = f.reviewer()
+    session = f.session(actor)
+    first = f.enrol(actor, session, sequence=31)
+    second = f.enrol(actor, session, sequence=32)
+    services.attendance_mark(actor=actor, session_id=session.pk, attended_ids={first.pk, second.pk})
+    # when
+    services.attendance_mark(
+        actor=actor, session_id=session.pk, attended_ids=set(), shown_ids={first.pk}
+    )
+    # then
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.attendance, second.attendance) == (Attendance.ABSENT, Attendance.ATTENDED)
