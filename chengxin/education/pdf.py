@@ -40,7 +40,7 @@ def certificate_pdf(facts: CertificateFacts) -> bytes:
     pdf = document(buffer, title=_("信用从业人员培训证书"))
     statement = _(
         "%(name)s（证件号码 %(id)s）于 %(start)s 至 %(end)s 参加%(organiser)s举办的"
-        "“%(course)s”培训，完成全部 %(hours)d 学时，经考勤合格，特发此证。"
+        "“%(course)s”，完成全部 %(hours)d 学时，经考勤合格，特发此证。"
     ) % {
         "name": facts.full_name,
         "id": facts.id_masked,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 
 import pytest
 from django.core.cache import cache
@@ -268,3 +269,24 @@ def test_saving_one_page_of_attendance_leaves_the_other_pages_alone():
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.attendance, second.attendance) == (Attendance.ABSENT, Attendance.ATTENDED)
+
+
+def test_the_pdf_prints_the_full_name_the_number_and_the_code_but_no_full_id_number():
+    # given
+    from pypdf import PdfReader
+
+    from chengxin.core.verification import formatted_code
+
+    actor = f.reviewer()
+    certificate = _issued(actor)
+    pdf = services.certificate_pdf_open(actor=actor, certificate=certificate)
+    # when
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    text = "".join(page.extract_text() for page in pages).replace("\n", "")
+    # then
+    assert certificate.number in text
+    assert formatted_code(certificate.verification_code) in text
+    assert "赵培训" in text
+    assert "个人征信业务合规培训" in text
+    assert id_number(31) not in text
+    assert id_number(31)[-4:] in text
