@@ -147,3 +147,39 @@ def test_the_campus_page_takes_the_number_in_the_body_and_does_not_show_it_back(
     assert answer.status_code == 422
     assert "未满18周岁" in page
     assert number not in page
+
+
+def test_the_person_challenges_a_campus_look_and_the_schools_department_answers():
+    # given
+    from chengxin.dueprocess.myfile.services import challenge_answer, challenge_open
+
+    number = f.student_number(born=ADULT)
+    school = f.school(f.reviewer())
+    officer = f.officer()
+    opened = _open(officer, school, number)
+    user = confirmed_citizen(number)
+    account = CitizenAccount.objects.get(user=user)
+    # when
+    challenge = challenge_open(
+        actor=user,
+        account=account,
+        kind=AccessKind.CAMPUS,
+        access_id=str(opened.access.pk),
+        reason="我没有申请奖学金。",
+    )
+    answered = challenge_answer(
+        actor=officer, challenge_id=challenge.pk, explanation="学院统一为全体学生初审。"
+    )
+    # then
+    assert challenge.department.code == "education"
+    assert answered.status == "answered"
+
+
+def test_the_who_looked_page_lists_the_campus_look(client):
+    number = f.student_number(born=ADULT)
+    _open(f.officer(), f.school(f.reviewer()), number)
+    client.force_login(confirmed_citizen(number))
+    page = client.get("/my/lookups/").content.decode()
+    assert "校园诚信档案查阅" in page
+    assert "校园诚信档案：奖学金评定（齐齐哈尔大学）" in page
+    assert "齐齐哈尔市教育局" in page
