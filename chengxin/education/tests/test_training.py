@@ -290,3 +290,10 @@ def test_the_pdf_prints_the_full_name_the_number_and_the_code_but_no_full_id_num
     assert "个人征信业务合规培训" in text
     assert id_number(31) not in text
     assert id_number(31)[-4:] in text
+
+
+def test_the_qr_codes_address_verifies_with_the_code_in_the_query(client):
+    certificate = _issued(f.reviewer())
+    answer = client.get(f"/certificates/verify/?code={certificate.verification_code}")
+    assert answer.status_code == 200
+    assert "证书真实有效" in answer.content.decode()
