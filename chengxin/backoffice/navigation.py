@@ -46,8 +46,11 @@ from chengxin.dueprocess.objections.selectors import can_see_objections
 from chengxin.dueprocess.repairs.selectors import can_see_repairs
 from chengxin.dueprocess.tipoffs.selectors import can_answer as can_answer_tipoffs
 from chengxin.dueprocess.tipoffs.selectors import can_screen as can_screen_tipoffs
+from chengxin.education.campus_views import can_see_campus
+from chengxin.education.permissions import can_open_campus_files, can_read_training
 from chengxin.exchange.selectors import can_operate_exchange
 from chengxin.measures.checks.selectors import can_view_feedback_rates
+from chengxin.outreach.activities import can_plan_activities
 from chengxin.supervision.permissions import can_read as can_read_supervision
 
 Check = Callable[[object], bool]
@@ -89,6 +92,7 @@ GROUPS: tuple[NavGroup, ...] = (
     NavGroup("dueprocess", _("异议、修复与举报")),
     NavGroup("lists", _("名单与措施")),
     NavGroup("content", _("网站内容")),
+    NavGroup("education", _("诚信教育")),
     NavGroup("supervision", _("征信监管")),
     NavGroup("exchange", _("共享交换")),
     NavGroup("dashboards", _("统计分析")),
@@ -111,6 +115,10 @@ ENTRIES: list[NavEntry] = [
     NavEntry("dueprocess", _("查询记录核实"), "myfile_staff:queue", can_see_challenges, ("myfile_staff:",)),
     NavEntry("lists", _("奖惩措施清单"), "measures:index", is_staff_member, ("measures:",)),
     NavEntry("content", _("网站内容"), "content:list", can_draft_content, ("content:",)),
+    NavEntry("content", _("宣传活动"), "content:unit_activities", can_plan_activities, ("content:unit_",)),
+    NavEntry("education", _("从业人员培训"), "training:course_list", can_read_training, ("training:",)),
+    NavEntry("education", _("查阅校园诚信档案"), "campus:open", can_open_campus_files),
+    NavEntry("education", _("校园诚信档案管理"), "campus:school_list", can_see_campus, ("campus:school", "campus:access")),
     NavEntry("supervision", _("征信机构监管"), "supervision:agency_list", can_read_supervision, ("supervision:",)),
     NavEntry("exchange", _("向省级平台推送"), "exchange:overview", can_operate_exchange, ("exchange:",)),
     NavEntry("dashboards", _("统计分析"), "dashboards:index", can_view_dashboards, ("dashboards:",)),

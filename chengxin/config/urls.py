@@ -28,6 +28,8 @@ urlpatterns = [
     path("staff/challenges/", include("chengxin.dueprocess.myfile.urls")),
     path("staff/repairs/", include("chengxin.dueprocess.repairs.urls")),
     path("staff/dashboards/", include("chengxin.dashboards.urls")),
+    path("staff/training/", include("chengxin.education.urls")),
+    path("staff/campus/", include("chengxin.education.campus_urls")),
     path("staff/", include("chengxin.backoffice.urls")),
     path("account/", include("chengxin.accounts.citizen_urls")),
     path("my/", include("chengxin.dueprocess.objections.portal_urls")),
@@ -38,6 +40,7 @@ urlpatterns = [
     path("tipoffs/", include("chengxin.dueprocess.tipoffs.public_urls")),
     path("disclosure/agency-blacklist/", include("chengxin.supervision.public_urls")),
     path("statistics/", include("chengxin.dashboards.public_urls")),
+    path("certificates/", include("chengxin.education.public_urls")),
     path("", include("chengxin.portal.urls")),
     path("", include("chengxin.outreach.urls")),
 ]

@@ -18,14 +18,18 @@ from chengxin.catalog.choices import Category, Disclosure, Severity
 from chengxin.collection.choices import RecordStatus
 from chengxin.collection.selectors import subject_records_as_of
 from chengxin.core.errors import NotFoundError
+from chengxin.core.verification import (  # noqa: F401 (the names inquiry has always offered)
+    VERIFICATION_ALPHABET,
+    VERIFICATION_CODE_LENGTH,
+    normalised_verification_code,
+    verification_code_is_well_formed,
+)
 from chengxin.dueprocess.objections.selectors import StatementView, record_statements
 from chengxin.inquiry import error_codes
 from chengxin.inquiry.models import Consent, CreditReport, ProfileQuery, QueryPurpose
 
 SHARED_DISCLOSURES = (Disclosure.PUBLIC, Disclosure.SHARED)
 CATEGORY_ORDER = (Category.BASIC, Category.POSITIVE, Category.NEGATIVE, Category.OTHER)
-VERIFICATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-VERIFICATION_CODE_LENGTH = 12
 
 
 @dataclass(frozen=True)
@@ -183,18 +187,6 @@ def _history_entry(row, *, at: datetime.datetime, kind: str) -> QueryHistoryEntr
         purpose_name=row.purpose.name,
         case_no=row.case_no,
         kind=kind,
-    )
-
-
-def normalised_verification_code(code: str) -> str:
-    """A verification code as typed (lower case, spaces, dashes) in its stored form."""
-    return "".join(character for character in (code or "").upper() if character.isalnum())
-
-
-def verification_code_is_well_formed(code: str) -> bool:
-    """Whether a normalised code has the length and alphabet of the codes the platform issues."""
-    return len(code) == VERIFICATION_CODE_LENGTH and all(
-        character in VERIFICATION_ALPHABET for character in code
     )
 
 

@@ -11,7 +11,6 @@ import base64
 import datetime
 import hashlib
 import hmac
-import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -30,6 +29,7 @@ from chengxin.core.errors import DomainError, PermissionDeniedError
 from chengxin.core.policies import REPORT_QUERY_HISTORY
 from chengxin.core.selectors import policy_value
 from chengxin.core.text import text_checked
+from chengxin.core.verification import new_verification_code
 from chengxin.identity.choices import MaskContext
 from chengxin.identity.masking import mask_id_number
 from chengxin.identity.models import Subject, name_purpose
@@ -56,8 +56,6 @@ from chengxin.inquiry.models import (
 )
 from chengxin.inquiry.pdf import report_pdf
 from chengxin.inquiry.selectors import (
-    VERIFICATION_ALPHABET,
-    VERIFICATION_CODE_LENGTH,
     RecordView,
     category_counts,
     consent_is_valid,
@@ -508,9 +506,7 @@ def _next_report_number(issued_at: datetime.datetime) -> str:
 
 
 def _new_verification_code() -> str:
-    return "".join(
-        secrets.choice(VERIFICATION_ALPHABET) for _position in range(VERIFICATION_CODE_LENGTH)
-    )
+    return new_verification_code()
 
 
 def verification_url(code: str, *, base_url: str = "") -> str:

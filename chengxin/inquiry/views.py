@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import segno
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from chengxin.accounts.decorators import staff_required
 from chengxin.accounts.permissions import can_query_credit_files
 from chengxin.core.errors import DomainError, NotFoundError
+from chengxin.core.pdf import qr_svg
+from chengxin.core.verification import formatted_code
 from chengxin.inquiry.choices import ReportFormat
 from chengxin.inquiry.content import CATEGORY_TITLES
 from chengxin.inquiry.forms import ProfileQueryForm, VerificationForm
-from chengxin.inquiry.pdf import formatted_code
 from chengxin.inquiry.selectors import (
     CATEGORY_ORDER,
     report_get_for_requester,
@@ -68,7 +67,7 @@ def report_detail(request: HttpRequest, number: str) -> HttpResponse:
         "content": report.content,
         "full_name": report_full_name(report),
         "code": formatted_code(report.verification_code),
-        "qr_svg": _qr_svg(report.content["verification_url"]),
+        "qr_svg": qr_svg(report.content["verification_url"]),
         "groups": [
             (CATEGORY_TITLES.get(category, category), entries)
             for category, entries in report.content["sections"].items()
@@ -129,8 +128,3 @@ def _own_report(request: HttpRequest, number: str):
         return report_get_for_requester(user=request.user, number=number)
     except NotFoundError:
         raise Http404 from None
-
-
-def _qr_svg(url: str) -> str:
-    # segno writes the SVG itself from the URL; nothing user-typed is interpolated.
-    return mark_safe(segno.make(url, error="m").svg_inline(scale=3))  # noqa: S308

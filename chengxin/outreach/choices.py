@@ -51,6 +51,14 @@ class CampaignTiming(models.TextChoices):
     ANNOUNCED = "announced", _("以当年通知为准")
 
 
+class ActivityStatus(models.TextChoices):
+    """A campaign activity is planned by its unit, then reported once held (SPEC §10: "the
+    activities planned and reported for each date")."""
+
+    PLANNED = "planned", _("已计划")
+    REPORTED = "reported", _("已报告")
+
+
 class ReferenceOutcome(models.TextChoices):
     CREATED = "created", _("新增")
     UPDATED = "updated", _("更新")

@@ -4,11 +4,16 @@ this year's campaign activities. Fictional, marked as demo data; run again, it a
 
 from __future__ import annotations
 
+import io
+
 from django.utils import timezone
 from django.utils.translation import gettext
+from PIL import Image
 
 from chengxin.accounts.models import User
+from chengxin.dueprocess.attachments import IncomingFile
 from chengxin.outreach import services
+from chengxin.outreach.activities import activity_plan, activity_report_by_unit
 from chengxin.outreach.choices import ArticleKind
 from chengxin.outreach.models import Article, CampaignActivity
 
@@ -104,4 +109,29 @@ def demo_content_ensure(*, stdout) -> None:
                 organiser=organiser,
                 description=description,
             )
+        _unit_activity(author, year)
     stdout.write(gettext("演示内容：已发布 %(count)d 篇。") % {"count": len(DEMO_ARTICLES)} + "\n")
+
+
+def _unit_activity(author, year: int) -> None:
+    """The demo provider's unit plans an activity for 15 March and reports it with a photo."""
+    activity = activity_plan(
+        actor=author,
+        campaign_code="consumer-rights-day",
+        year=year,
+        title="依法诚信纳税宣传咨询",
+        description="在办税服务厅设信用宣传咨询台，讲解纳税信用评价和信用修复。",
+    )
+    activity_report_by_unit(
+        actor=author,
+        activity_id=activity.pk,
+        report="接待纳税人咨询150余人次，发放《信用知识读本》300册。",
+        participants=150,
+        files=[IncomingFile(name="咨询台.png", data=_demo_photo())],
+    )
+
+
+def _demo_photo() -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", (320, 200), (46, 108, 164)).save(output, format="PNG")
+    return output.getvalue()

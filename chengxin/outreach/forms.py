@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from chengxin.core.error_codes import TEXT_HOLDS_ID_NUMBER
 from chengxin.core.errors import DomainError
 from chengxin.core.personal_data import redact_id_numbers
+from chengxin.dueprocess.objections.forms import MultipleFileField
 from chengxin.outreach import limits
 from chengxin.outreach.choices import ArticleKind, ArticleStatus
 
@@ -133,4 +134,39 @@ class ActivityReportForm(RefusalMixin, forms.Form):
         label=_("开展情况"),
         max_length=limits.ACTIVITY_REPORT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class UnitActivityForm(RefusalMixin, forms.Form):
+    """A unit plans an activity: the organiser is the unit itself."""
+
+    campaign = forms.ChoiceField(label=_("宣传节点"))
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    held_on = forms.DateField(
+        label=_("活动日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    title = forms.CharField(label=_("活动名称"), max_length=limits.ACTIVITY_TITLE_MAX_LENGTH)
+    description = forms.CharField(
+        label=_("活动内容"),
+        max_length=limits.ACTIVITY_DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, campaigns, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].choices = [(c.code, c.name) for c in campaigns]
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class UnitReportForm(RefusalMixin, forms.Form):
+    """A unit's report of a held activity: what was done, participants, photos or files."""
+
+    report = forms.CharField(
+        label=_("开展情况"),
+        max_length=limits.ACTIVITY_REPORT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    participants = forms.IntegerField(label=_("参与人数"), min_value=0, required=False)
+    attachments = MultipleFileField(
+        label=_("活动照片或材料（JPEG、PNG、PDF，最多5个）"), required=False
     )

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chengxin.outreach import limits
-from chengxin.outreach.choices import ArticleKind, ArticleStatus, CampaignTiming
+from chengxin.outreach.choices import ActivityStatus, ArticleKind, ArticleStatus, CampaignTiming
 
 
 class Article(models.Model):
@@ -141,7 +141,11 @@ class CampaignDay(models.Model):
 
 class CampaignActivity(models.Model):
     """An activity organised for a campaign date in a year: who organises it, what it does
-    (planned), and once held, how it went (``report``, SPEC §10 "planned and reported")."""
+    (planned), and once held, how it went (``report``, SPEC §10 "planned and reported").
+
+    ``department`` is the responsible unit whose staff plan and report it
+    (``outreach.activities``); activities the credit office registered by name only have none.
+    The report's photos and files are ``Attachment`` rows of case type ``outreach.activity``."""
 
     campaign = models.ForeignKey(CampaignDay, on_delete=models.PROTECT, related_name="activities")
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -153,6 +157,26 @@ class CampaignActivity(models.Model):
         _("开展情况"), max_length=limits.ACTIVITY_REPORT_MAX_LENGTH, blank=True
     )
     reported_at = models.DateTimeField(_("报告时间"), null=True, blank=True)
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("责任单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED
+    )
+    participants = models.PositiveIntegerField(_("参与人数"), null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报告人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("登记人"),
@@ -166,7 +190,10 @@ class CampaignActivity(models.Model):
     class Meta:
         verbose_name = _("宣传活动")
         verbose_name_plural = _("宣传活动")
-        indexes = [models.Index(fields=["year", "campaign"], name="outreach_activity_year")]
+        indexes = [
+            models.Index(fields=["year", "campaign"], name="outreach_activity_year"),
+            models.Index(fields=["department", "year"], name="outreach_activity_unit"),
+        ]
 
     def __str__(self) -> str:
         return self.title

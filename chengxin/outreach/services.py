@@ -30,7 +30,13 @@ from chengxin.core.errors import DomainError
 from chengxin.core.text import TextField, text_checked
 from chengxin.dueprocess.attachments import IncomingFile, attachment_add, attachments_checked
 from chengxin.outreach import error_codes, limits
-from chengxin.outreach.choices import ArticleKind, ArticleStatus, ReferenceOutcome, Transition
+from chengxin.outreach.choices import (
+    ActivityStatus,
+    ArticleKind,
+    ArticleStatus,
+    ReferenceOutcome,
+    Transition,
+)
 from chengxin.outreach.images import image_checked
 from chengxin.outreach.models import Article, ArticleImage, CampaignActivity, CampaignDay
 from chengxin.outreach.selectors import (
@@ -284,7 +290,9 @@ def activity_report(*, actor, activity_id: int, report: str, request=None) -> Ca
             raise not_found()
         activity.report = report
         activity.reported_at = timezone.now()
-        activity.save(update_fields=["report", "reported_at"])
+        activity.reported_by = actor
+        activity.status = ActivityStatus.REPORTED
+        activity.save(update_fields=["report", "reported_at", "reported_by", "status"])
         audit_events.change_event(
             actor=actor,
             action=AuditAction.UPDATE,

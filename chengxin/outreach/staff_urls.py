@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from chengxin.outreach import activity_views
 from chengxin.outreach import staff_views as views
 
 app_name = "content"
@@ -10,6 +11,12 @@ urlpatterns = [
     path("new/", views.article_new, name="new"),
     path("campaigns/", views.activities, name="activities"),
     path("campaigns/<int:activity_id>/report/", views.activity_report, name="activity_report"),
+    path("campaigns/unit/", activity_views.unit_activities, name="unit_activities"),
+    path(
+        "campaigns/unit/<int:activity_id>/report/",
+        activity_views.unit_activity_report,
+        name="unit_activity_report",
+    ),
     path("<int:article_id>/", views.article_edit, name="edit"),
     path("<int:article_id>/preview/", views.article_preview, name="preview"),
     path("<int:article_id>/submit/", views.article_submit, name="submit"),

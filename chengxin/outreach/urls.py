@@ -18,6 +18,12 @@ urlpatterns = [
     path("policies/plan/", views.plan, name="plan"),
     path("policies/rules/", views.rules, name="rules"),
     path("campaigns/", views.campaigns, name="campaigns"),
+    path("campaigns/<slug:code>/", views.campaign_day, name="campaign_day"),
+    path(
+        "campaigns/activities/<int:activity_id>/files/<uuid:attachment_id>/",
+        views.activity_file,
+        name="activity_file",
+    ),
     path("education/", views.education, name="education"),
     path("education/culture/", views.culture, name="culture"),
     path("education/models/", views.models, name="models"),

@@ -22,7 +22,8 @@ from chengxin.core.network import client_limit_key
 from chengxin.core.pages import error_page
 from chengxin.dueprocess.attachments import attachment_open
 from chengxin.outreach import limits, markup, selectors
-from chengxin.outreach.choices import ArticleKind
+from chengxin.outreach.activities import activity_files, public_activity_file
+from chengxin.outreach.choices import ActivityStatus, ArticleKind
 from chengxin.portal.middleware import PUBLIC_PAGES
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -177,6 +178,44 @@ def campaigns(request: HttpRequest) -> HttpResponse:
         "current": selectors.campaign_current_or_next(today=today),
     }
     return render(request, "outreach/campaigns.html", context)
+
+
+@public_page
+def campaign_day(request: HttpRequest, code: str) -> HttpResponse:
+    """One date of the calendar this year: its theme and every unit's activities, with the
+    report, participants and photos of those held and reported."""
+    today = timezone.localdate()
+    occurrence = next(
+        (
+            found
+            for found in selectors.campaign_calendar(year=today.year)
+            if found.campaign.code == code
+        ),
+        None,
+    )
+    if occurrence is None:
+        raise Http404
+    files = activity_files([activity.pk for activity in occurrence.activities])
+    entries = [
+        (activity, files.get(activity.pk, []) if activity.status == ActivityStatus.REPORTED else [])
+        for activity in occurrence.activities
+    ]
+    context = {"occurrence": occurrence, "entries": entries, "year": today.year}
+    return render(request, "outreach/campaign_day.html", context)
+
+
+@public_page
+def activity_file(request: HttpRequest, activity_id: int, attachment_id) -> HttpResponse:
+    """A photo or file of a reported activity (pictures shown inline, PDFs downloaded)."""
+    try:
+        found = public_activity_file(activity_id=activity_id, attachment_id=attachment_id)
+    except NotFoundError:
+        raise Http404 from None
+    response = HttpResponse(attachment_open(found), content_type=found.kind)
+    inline = found.kind.startswith("image/")
+    response["Content-Disposition"] = content_disposition_header(not inline, found.file_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @public_page

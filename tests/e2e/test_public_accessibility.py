@@ -27,6 +27,8 @@ PUBLIC_PAGES = (
     "/policies/plan/",
     "/policies/rules/",
     "/campaigns/",
+    "/campaigns/credit-record-day/",
+    "/certificates/verify/",
     "/education/",
     "/education/culture/",
     "/education/models/",

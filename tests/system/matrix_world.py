@@ -66,6 +66,7 @@ from chengxin.measures.checks.batch import batch_create, input_from_list
 from chengxin.measures.checks.services import check_run
 from chengxin.measures.tests.factories import TAX_SERIOUS, list_items, tax_measure
 from chengxin.outreach import services as content_services
+from chengxin.outreach.activities import activity_files, activity_plan, activity_report_by_unit
 from chengxin.outreach.reference import load_reference_data as load_outreach_reference
 from chengxin.supervision import services as supervision
 from chengxin.supervision.tests import factories as supervision_factories
@@ -173,6 +174,7 @@ def build_world() -> World:
         user_content_type=ContentType.objects.get(app_label="accounts", model="user").pk,
     )
     world.values.update(_supervision(world))
+    world.values.update(_education(world))
     world.values.update(_correction_notice())
     # The public site (docs/public.md): the serious record's entry on the serious dishonesty list.
     world.values.update(public_entry=_public_entry())
@@ -400,7 +402,24 @@ def _content(world: World) -> dict[str, Any]:
         organiser="市市场监管局",
         description="设咨询台。",
     )
+    unit_activity = activity_plan(
+        actor=author,
+        campaign_code="credit-record-day",
+        year=timezone.localdate().year,
+        title="税法宣传进社区",
+        description="发放信用知识读本。",
+    )
+    activity_report_by_unit(
+        actor=author,
+        activity_id=unit_activity.pk,
+        report="接待咨询两百人次。",
+        participants=200,
+        files=[IncomingFile(name="现场.png", data=_png())],
+    )
+    (photo,) = activity_files([unit_activity.pk])[unit_activity.pk]
     return {
+        "unit_activity": unit_activity.pk,
+        "unit_activity_photo": str(photo.pk),
         "campaign_activity": activity.pk,
         "article_draft": drafted.pk,
         "article_review": reviewed.pk,
@@ -543,6 +562,38 @@ def _supervision(world: World) -> dict[str, Any]:
         "sv_token_prefix": token.prefix,
         "sv_regulator": agency.regulator_id,
         "sv_practitioner": agency.practitioners.get().pk,
+    }
+
+
+# --- training and campus files (docs/education.md) ---------------------------------------------
+
+
+def _education(world: World) -> dict[str, Any]:
+    """A course with an open session: one trainee with a certificate, one attended without;
+    a school the tax bureau's officers act for."""
+    from chengxin.education import campus
+    from chengxin.education import services as education
+    from chengxin.education.tests import factories as education_factories
+
+    reviewer = world.users["reviewer"]
+    session = education_factories.session(reviewer)
+    certified = education_factories.enrol(reviewer, session, sequence=51)
+    waiting = education_factories.enrol(reviewer, session, sequence=52)
+    education.attendance_mark(
+        actor=reviewer, session_id=session.pk, attended_ids={certified.pk, waiting.pk}
+    )
+    certificate = education.certificate_issue(actor=reviewer, enrolment_id=certified.pk)
+    school = campus.school_register(
+        actor=reviewer, name="矩阵职业学院", code="4123019999", department=tax_department()
+    )
+    return {
+        "ed_course": session.course_id,
+        "ed_session": session.pk,
+        "ed_enrolment": waiting.pk,
+        "ed_certificate": certificate.number,
+        "ed_certificate_code": certificate.verification_code,
+        "ed_school": school.pk,
+        "ed_department": tax_department().pk,
     }
 
 

@@ -449,6 +449,67 @@ def _content_attachment_form(world: World) -> dict[str, Any]:
     return {"attachments": SimpleUploadedFile("通知.png", _picture())}
 
 
+def _ed_course_form(world: World) -> dict[str, Any]:
+    return {
+        "title": "信用修复业务培训",
+        "description": "信用修复管理办法。",
+        "hours": "8",
+        "organiser": str(world["ed_department"]),
+    }
+
+
+def _ed_session_form(world: World) -> dict[str, Any]:
+    return {"starts_on": "2026-12-10", "ends_on": "2026-12-11", "place": "培训室", "capacity": "20"}
+
+
+def _ed_enrol_form(world: World) -> dict[str, Any]:
+    return {"name": "钱学员", "id_number": id_number(53)}
+
+
+def _ed_attendance_form(world: World) -> dict[str, Any]:
+    return {"attended": [str(world["ed_enrolment"])], "shown": [str(world["ed_enrolment"])]}
+
+
+def _ed_verify_form(world: World) -> dict[str, Any]:
+    return {"code": world["ed_certificate_code"]}
+
+
+def _ed_school_form(world: World) -> dict[str, Any]:
+    return {"name": "矩阵师范学校", "code": "4123018888", "department": str(world["ed_department"])}
+
+
+def _ed_campus_form(world: World) -> dict[str, Any]:
+    return {
+        "school": str(world["ed_school"]),
+        "decision": "scholarship",
+        "case_no": "奖学金-1",
+        "id_number": id_number(PERSON),
+    }
+
+
+ED_COURSE = {"course_id": "ed_course"}
+ED_SESSION = {"session_id": "ed_session"}
+ED_ENROLMENT = {"enrolment_id": "ed_enrolment"}
+ED_CERTIFICATE = {"number": "ed_certificate"}
+
+
+def _unit_activity_form(world: World) -> dict[str, Any]:
+    return {
+        "campaign": "credit-record-day",
+        "year": "2026",
+        "held_on": "",
+        "title": "信用知识进校园",
+        "description": "讲座一场。",
+    }
+
+
+def _unit_report_form(world: World) -> dict[str, Any]:
+    return {"report": "参加讲座的学生三百人。", "participants": "300"}
+
+
+UNIT_ACTIVITY = {"activity_id": "unit_activity"}
+UNIT_ACTIVITY_PHOTO = {**UNIT_ACTIVITY, "attachment_id": "unit_activity_photo"}
+
 ARTICLE_DRAFT = {"article_id": "article_draft"}
 ARTICLE_REVIEW = {"article_id": "article_review"}
 ARTICLE_PUBLISHED = {"article_id": "article_published"}
@@ -619,6 +680,34 @@ ENTRIES: list[Entry] = [
     Entry("POST", "staff/tipoffs/<int:tipoff_id>/answer/",                         "302 403 403 302 302 404 404 403 403 403 403", path=TIPOFF_ROUTED, body=_tipoff_answer_form, encoding=FORM),
     Entry("POST", "staff/tipoffs/<int:tipoff_id>/close/",                          "302 403 403 403 403 404 404 302 403 403 403", path=TIPOFF_ANSWERED, encoding=FORM),
     Entry("GET",  "staff/tipoffs/<int:tipoff_id>/attachments/<uuid:attachment_id>/", "302 403 403 200 200 404 404 200 403 403 403", path=TIPOFF_FILE),
+    # --- the units' campaign activities (docs/outreach.md): a unit plans and reports its own, the credit office all ----
+    Entry("GET",  "staff/content/campaigns/unit/",                                 "302 403 403 200 200 200 200 200 403 403 403"),
+    Entry("POST", "staff/content/campaigns/unit/",                                 "302 403 403 302 302 302 302 302 403 403 403", body=_unit_activity_form, encoding=FORM),
+    Entry("GET",  "staff/content/campaigns/unit/<int:activity_id>/report/",        "302 403 403 200 200 404 404 200 403 403 403", path=UNIT_ACTIVITY),
+    Entry("POST", "staff/content/campaigns/unit/<int:activity_id>/report/",        "302 403 403 302 302 404 404 302 403 403 403", path=UNIT_ACTIVITY, body=_unit_report_form, encoding=MULTIPART),
+    Entry("GET",  "campaigns/<slug:code>/",                                        "200 200 200 200 200 200 200 200 200 200 200", path={"code": "credit-record-day"}),
+    Entry("GET",  "campaigns/activities/<int:activity_id>/files/<uuid:attachment_id>/", "200 200 200 200 200 200 200 200 200 200 200", path=UNIT_ACTIVITY_PHOTO),
+    # --- training (docs/education.md): reviewers run it, the admin and the auditor read; anyone verifies a certificate ----
+    Entry("GET",  "staff/training/",                                               "302 403 403 403 403 403 403 200 200 403 200"),
+    Entry("GET",  "staff/training/courses/new/",                                   "302 403 403 403 403 403 403 200 403 403 403"),
+    Entry("POST", "staff/training/courses/new/",                                   "302 403 403 403 403 403 403 302 403 403 403", body=_ed_course_form, encoding=FORM),
+    Entry("GET",  "staff/training/courses/<int:course_id>/",                       "302 403 403 403 403 403 403 200 200 403 200", path=ED_COURSE),
+    Entry("POST", "staff/training/courses/<int:course_id>/",                       "302 403 403 403 403 403 403 302 403 403 403", path=ED_COURSE, body=_ed_session_form, encoding=FORM),
+    Entry("GET",  "staff/training/sessions/<int:session_id>/",                     "302 403 403 403 403 403 403 200 200 403 200", path=ED_SESSION),
+    Entry("POST", "staff/training/sessions/<int:session_id>/enrol/",               "302 403 403 403 403 403 403 302 403 403 403", path=ED_SESSION, body=_ed_enrol_form, encoding=FORM),
+    Entry("POST", "staff/training/sessions/<int:session_id>/attendance/",          "302 403 403 403 403 403 403 302 403 403 403", path=ED_SESSION, body=_ed_attendance_form, encoding=FORM),
+    Entry("POST", "staff/training/sessions/<int:session_id>/close/",               "302 403 403 403 403 403 403 302 403 403 403", path=ED_SESSION, encoding=FORM),
+    Entry("POST", "staff/training/enrolments/<int:enrolment_id>/certificate/",     "302 403 403 403 403 403 403 302 403 403 403", path=ED_ENROLMENT, encoding=FORM),
+    Entry("GET",  "staff/training/certificates/",                                  "302 403 403 403 403 403 403 200 200 403 200"),
+    Entry("GET",  "staff/training/certificates/<str:number>.pdf",                  "302 403 403 403 403 403 403 200 403 403 403", path=ED_CERTIFICATE),
+    Entry("GET",  "certificates/verify/",                                          "200 200 200 200 200 200 200 200 200 200 200"),
+    Entry("POST", "certificates/verify/",                                          "200 200 200 200 200 200 200 200 200 200 200", body=_ed_verify_form, encoding=FORM),
+    # --- campus integrity files (docs/education.md): officers of a school's department open files; the credit office keeps the register ----
+    Entry("GET",  "staff/campus/",                                                 "302 403 403 403 200 403 200 403 403 403 403"),
+    Entry("POST", "staff/campus/",                                                 "302 403 403 403 200 403 422 403 403 403 403", body=_ed_campus_form, encoding=FORM),
+    Entry("GET",  "staff/campus/schools/",                                         "302 403 403 403 200 403 200 200 200 403 200"),
+    Entry("POST", "staff/campus/schools/",                                         "302 403 403 403 403 403 403 302 302 403 403", body=_ed_school_form, encoding=FORM),
+    Entry("GET",  "staff/campus/accesses/",                                        "302 403 403 403 200 403 200 200 200 403 200"),
     # --- supervision (docs/supervision.md): reviewers and the admin keep the registers, reviewers decide, auditors read ----
     Entry("GET",  "staff/supervision/",                                            "302 403 403 403 403 403 403 200 200 403 200"),
     Entry("GET",  "staff/supervision/agencies/new/",                               "302 403 403 403 403 403 403 200 200 403 403"),

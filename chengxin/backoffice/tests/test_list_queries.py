@@ -269,3 +269,56 @@ def test_the_pager_keeps_the_filters():
 
     assert "?domain=tax&amp;page=2" in html
     assert 'rel="next"' in html
+
+
+def test_the_training_courses_and_certificates():
+    from chengxin.education import services as training
+    from chengxin.education.tests import factories as education
+
+    reviewer = staff_user(Role.REVIEWER, username="q-reviewer")
+    client = _signed_in(reviewer)
+    session = education.session(reviewer, capacity=1000)
+
+    def add_courses(count):
+        for _ in range(count):
+            education.course(reviewer, title=f"课程{next(_serial)}")
+
+    def add_certificates(count):
+        for _ in range(count):
+            enrolment = education.enrol(reviewer, session, sequence=100 + next(_serial))
+            training.attendance_mark(
+                actor=reviewer,
+                session_id=session.pk,
+                attended_ids=set(session.enrolments.values_list("pk", flat=True)),
+            )
+            training.certificate_issue(actor=reviewer, enrolment_id=enrolment.pk)
+
+    assert_fixed_queries(client, reverse("training:course_list"), add_courses, many=30)
+    assert_fixed_queries(client, reverse("training:certificate_list"), add_certificates, many=30)
+
+
+def test_the_schools_and_the_campus_file_log():
+    from chengxin.education import campus
+    from chengxin.education.tests import factories as education
+
+    reviewer = staff_user(Role.REVIEWER, username="q-reviewer")
+    client = _signed_in(reviewer)
+    officer = education.officer()
+    first = education.school(reviewer)
+
+    def add_schools(count):
+        for _ in range(count):
+            education.school(reviewer, code=f"41230{next(_serial):05d}")
+
+    def add_openings(count):
+        for _ in range(count):
+            campus.campus_file_open(
+                actor=officer,
+                school_id=first.pk,
+                decision="admission",
+                case_no=f"招生-{next(_serial)}",
+                id_number=id_number(7),
+            )
+
+    assert_fixed_queries(client, reverse("campus:school_list"), add_schools, many=30)
+    assert_fixed_queries(client, reverse("campus:access_list"), add_openings, many=30)

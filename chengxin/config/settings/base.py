@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "chengxin.portal",
     "chengxin.outreach",
     "chengxin.dashboards",
+    "chengxin.education",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ class AccessKind(models.TextChoices):
     CHECK = "check", _("联合奖惩核查")
     REPORT = "report", _("信用报告")
     BATCH = "batch", _("批量核查")
+    CAMPUS = "campus", _("校园诚信档案查阅")
 
 
 class ChallengeStatus(models.TextChoices):

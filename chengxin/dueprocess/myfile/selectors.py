@@ -40,6 +40,8 @@ from chengxin.dueprocess.myfile.limits import LOOKUPS_PAGE_SIZE, QUEUE_PAGE_SIZE
 from chengxin.dueprocess.myfile.models import AccessChallenge
 from chengxin.dueprocess.myfile.policies import LAW_ENFORCEMENT_DEFERRAL_DAYS
 from chengxin.dueprocess.objections.selectors import REFUSED_RECORD_STATUSES
+from chengxin.education.choices import SchoolDecision
+from chengxin.education.models import CampusFileAccess
 from chengxin.inquiry.models import CreditReport, ProfileQuery, QueryPurpose
 from chengxin.measures.checks.models import BatchCheckSubject, Check
 from chengxin.measures.choices import Matter
@@ -262,7 +264,19 @@ def _lookups_queryset(subject_index: str, *, now: datetime.datetime) -> QuerySet
         .order_by()
         .values_list(*columns)
     )
-    return queries.union(reports, checks, batches, all=True).order_by("-at", "-access_id")
+    campus = (
+        CampusFileAccess.objects.filter(subject_index=subject_index)
+        .annotate(
+            kind=Value(AccessKind.CAMPUS.value, output_field=CharField()),
+            access_id=Cast("pk", CharField()),
+            at=F("created_at"),
+            purpose_code=F("decision"),
+            look_matter=F("school__name"),
+        )
+        .order_by()
+        .values_list(*columns)
+    )
+    return queries.union(reports, checks, batches, campus, all=True).order_by("-at", "-access_id")
 
 
 @dataclass(frozen=True)
@@ -284,7 +298,7 @@ def lookups_of(*, account, page: int | str = 1, now: datetime.datetime | None = 
     departments = Department.objects.in_bulk({row[3] for row in raw if row[3]})
     purposes = dict(
         QueryPurpose.objects.filter(
-            code__in={row[4] for row in raw if row[0] not in UUID_KINDS}
+            code__in={row[4] for row in raw if row[0] not in (*UUID_KINDS, AccessKind.CAMPUS)}
         ).values_list("code", "name")
     )
     challenges = _challenges_of_rows(account.subject_index, raw)
@@ -312,6 +326,9 @@ def _access_id(kind: str, access_id) -> str:
 
 
 def _purpose_text(kind: str, purpose: str, matter: str, purposes: dict[str, str]) -> str:
+    if kind == AccessKind.CAMPUS:
+        label = SchoolDecision(purpose).label if purpose in SchoolDecision.values else purpose
+        return _("校园诚信档案：%(decision)s（%(school)s）") % {"decision": label, "school": matter}
     if kind in UUID_KINDS:
         label = Matter(matter).label if matter in Matter.values else matter
         return f"{label}：{purpose}" if purpose else str(label)
@@ -350,7 +367,27 @@ def _one_lookup(subject_index: str, *, kind: str, access_id: str, now) -> Lookup
         row = _batch_row(subject_index, access_id)
     elif kind in (AccessKind.QUERY, AccessKind.REPORT) and access_id.isdigit():
         row = _query_or_report_row(subject_index, kind=kind, pk=int(access_id), now=now)
+    elif kind == AccessKind.CAMPUS and access_id.isdigit():
+        row = _campus_row(subject_index, pk=int(access_id))
     return row
+
+
+def _campus_row(subject_index: str, *, pk: int) -> Lookup | None:
+    found = (
+        CampusFileAccess.objects.select_related("department", "school")
+        .filter(pk=pk, subject_index=subject_index)
+        .first()
+    )
+    if found is None:
+        return None
+    return Lookup(
+        kind=AccessKind.CAMPUS,
+        access_id=str(found.pk),
+        at=found.created_at,
+        department=found.department,
+        purpose=_purpose_text(AccessKind.CAMPUS, found.decision, found.school.name, {}),
+        case_no=found.case_no,
+    )
 
 
 def _check_row(subject_index: str, access_id: str) -> Lookup | None:

@@ -3,7 +3,8 @@
 Migrates, loads the reference data, creates a small synthetic demo set and one demo account per role
 (their passwords are printed once, when they are created), the demo citizen with a file of their
 own (``collection.demo_citizen``), then serves on 127.0.0.1:8000 with gunicorn (as ``chengxin
-serve``) and a background worker (``chengxin worker``: uploaded files, the audit sealer). Running it again reuses what exists.
+serve``) and a background worker (``chengxin worker``: uploaded files, the audit sealer). Running
+it again reuses what exists.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.core.management.base import BaseCommand
 from chengxin.accounts.demo import demo_accounts_ensure
 from chengxin.collection.demo_citizen import demo_citizen_ensure
 from chengxin.config.gunicorn import gunicorn_command, serve
+from chengxin.education.demo import demo_education_ensure
 from chengxin.identity.models import Subject
 from chengxin.outreach.demo import demo_content_ensure
 from chengxin.portal.demo import demo_disclosures_ensure
@@ -43,6 +45,7 @@ class Command(BaseCommand):
         demo_citizen_ensure(stdout=self.stdout)
         demo_supervision_ensure(stdout=self.stdout)
         demo_content_ensure(stdout=self.stdout)
+        demo_education_ensure(stdout=self.stdout)
         # Entries of the public site's lists to search and page through (docs/public.md).
         demo_disclosures_ensure(stdout=self.stdout)
         if options["no_serve"]:

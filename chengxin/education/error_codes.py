@@ -1,0 +1,13 @@
+"""Machine codes of the education app's refusals (docs/education.md)."""
+
+EDUCATION_NOT_ALLOWED = "education.not_allowed"
+EDUCATION_NOT_FOUND = "education.not_found"
+EDUCATION_FIELD_REQUIRED = "education.field_required"
+EDUCATION_VALUE_INVALID = "education.value_invalid"
+EDUCATION_ALREADY_ENROLLED = "education.already_enrolled"
+EDUCATION_SESSION_FULL = "education.session_full"
+EDUCATION_SESSION_CLOSED = "education.session_closed"
+EDUCATION_NOT_ATTENDED = "education.not_attended"
+EDUCATION_CERTIFICATE_UNKNOWN = "education.certificate_unknown"
+CAMPUS_UNDER_AGE = "education.campus_under_age"
+CAMPUS_SCHOOL_NOT_YOURS = "education.campus_school_not_yours"
