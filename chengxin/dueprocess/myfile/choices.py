@@ -11,6 +11,7 @@ class AccessKind(models.TextChoices):
     CHECK = "check", _("联合奖惩核查")
     REPORT = "report", _("信用报告")
     BATCH = "batch", _("批量核查")
+    AGENCY = "agency", _("征信机构查询")
 
 
 class ChallengeStatus(models.TextChoices):
