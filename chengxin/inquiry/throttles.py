@@ -35,3 +35,10 @@ def report_verify_lookup(*, request: HttpRequest, code: str) -> CreditReport:
     except NotFoundError:
         VERIFICATION_MISSES.count(address)
         raise
+
+
+CONSENT_CHANGES = Throttle(
+    scope="consent_change",
+    message=gettext_lazy("您办理授权过于频繁，请在 %(wait)s后再试。"),
+    message_en="Too many consents given or revoked from this account; try again in %(wait)s.",
+)
