@@ -290,3 +290,40 @@ def test_another_person_does_not_see_the_agency_queries(client, world):
     # then
     assert page.status_code == 200
     assert world["agency"].name not in page.content.decode()
+
+
+def test_a_repaired_record_an_agency_received_gives_it_one_correction_notice(client, world):
+    # given: the agency received the penalty record; another agency queried and was refused
+    from django.db import transaction
+
+    from chengxin.collection.models import CreditRecord
+    from chengxin.collection.services import record_repair
+    from chengxin.exchange.choices import NoticeRecipientKind
+    from chengxin.exchange.fanout import correction_fanout
+    from chengxin.exchange.models import CorrectionNotice
+
+    _consent(world)
+    assert _ask(client, world).status_code == 200
+    other = f.agency(world["reviewer"], sequence=2, name="另一家征信公司")
+    other_account = staff_user(Role.AGENCY, username="agency-other")
+    other_token, other_plain = api_token_create(user=other_account, name="征信查询", actor=None)
+    agency_token_link(actor=world["reviewer"], agency=other, token_prefix=other_token.prefix)
+    refused = client.post(
+        URL, json.dumps({"id_number": world["person"].id_number, "purpose": PURPOSE}),
+        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {other_plain}",
+    )  # fmt: skip
+    assert refused.status_code == 403
+    correction_fanout()
+    penalty = CreditRecord.objects.get(pk=world["person"].penalty_id)
+    # when
+    with transaction.atomic():
+        record_repair(actor=None, record=penalty, now=timezone.now(), detail={"repair": 1})
+    correction_fanout()
+    # then
+    notices = set(
+        CorrectionNotice.objects.filter(recipient_kind=NoticeRecipientKind.AGENCY).values_list(
+            "recipient_code", "record_id"
+        )
+    )
+    assert notices == {(world["agency"].uscc, penalty.pk)}
+    assert correction_fanout() == 0
