@@ -5,6 +5,7 @@ services; nothing when the citizen or the agencies are missing or a consent exis
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 
 from django.utils import timezone
@@ -61,7 +62,5 @@ def _queries(agency, *, today: datetime.date) -> None:
         return
     number = demo_citizen_person(today).id_number
     agency_query(token=link.token, id_number=number, purpose=DEMO_PURPOSE)
-    try:
+    with contextlib.suppress(DomainError):
         agency_query(token=link.token, id_number=number, purpose=DEMO_PURPOSE, items=[SHARED_ITEM])
-    except DomainError:
-        pass
