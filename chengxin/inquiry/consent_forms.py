@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chengxin.accounts.choices import Role
-from chengxin.dueprocess.objections.forms import ACCEPTED_FILES, RefusalMixin, attachments_help
+from chengxin.dueprocess.attachments import max_bytes
+from chengxin.dueprocess.objections.forms import ACCEPTED_FILES, RefusalMixin
 from chengxin.identity.forms import IdNumberField
 from chengxin.inquiry.consent_selectors import (
     consentable_items,
@@ -22,6 +23,8 @@ from chengxin.inquiry.consent_selectors import (
 from chengxin.inquiry.consents import ConsentTerms
 from chengxin.inquiry.limits import CONSENT_ITEMS_MAX
 
+# A browser's date input shows and sends ISO dates, whatever the page's language.
+DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 DEPARTMENT_PREFIX = "department:"
 AGENCY_PREFIX = "agency:"
 
@@ -48,12 +51,8 @@ class ConsentForm(RefusalMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("不选择时，授权查询被授权方可以查询的全部授权类信息。"),
     )
-    valid_from = forms.DateField(
-        label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    valid_until = forms.DateField(
-        label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_from = forms.DateField(label=_("生效日期"), widget=DATE_WIDGET)
+    valid_until = forms.DateField(label=_("截止日期"), widget=DATE_WIDGET)
 
     def __init__(self, *args, departments=None, agencies=None, **kwargs) -> None:
         """``departments`` and ``agencies``: the grantees offered (querysets, ``None`` for
@@ -119,7 +118,9 @@ class PaperConsentForm(ConsentForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["evidence"].help_text = attachments_help()
+        self.fields["evidence"].help_text = _(
+            "本人签字的授权书扫描件或照片：PDF、JPEG或PNG（按文件内容识别），不超过%(size)d MB。"
+        ) % {"size": max_bytes() // (1024 * 1024)}
 
 
 class PersonLookupForm(forms.Form):
