@@ -446,7 +446,9 @@ def _agency_row(subject_index: str, pk: int) -> Lookup | None:
         access_id=str(found.pk),
         at=found.created_at,
         department=None,
-        purpose=found.purpose.name if found.purpose else found.purpose_code,
+        # The challenge copies the purpose as the person saw it; the agency goes with it, as a
+        # challenge has a department and no agency.
+        purpose=f"{found.agency.name}：{found.purpose.name if found.purpose else found.purpose_code}",
         case_no="",
         **_agency_fields(found),
     )

@@ -327,3 +327,25 @@ def test_a_repaired_record_an_agency_received_gives_it_one_correction_notice(cli
     )
     assert notices == {(world["agency"].uscc, penalty.pk)}
     assert correction_fanout() == 0
+
+
+def test_the_person_challenges_an_agency_query_and_the_credit_office_is_told(client, world):
+    # given
+    from chengxin.accounts.models import Notice
+    from chengxin.dueprocess.myfile.models import AccessChallenge
+
+    _ask(client, world)
+    query = AgencyQuery.objects.get()
+    client.force_login(world["citizen"])
+    url = f"/my/lookups/agency/{query.pk}/challenge/"
+    # when
+    form = client.get(url)
+    answer = client.post(url, {"reason": "我没有向该机构申请过贷款。"})
+    # then
+    assert world["agency"].name in form.content.decode()
+    assert answer.status_code == 302
+    challenge = AccessChallenge.objects.get()
+    assert (challenge.access_kind, challenge.access_id) == ("agency", str(query.pk))
+    assert challenge.department_id is None
+    assert challenge.purpose == f"{world['agency'].name}：信贷业务审批"
+    assert Notice.objects.filter(user=world["reviewer"]).count() == 1
