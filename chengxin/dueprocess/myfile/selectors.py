@@ -441,6 +441,7 @@ def _agency_row(subject_index: str, pk: int) -> Lookup | None:
     )
     if found is None:
         return None
+    purpose = found.purpose.name if found.purpose else found.purpose_code
     return Lookup(
         kind=AccessKind.AGENCY,
         access_id=str(found.pk),
@@ -448,7 +449,7 @@ def _agency_row(subject_index: str, pk: int) -> Lookup | None:
         department=None,
         # The challenge copies the purpose as the person saw it; the agency goes with it, as a
         # challenge has a department and no agency.
-        purpose=f"{found.agency.name}：{found.purpose.name if found.purpose else found.purpose_code}",
+        purpose=f"{found.agency.name}：{purpose}",
         case_no="",
         **_agency_fields(found),
     )
