@@ -349,3 +349,32 @@ def test_the_person_challenges_an_agency_query_and_the_credit_office_is_told(cli
     assert challenge.department_id is None
     assert challenge.purpose == f"{world['agency'].name}：信贷业务审批"
     assert Notice.objects.filter(user=world["reviewer"]).count() == 1
+
+
+def test_past_its_rate_a_token_gets_429_and_nothing_is_logged(
+    client, world, settings, throttle_clock
+):
+    # given
+    settings.CHENGXIN_THROTTLE_RATES = {**settings.CHENGXIN_THROTTLE_RATES, "agency_query": "2/1h"}
+    _consent(world)
+    # when
+    statuses = [_ask(client, world).status_code for _ in range(3)]
+    # then
+    assert statuses == [200, 200, 429]
+    assert AgencyQuery.objects.count() == 2
+
+
+def test_the_person_s_consent_page_reads_a_constant_number_of_queries(
+    client, world, django_assert_max_num_queries
+):
+    # given: three consents naming items, one to every item
+    from chengxin.inquiry.consent_selectors import consents_of_citizen
+
+    _consent(world, items=[TAX_PAYMENT])
+    _consent(world, items=[TAX_PAYMENT, PENALTY])
+    _consent(world)
+    account = world["citizen"].citizen_account
+    # when / then: the consents with grantee and purpose, and their items
+    with django_assert_max_num_queries(2):
+        rows = consents_of_citizen(account=account)
+    assert [len(row.item_names) for row in rows] == [0, 2, 1]
