@@ -49,6 +49,7 @@ from chengxin.dueprocess.tipoffs.selectors import can_screen as can_screen_tipof
 from chengxin.education.campus_views import can_see_campus
 from chengxin.education.permissions import can_open_campus_files, can_read_training
 from chengxin.exchange.selectors import can_operate_exchange
+from chengxin.inquiry.consent_selectors import may_record_paper_consents
 from chengxin.measures.checks.selectors import can_view_feedback_rates
 from chengxin.outreach.activities import can_plan_activities
 from chengxin.supervision.permissions import can_read as can_read_supervision
@@ -108,6 +109,7 @@ ENTRIES: list[NavEntry] = [
     NavEntry("checks", _("批量核查"), "checks:batch_form", can_run_checks, ("checks:batch_",)),
     NavEntry("checks", _("核查反馈率"), "checks:feedback_rates", can_view_feedback_rates),
     NavEntry("queries", _("信用查询与报告"), "inquiry:query", can_query_credit_files, ("inquiry:",)),
+    NavEntry("queries", _("纸质查询授权录入"), "inquiry:paper_consents", may_record_paper_consents),
     NavEntry("dueprocess", _("异议处理"), "objections:queue", can_see_objections, ("objections:",)),
     NavEntry("dueprocess", _("信用修复办理"), "repairs:queue", can_see_repairs, ("repairs:",)),
     NavEntry("dueprocess", _("公众账户核验"), "counter:list", can_confirm_citizens, ("counter:",)),

@@ -36,6 +36,7 @@ urlpatterns = [
     path("my/", include("chengxin.dueprocess.myfile.portal_urls")),
     path("my/", include("chengxin.dueprocess.repairs.portal_urls")),
     path("display/", display_settings, name="display_settings"),
+    path("my/consents/", include("chengxin.inquiry.portal_urls")),
     path("my/tipoffs/", include("chengxin.dueprocess.tipoffs.portal_urls")),
     path("tipoffs/", include("chengxin.dueprocess.tipoffs.public_urls")),
     path("disclosure/agency-blacklist/", include("chengxin.supervision.public_urls")),

@@ -78,6 +78,7 @@ class NoticeRecipientKind(models.TextChoices):
 
     EXPORT = "export", _("导出接收方")
     DEPARTMENT = "department", _("查询部门")
+    AGENCY = "agency", _("查询过的征信机构")
 
 
 CORRECTION_EVENT_TYPES = (

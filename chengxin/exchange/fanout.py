@@ -2,8 +2,9 @@
 
 ``correction_fanout`` reads the outbox past its cursor; for each event that corrects, revokes,
 repairs, withdraws or expires a record it writes one ``CorrectionNotice`` per earlier recipient:
-every export recipient an export of the record went to, and every department whose officers
-queried it within the policy's number of days (those get an in-platform notice as well). The
+every export recipient an export of the record went to, every department whose officers
+queried it within the policy's number of days (those get an in-platform notice as well), and
+every credit agency whose answered query returned it within the same days. The
 upstream hears of the change from the outbox event itself. The unique constraint makes a rerun
 write nothing twice.
 """
@@ -55,7 +56,26 @@ def earlier_recipients(event: OutboxEvent) -> set[tuple[str, str]]:
     for department, record_ids in queries:
         if event.record_id in (record_ids or []):
             recipients.add((NoticeRecipientKind.DEPARTMENT, department))
+    recipients |= _agencies_that_received(event, since=since)
     return recipients
+
+
+def _agencies_that_received(event: OutboxEvent, *, since) -> set[tuple[str, str]]:
+    """Credit agencies whose answered queries returned the record within the window, by the
+    agency's USCC (docs/supervision.md, "Agency queries")."""
+    from chengxin.supervision.models import AgencyQuery
+
+    queries = AgencyQuery.objects.filter(
+        subject_index=event.subject_index,
+        answered=True,
+        created_at__gte=since,
+        created_at__lte=event.created_at,
+    ).values_list("agency__uscc", "record_ids")
+    return {
+        (NoticeRecipientKind.AGENCY, uscc)
+        for uscc, record_ids in queries
+        if event.record_id in (record_ids or [])
+    }
 
 
 def correction_fanout(*, batch: int = 500) -> int:

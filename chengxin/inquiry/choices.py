@@ -18,3 +18,24 @@ class ReportFormat(models.TextChoices):
     HTML = "html", _("网页")
     PDF = "pdf", _("PDF 文件")
     JSON = "json", _("接口数据")
+
+
+class ConsentMethod(models.TextChoices):
+    """How a consent was given (docs/inquiry.md, "Consents")."""
+
+    ONLINE = "online", _("本人在线授权")
+    PAPER = "paper", _("纸质授权书（工作人员录入）")
+
+
+class ConsentStatus(models.TextChoices):
+    """A consent's state on a given day, computed from its dates and its revocation."""
+
+    VALID = "valid", _("有效")
+    PENDING = "pending", _("尚未生效")
+    EXPIRED = "expired", _("已过期")
+    REVOKED = "revoked", _("已撤回")
+
+
+class ConsentGranteeKind(models.TextChoices):
+    DEPARTMENT = "department", _("政府部门")
+    AGENCY = "agency", _("征信机构")

@@ -20,3 +20,6 @@ NAME_MAX_LENGTH = 100
 CASE_NO = TextField(name="case_no", label=_("案件编号"), max_length=CASE_NO_MAX_LENGTH)
 PURPOSE_CODE = TextField(name="purpose", label=_("查询事由"), max_length=PURPOSE_CODE_MAX_LENGTH)
 NAME = TextField(name="name", label=_("姓名"), max_length=NAME_MAX_LENGTH)
+
+# The catalog items one consent may name (an empty list: every item the grantee may read).
+CONSENT_ITEMS_MAX = 50

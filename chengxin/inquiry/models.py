@@ -8,11 +8,15 @@ even after the records changed.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from chengxin.core import rotation
+from chengxin.inquiry.choices import ConsentMethod, ConsentStatus
 
 REPORT_PDF_PURPOSE = "inquiry.report.pdf"
 REPORT_NAME_PURPOSE = "inquiry.report.name"
@@ -54,15 +58,56 @@ class QueryPurpose(models.Model):
 
 
 class Consent(models.Model):
-    """A person's recorded authorisation for one department to read their ``consent`` items for
-    one purpose, until ``valid_until`` (inclusive). Written by ``services.consent_record``."""
+    """A person's authorisation (授权) for one grantee to read some of their records for one
+    purpose from ``valid_from`` to ``valid_until`` (both inclusive), until it is revoked.
+
+    The grantee is a department (an officer's query, SPEC §7) or a credit agency (an agency
+    query, SPEC §9): exactly one of ``department`` and ``agency`` is set (a database check). The
+    scope is every item of level ``consent`` (``scope_all``), or the catalog items in ``items``.
+    ``method`` says how it was given: online by the person, or on a signed paper form recorded by
+    staff, whose file is kept as an attachment with its SHA-256 in ``evidence_sha256``. Written
+    and revoked only through ``inquiry.consents``.
+    """
 
     subject_index = models.CharField(_("索引"), max_length=64)
     department = models.ForeignKey(
-        "accounts.Department", on_delete=models.PROTECT, related_name="+"
+        "accounts.Department",
+        verbose_name=_("被授权部门"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    purpose = models.ForeignKey(QueryPurpose, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(
+        "supervision.CreditAgency",
+        verbose_name=_("被授权征信机构"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consents",
+    )
+    purpose = models.ForeignKey(
+        QueryPurpose, verbose_name=_("授权用途"), on_delete=models.PROTECT, related_name="+"
+    )
+    scope_all = models.BooleanField(_("全部授权查询类信息"), default=True)
+    items = models.ManyToManyField(
+        "catalog.CatalogItem", verbose_name=_("授权信息项"), blank=True, related_name="+"
+    )
+    valid_from = models.DateField(_("授权有效期自"))
     valid_until = models.DateField(_("授权有效期至"))
+    method = models.CharField(
+        _("授权方式"), max_length=16, choices=ConsentMethod.choices, default=ConsentMethod.PAPER
+    )
+    evidence_sha256 = models.CharField(_("授权书摘要"), max_length=64, blank=True)
+    revoked_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤回人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -71,10 +116,38 @@ class Consent(models.Model):
     class Meta:
         verbose_name = _("查询授权")
         verbose_name_plural = _("查询授权")
-        indexes = [models.Index(fields=["subject_index", "department", "valid_until"])]
+        indexes = [
+            models.Index(fields=["subject_index", "department", "valid_until"]),
+            models.Index(fields=["subject_index", "agency", "valid_until"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(department__isnull=False) & Q(agency__isnull=True))
+                | (Q(department__isnull=True) & Q(agency__isnull=False)),
+                name="inquiry_consent_one_grantee",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__lte=F("valid_until")),
+                name="inquiry_consent_period_ordered",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"consent {self.pk}"
+
+    @property
+    def grantee(self):
+        return self.agency or self.department
+
+    def status_on(self, day: datetime.date) -> str:
+        """valid, revoked, expired or pending (not valid yet) on ``day``."""
+        if self.revoked_at is not None:
+            return ConsentStatus.REVOKED
+        if day > self.valid_until:
+            return ConsentStatus.EXPIRED
+        if day < self.valid_from:
+            return ConsentStatus.PENDING
+        return ConsentStatus.VALID
 
 
 class ProfileQuery(models.Model):

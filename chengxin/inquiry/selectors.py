@@ -87,33 +87,105 @@ def purpose_by_code(code: str) -> QueryPurpose | None:
     return QueryPurpose.objects.filter(code=code, is_active=True).first()
 
 
+def consents_in_force(*, subject_index: str, on: datetime.date, **grantee):
+    """The person's consents to one grantee (``department_id=…`` or ``agency_id=…``) that are in
+    force on ``on``: started, not ended, not revoked."""
+    return Consent.objects.filter(
+        subject_index=subject_index,
+        valid_from__lte=on,
+        valid_until__gte=on,
+        revoked_at__isnull=True,
+        **grantee,
+    )
+
+
+@dataclass(frozen=True)
+class ConsentScope:
+    """What the consents in force open: every item they may (``everything``) or the items with
+    these ids; ``consent_ids`` are the consents it rests on, oldest first."""
+
+    everything: bool
+    item_ids: frozenset[int]
+    consent_ids: tuple[int, ...]
+
+    def covers(self, item_id: int) -> bool:
+        return self.everything or item_id in self.item_ids
+
+
+def consent_scope(consents) -> ConsentScope | None:
+    """The union of the scopes of ``consents`` (a queryset), or ``None`` when there is none.
+    Two queries."""
+    found = list(consents.order_by("pk").values_list("pk", "scope_all"))
+    if not found:
+        return None
+    narrow = [pk for pk, scope_all in found if not scope_all]
+    items = Consent.items.through.objects.filter(consent_id__in=narrow)
+    return ConsentScope(
+        everything=any(scope_all for _pk, scope_all in found),
+        item_ids=frozenset(items.values_list("catalogitem_id", flat=True))
+        if narrow
+        else frozenset(),
+        consent_ids=tuple(pk for pk, _scope_all in found),
+    )
+
+
 def consent_is_valid(
     *, subject_index: str, department_id: int, purpose: QueryPurpose, on: datetime.date
 ) -> bool:
-    """Whether the person has consented to ``department`` reading their consent items for
-    ``purpose``, valid on ``on``."""
-    return Consent.objects.filter(
-        subject_index=subject_index,
-        department_id=department_id,
-        purpose=purpose,
-        valid_until__gte=on,
-    ).exists()
+    """Whether the person has a consent in force for ``department`` reading their consent items
+    for ``purpose`` on ``on`` (not revoked, within its period)."""
+    return (
+        consents_in_force(subject_index=subject_index, on=on, department_id=department_id)
+        .filter(purpose=purpose)
+        .exists()
+    )
+
+
+def department_consent_scope(
+    *, subject_index: str, department_id: int, purpose: QueryPurpose, on: datetime.date
+) -> ConsentScope | None:
+    """What the person's consents in force let ``department`` read for ``purpose``."""
+    consents = consents_in_force(
+        subject_index=subject_index, on=on, department_id=department_id
+    ).filter(purpose=purpose)
+    return consent_scope(consents)
 
 
 def records_visible(
-    *, subject_index: str, include_consent_items: bool, moment: datetime.datetime | None = None
+    *,
+    subject_index: str,
+    include_consent_items: bool,
+    moment: datetime.datetime | None = None,
+    consent_item_ids: frozenset[int] | None = None,
 ) -> list[RecordView]:
     """The person's active records a reader may see: items disclosed public or shared, and
-    consent items when ``include_consent_items``, each with the person's statement if one is
-    attached. Ordered by category, decision date (newest first) and record id. Three queries
-    whatever the number of records."""
-    moment = moment or timezone.now()
-    disclosures = list(SHARED_DISCLOSURES)
+    consent items when ``include_consent_items`` (only those in ``consent_item_ids`` when it is
+    given), each with the person's statement if one is attached. Ordered by category, decision
+    date (newest first) and record id. Three queries whatever the number of records."""
+    readable = Q(record__item__disclosure__in=SHARED_DISCLOSURES)
     if include_consent_items:
-        disclosures.append(Disclosure.CONSENT)
+        consented = Q(record__item__disclosure=Disclosure.CONSENT)
+        if consent_item_ids is not None:
+            consented &= Q(record__item_id__in=consent_item_ids)
+        readable |= consented
+    return _views_of(subject_index=subject_index, readable=readable, moment=moment)
+
+
+def records_for_agency(*, subject_index: str, scope: ConsentScope) -> list[RecordView]:
+    """The person's active records a credit agency may read under ``scope``: items disclosed
+    ``public`` or ``consent`` (never ``shared``, which is for government bodies), within the
+    scope. Three queries."""
+    readable = Q(record__item__disclosure__in=(Disclosure.PUBLIC, Disclosure.CONSENT))
+    if not scope.everything:
+        readable &= Q(record__item_id__in=scope.item_ids)
+    return _views_of(subject_index=subject_index, readable=readable)
+
+
+def _views_of(*, subject_index: str, readable: Q, moment=None) -> list[RecordView]:
+    moment = moment or timezone.now()
     versions = (
         subject_records_as_of(subject_index=subject_index, moment=moment)
-        .filter(record__status=RecordStatus.ACTIVE, record__item__disclosure__in=disclosures)
+        .filter(readable, record__status=RecordStatus.ACTIVE)
         .select_related("record__item", "record__department")
     )
     versions = list(versions)

@@ -1,4 +1,5 @@
-"""Writes of the inquiry app: officer queries, credit reports, downloads, recorded consents.
+"""Writes of the inquiry app: officer queries, credit reports, downloads (consents are written
+by ``inquiry.consents``; ``consent_record`` is re-exported here for its callers).
 
 Every query and every report is logged twice over: a row of its own (``ProfileQuery``,
 ``CreditReport``) for the person's query history, and one audit event with the purpose, the case
@@ -37,16 +38,15 @@ from chengxin.identity.selectors import subject_by_index, subject_name
 from chengxin.identity.services import valid_id_number
 from chengxin.inquiry import error_codes
 from chengxin.inquiry.choices import (
-    CONSENT_OBJECT,
     CREDIT_REPORT_OBJECT,
     PROFILE_QUERY_OBJECT,
     SELF_INQUIRY_PURPOSE,
     ReportFormat,
 )
+from chengxin.inquiry.consents import consent_record  # noqa: F401 - re-exported
 from chengxin.inquiry.content import ReportRequest, content_hash, report_content
 from chengxin.inquiry.limits import CASE_NO, NAME, PURPOSE_CODE
 from chengxin.inquiry.models import (
-    Consent,
     CreditReport,
     ProfileQuery,
     QueryPurpose,
@@ -58,7 +58,7 @@ from chengxin.inquiry.pdf import report_pdf
 from chengxin.inquiry.selectors import (
     RecordView,
     category_counts,
-    consent_is_valid,
+    department_consent_scope,
     purpose_by_code,
     query_history,
     records_visible,
@@ -208,13 +208,17 @@ def _person_of(id_number: str) -> _Person:
 def _records_for_department(person: _Person, *, department, purpose) -> list[RecordView]:
     if person.subject is None:
         return []
-    consented = consent_is_valid(
+    scope = department_consent_scope(
         subject_index=person.index,
         department_id=department.pk,
         purpose=purpose,
         on=timezone.localdate(),
     )
-    return records_visible(subject_index=person.index, include_consent_items=consented)
+    return records_visible(
+        subject_index=person.index,
+        include_consent_items=scope is not None,
+        consent_item_ids=None if scope is None or scope.everything else scope.item_ids,
+    )
 
 
 def _officer_name(person: _Person, *, actor, purpose, case_no: str, request) -> str:
@@ -551,46 +555,6 @@ def report_full_name(report: CreditReport) -> str:
         algorithm=report.name_algorithm,
     )
     return crypto.decrypt(sealed, purpose=report_name_purpose(report))
-
-
-# --- Consent ---------------------------------------------------------------------------------
-
-
-def consent_record(
-    *, actor, id_number: str, purpose: str, valid_until: datetime.date, request=None
-) -> Consent:
-    """Record that the person authorised the officer's department to read their ``consent``
-    items for ``purpose`` until ``valid_until`` (the signed authorisation stays on the case file).
-
-    Only an officer, for their own department; the period must not have ended. Audited.
-    """
-    _check_officer(actor, error_code=error_codes.CONSENT_ROLE_REQUIRED)
-    chosen = _purpose_for(actor, code=purpose)
-    if valid_until < timezone.localdate():
-        raise DomainError(
-            code=error_codes.CONSENT_PERIOD_INVALID,
-            message=_("授权有效期不能早于今天。"),
-            message_en="A consent cannot end before today.",
-        )
-    person = _person_of(id_number)
-    with transaction.atomic():
-        consent = Consent.objects.create(
-            subject_index=person.index,
-            department=actor.department,
-            purpose=chosen,
-            valid_until=valid_until,
-            recorded_by=actor,
-        )
-        audit_events.change_event(
-            actor=actor,
-            action=AuditAction.CREATE,
-            object_type=CONSENT_OBJECT,
-            object_id=str(consent.pk),
-            subject_index=person.index,
-            detail={"purpose_code": chosen.code, "valid_until": valid_until.isoformat()},
-            request=request,
-        )
-    return consent
 
 
 def is_citizen(user) -> bool:

@@ -19,3 +19,19 @@ SUPERVISION_LISTING_STATE = "supervision_listing_state"
 SUPERVISION_LISTING_NOT_EXPIRED = "supervision_listing_not_expired"
 SUPERVISION_RECORDS_REFUSED = "supervision_records_refused"
 SUPERVISION_NOT_FOUND = "supervision_not_found"
+
+# Agency queries (docs/supervision.md, "Agency queries").
+AGENCY_ROLE_REQUIRED = "agency_role_required"
+AGENCY_TOKEN_NOT_LINKED = "agency_token_not_linked"  # noqa: S105 - an error code
+AGENCY_TOKEN_REVOKED = "agency_token_revoked"  # noqa: S105 - an error code
+AGENCY_BLACKLISTED = "agency_blacklisted"
+AGENCY_LICENCE_INACTIVE = "agency_licence_inactive"
+AGENCY_PURPOSE_NOT_ALLOWED = "agency_purpose_not_allowed"
+AGENCY_ID_NUMBER_INVALID = "agency_id_number_invalid"
+AGENCY_NO_CONSENT = "agency_no_consent"
+AGENCY_CONSENT_EXPIRED = "agency_consent_expired"
+AGENCY_CONSENT_REVOKED = "agency_consent_revoked"
+AGENCY_CONSENT_NOT_YET_VALID = "agency_consent_not_yet_valid"
+AGENCY_ITEM_UNKNOWN = "agency_item_unknown"
+AGENCY_ITEM_NOT_DISCLOSABLE = "agency_item_not_disclosable"
+AGENCY_ITEM_OUT_OF_SCOPE = "agency_item_out_of_scope"

@@ -280,3 +280,68 @@ class BlacklistListing(models.Model):
     @property
     def is_in_force(self) -> bool:
         return self.status == ListingStatus.LISTED
+
+
+class AgencyQuery(models.Model):
+    """One query of a person's file by a credit agency (``POST /api/v1/agency-queries``),
+    answered or refused, for the person's "who looked" and for supervision.
+
+    ``subject_index`` is the blind index of the number asked about (empty when the number was
+    not a valid ID number). An answered query names the consent it relied on and the records it
+    returned (ids and counts, never values); a refused one its machine ``refusal`` code and
+    returned nothing. Written only by ``supervision.agency_queries``.
+    """
+
+    agency = models.ForeignKey(
+        CreditAgency, verbose_name=_("征信机构"), on_delete=models.PROTECT, related_name="queries"
+    )
+    token = models.ForeignKey(
+        "accounts.ApiToken",
+        verbose_name=_("接口令牌"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    subject_index = models.CharField(_("索引"), max_length=64, blank=True)
+    purpose = models.ForeignKey(
+        "inquiry.QueryPurpose",
+        verbose_name=_("查询用途"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    purpose_code = models.CharField(_("查询用途代码"), max_length=64, blank=True)
+    requested_items = models.JSONField(_("请求的信息项"), default=list)
+    consent = models.ForeignKey(
+        "inquiry.Consent",
+        verbose_name=_("所依据的授权"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered = models.BooleanField(_("已答复"), default=False)
+    refusal = models.CharField(_("拒绝原因代码"), max_length=64, blank=True)
+    record_ids = models.JSONField(_("返回的记录"), default=list)
+    category_counts = models.JSONField(_("各类别记录数"), default=dict)
+    created_at = models.DateTimeField(_("查询时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("征信机构查询")
+        verbose_name_plural = _("征信机构查询")
+        indexes = [
+            models.Index(fields=["subject_index", "created_at"]),
+            models.Index(fields=["agency", "created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(answered=True) & Q(refusal="")) | (Q(answered=False) & ~Q(refusal="")),
+                name="supervision_agency_query_answered_or_refused",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"agency query {self.pk}"

@@ -60,6 +60,7 @@ from chengxin.exchange.choices import OutboxStatus
 from chengxin.exchange.delivery import UpstreamConfig, upstream_push_round
 from chengxin.exchange.models import OutboxEvent
 from chengxin.exchange.signing import SigningKey
+from chengxin.inquiry.consents import ConsentTerms, consent_grant_online
 from chengxin.inquiry.services import report_issue
 from chengxin.inquiry.tests.factories import load_purposes
 from chengxin.measures.checks.batch import batch_create, input_from_list
@@ -92,6 +93,7 @@ PURPOSE = "政府采购供应商资格审查"
 REPORT_PURPOSE = "administrative_licensing"
 REPORT_CASE_NO = "齐许〔2026〕88号"
 PERSON = 1
+AGENCY_PURPOSE = "credit_lending"
 UNKNOWN_PERSON = 2
 OTHER_PERSON = 3
 PENDING_PERSON = 4
@@ -554,7 +556,19 @@ def _supervision(world: World) -> dict[str, Any]:
     violation = supervision_factories.serious_violation(
         reviewer, supervision_factories.inspection(reviewer, agency=listed)
     )
+    citizen = world.users["citizen"]
+    consent = consent_grant_online(
+        actor=citizen,
+        account=citizen.citizen_account,
+        terms=ConsentTerms(
+            purpose=AGENCY_PURPOSE,
+            valid_from=timezone.localdate(),
+            valid_until=timezone.localdate() + datetime.timedelta(days=30),
+            agency=agency,
+        ),
+    )
     return {
+        "consent": consent.pk,
         "sv_agency": agency.pk,
         "sv_inspection": inspection.pk,
         "sv_handler": handler.pk,

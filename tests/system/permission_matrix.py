@@ -21,6 +21,7 @@ are not found (404), so their existence is not revealed. A new route needs its l
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import re
@@ -31,11 +32,13 @@ from typing import Any
 from django.apps import apps
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from chengxin.collection.tests.factories import csv_bytes, id_number, row, valid_rows
 from chengxin.supervision.tests.factories import uscc as supervision_uscc
 from tests.system.matrix_world import (
+    AGENCY_PURPOSE,
     CASE_NO,
     MATTER,
     PENDING_PERSON,
@@ -327,6 +330,27 @@ CHALLENGE = {"challenge_id": "challenge"}
 CHALLENGE_ANSWERED = {"challenge_id": "challenge_answered"}
 
 
+CONSENT = {"consent_id": "consent"}
+
+
+def _agency_query_body(world: World) -> dict[str, Any]:
+    return {"id_number": id_number(PERSON), "purpose": AGENCY_PURPOSE}
+
+
+def _consent_form(world: World) -> dict[str, Any]:
+    today = timezone.localdate()
+    return {
+        "grantee": f"agency:{world['sv_agency']}",
+        "purpose": AGENCY_PURPOSE,
+        "valid_from": today.isoformat(),
+        "valid_until": (today + datetime.timedelta(days=30)).isoformat(),
+    }
+
+
+def _consent_lookup_form(world: World) -> dict[str, Any]:
+    return {"action": "lookup", "id_number": id_number(PERSON)}
+
+
 def _challenge_form(world: World) -> dict[str, Any]:
     return {"reason": "我没有办理过该事项。"}
 
@@ -577,6 +601,7 @@ ENTRIES: list[Entry] = [
     Entry("GET",  "api/v1/reports/verify/<code>",                                  "200 200 200 200 200 200 200 200 200 200 200", path={"code": "verification_code"}),
     Entry("GET",  "api/v1/reports/<number>.pdf",                                   "401 404 404 404 200 404 404 404 404 404 404", path=REPORT),
     Entry("POST", "api/v1/checks",                                                 "401 401 401 403 200 403 200 403 403 403 403", body=_check_body),
+    Entry("POST", "api/v1/agency-queries",                                         "401 401 401 403 403 403 403 403 403 403 403", body=_agency_query_body),
     Entry("GET",  "api/v1/checks/keys",                                            "200 200 200 200 200 200 200 200 200 200 200"),
     Entry("POST", "api/v1/checks/verify",                                          "200 200 200 200 200 200 200 200 200 200 200", body=_receipt_body),
     Entry("GET",  "api/v1/checks/feedback-rates",                                  "401 401 401 403 200 403 200 200 403 403 403"),
@@ -630,6 +655,8 @@ ENTRIES: list[Entry] = [
     Entry("GET",  "staff/audit/",                                                  "302 403 403 403 403 403 403 403 403 403 200"),
     Entry("GET",  "staff/inquiry/",                                                "302 403 403 403 200 403 200 403 403 403 403"),
     Entry("POST", "staff/inquiry/",                                                "302 403 403 403 200 403 200 403 403 403 403", body=_query_form, encoding=FORM),
+    Entry("GET",  "staff/inquiry/consents/",                                       "302 403 403 403 200 403 200 200 403 403 403"),
+    Entry("POST", "staff/inquiry/consents/",                                       "302 403 403 403 200 403 200 200 403 403 403", body=_consent_lookup_form, encoding=FORM),
     Entry("GET",  "staff/inquiry/reports/<str:number>/",                           "302 403 403 404 200 404 404 404 404 404 404", path=REPORT),
     Entry("GET",  "staff/inquiry/reports/<str:number>.pdf",                        "302 403 403 404 200 404 404 404 404 404 404", path=REPORT),
     Entry("GET",  "staff/objections/",                                             "302 403 403 200 403 200 403 200 403 403 403"),
@@ -659,6 +686,9 @@ ENTRIES: list[Entry] = [
     Entry("GET",  "my/lookups/",                                                   "302 200 200 403 403 403 403 403 403 403 403"),
     Entry("GET",  "my/lookups/<str:kind>/<str:access_id>/challenge/",              "302 200 404 403 403 403 403 403 403 403 403", path=LOOK),
     Entry("POST", "my/lookups/<str:kind>/<str:access_id>/challenge/",              "302 302 404 403 403 403 403 403 403 403 403", path=LOOK, body=_challenge_form, encoding=FORM),
+    Entry("GET",  "my/consents/",                                                  "302 200 200 403 403 403 403 403 403 403 403"),
+    Entry("POST", "my/consents/",                                                  "302 302 302 403 403 403 403 403 403 403 403", body=_consent_form, encoding=FORM),
+    Entry("POST", "my/consents/<int:consent_id>/revoke/",                          "302 302 404 403 403 403 403 403 403 403 403", path=CONSENT, encoding=FORM),
     Entry("GET",  "my/challenges/",                                                "302 200 200 403 403 403 403 403 403 403 403"),
     Entry("GET",  "my/challenges/<int:challenge_id>/",                             "302 200 404 403 403 403 403 403 403 403 403", path=CHALLENGE),
     Entry("GET",  "staff/challenges/",                                             "302 403 403 200 200 200 200 200 403 403 403"),

@@ -67,6 +67,7 @@ OPERATION_IDS = {
         "get",
         "/api/v1/repairs/{repair_id}/attachments/{attachment_id}",
     ): "repairs_attachments_get",
+    ("post", "/api/v1/agency-queries"): "agency_queries_create",
 }
 
 
@@ -156,6 +157,7 @@ def test_operations_that_read_a_body_document_415(document):
         "objections_review_decide": True,
         "repairs_create": True,
         "repairs_decide": True,
+        "agency_queries_create": True,
     }
 
 

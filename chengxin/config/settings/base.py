@@ -307,6 +307,10 @@ CHENGXIN_THROTTLE_RATES = {
     "own_report": env_str("CHENGXIN_RATE_OWN_REPORT", "10/1h") or "",
     # repair applications a citizen account sends (accepted or refused), docs/dueprocess.md
     "repair_applying": env_str("CHENGXIN_RATE_REPAIR_APPLYING", "10/1h") or "",
+    # credit agencies' queries per API token (answered or refused), and the consents a citizen
+    # account gives or revokes online (docs/supervision.md, docs/inquiry.md)
+    "agency_query": env_str("CHENGXIN_RATE_AGENCY_QUERY", "600/1h") or "",
+    "consent_change": env_str("CHENGXIN_RATE_CONSENT_CHANGE", "30/1h") or "",
 }
 # The captcha of anonymous tip-offs (docs/dueprocess.md, "Tip-offs"): how long a challenge
 # holds, and whether the session also keeps its answer in clear (the test settings only).

@@ -12,6 +12,7 @@ class AccessKind(models.TextChoices):
     REPORT = "report", _("信用报告")
     BATCH = "batch", _("批量核查")
     CAMPUS = "campus", _("校园诚信档案查阅")
+    AGENCY = "agency", _("征信机构查询")
 
 
 class ChallengeStatus(models.TextChoices):

@@ -45,6 +45,7 @@ from chengxin.education.models import CampusFileAccess
 from chengxin.inquiry.models import CreditReport, ProfileQuery, QueryPurpose
 from chengxin.measures.checks.models import BatchCheckSubject, Check
 from chengxin.measures.choices import Matter
+from chengxin.supervision.models import AgencyQuery
 
 DEPARTMENT_ROLES = (Role.PROVIDER, Role.OFFICER)
 
@@ -192,6 +193,10 @@ class Lookup:
     purpose: str
     case_no: str
     challenge: AccessChallenge | None = None
+    # A credit agency's query (kind ``agency``): the agency, and the refusal code when the
+    # platform refused it (the agency then received nothing).
+    agency_name: str = ""
+    refusal: str = ""
 
     @property
     def kind_label(self) -> str:
@@ -276,7 +281,22 @@ def _lookups_queryset(subject_index: str, *, now: datetime.datetime) -> QuerySet
         .order_by()
         .values_list(*columns)
     )
-    return queries.union(reports, checks, batches, campus, all=True).order_by("-at", "-access_id")
+    agencies = (
+        AgencyQuery.objects.filter(subject_index=subject_index)
+        .annotate(
+            kind=Value(AccessKind.AGENCY.value, output_field=CharField()),
+            access_id=Cast("pk", CharField()),
+            at=F("created_at"),
+            department_id=Value(None, output_field=IntegerField()),
+            look_matter=Value("", output_field=CharField()),
+            case_no=Value("", output_field=CharField()),
+        )
+        .order_by()
+        .values_list(*columns)
+    )
+    return queries.union(reports, checks, batches, campus, agencies, all=True).order_by(
+        "-at", "-access_id"
+    )
 
 
 @dataclass(frozen=True)
@@ -287,10 +307,10 @@ class LookupPage:
 
 def lookups_of(*, account, page: int | str = 1, now: datetime.datetime | None = None) -> LookupPage:
     """One page of every look at the account's person's file, newest first: officer queries,
-    reports issued to departments, checks and batch checks (the person's own reports are not looks by
-    others). Queries for law enforcement appear once the deferral period has passed. Three
-    queries a page whatever its size: the count, the page, its departments and purposes (and
-    the challenges of its rows)."""
+    reports issued to departments, checks, batch checks and credit agencies' queries, answered
+    or refused (the person's own reports are not looks by others). Queries for law
+    enforcement appear once the deferral period has passed. Three queries a page whatever its size: the count, the page, its departments and purposes (and
+    the challenges of its rows, and the agencies of its agency queries)."""
     now = now or timezone.now()
     paginator = Paginator(_lookups_queryset(account.subject_index, now=now), LOOKUPS_PAGE_SIZE)
     current = paginator.get_page(page)
@@ -302,6 +322,7 @@ def lookups_of(*, account, page: int | str = 1, now: datetime.datetime | None = 
         ).values_list("code", "name")
     )
     challenges = _challenges_of_rows(account.subject_index, raw)
+    agency_queries = _agency_queries_of_rows(raw)
     rows = [
         Lookup(
             kind=kind,
@@ -311,6 +332,7 @@ def lookups_of(*, account, page: int | str = 1, now: datetime.datetime | None = 
             purpose=_purpose_text(kind, purpose, matter, purposes),
             case_no=case_no,
             challenge=challenges.get((kind, _access_id(kind, access_id))),
+            **agency_queries.get((kind, str(access_id)), {}),
         )
         for kind, access_id, at, department_id, purpose, matter, case_no in raw
     ]
@@ -318,6 +340,19 @@ def lookups_of(*, account, page: int | str = 1, now: datetime.datetime | None = 
 
 
 UUID_KINDS = (AccessKind.CHECK, AccessKind.BATCH)
+
+
+def _agency_queries_of_rows(raw) -> dict[tuple[str, str], dict[str, str]]:
+    """The agency and the outcome of the page's agency queries (one query, none without)."""
+    ids = [int(row[1]) for row in raw if row[0] == AccessKind.AGENCY]
+    if not ids:
+        return {}
+    found = AgencyQuery.objects.filter(pk__in=ids).select_related("agency")
+    return {(AccessKind.AGENCY.value, str(query.pk)): _agency_fields(query) for query in found}
+
+
+def _agency_fields(query: AgencyQuery) -> dict[str, str]:
+    return {"agency_name": query.agency.name, "refusal": query.refusal}
 
 
 def _access_id(kind: str, access_id) -> str:
@@ -365,6 +400,8 @@ def _one_lookup(subject_index: str, *, kind: str, access_id: str, now) -> Lookup
         row = _check_row(subject_index, access_id)
     elif kind == AccessKind.BATCH:
         row = _batch_row(subject_index, access_id)
+    elif kind == AccessKind.AGENCY and access_id.isdigit():
+        row = _agency_row(subject_index, int(access_id))
     elif kind in (AccessKind.QUERY, AccessKind.REPORT) and access_id.isdigit():
         row = _query_or_report_row(subject_index, kind=kind, pk=int(access_id), now=now)
     elif kind == AccessKind.CAMPUS and access_id.isdigit():
@@ -432,6 +469,28 @@ def _batch_row(subject_index: str, access_id: str) -> Lookup | None:
         department=batch.department,
         purpose=_purpose_text(AccessKind.BATCH, batch.purpose, batch.matter, {}),
         case_no=batch.case_no,
+    )
+
+
+def _agency_row(subject_index: str, pk: int) -> Lookup | None:
+    found = (
+        AgencyQuery.objects.select_related("agency", "purpose")
+        .filter(pk=pk, subject_index=subject_index)
+        .first()
+    )
+    if found is None:
+        return None
+    purpose = found.purpose.name if found.purpose else found.purpose_code
+    return Lookup(
+        kind=AccessKind.AGENCY,
+        access_id=str(found.pk),
+        at=found.created_at,
+        department=None,
+        # The challenge copies the purpose as the person saw it; the agency goes with it, as a
+        # challenge has a department and no agency.
+        purpose=f"{found.agency.name}：{purpose}",
+        case_no="",
+        **_agency_fields(found),
     )
 
 

@@ -18,7 +18,7 @@ def test_loading_twice_creates_each_purpose_once_and_keeps_edits():
     # when
     load_reference_data(stdout=out)
     # then
-    assert QueryPurpose.objects.count() == len(purpose_definitions()) == 9
+    assert QueryPurpose.objects.count() == len(purpose_definitions()) == 12
     assert QueryPurpose.objects.get(code="honour_review").legal_basis == "本地修改"
-    assert out.getvalue().strip() == "查询事由：新增 0 项，共 9 项。"
+    assert out.getvalue().strip() == "查询事由：新增 0 项，共 12 项。"
     assert all(purpose.legal_basis for purpose in QueryPurpose.objects.all())

@@ -42,3 +42,26 @@ def test_the_daily_command_delists_nothing_before_the_end():
     call_command("supervision", "delist-expired", stdout=out)
     # then
     assert out.getvalue() == "期满移出 0 家机构。Delisted 0 agencies.\n"
+
+
+def test_the_demo_citizen_has_a_consent_a_revoked_one_and_two_agency_queries():
+    # given
+    from chengxin.collection.demo_citizen import demo_citizen_ensure
+    from chengxin.inquiry.models import Consent
+    from chengxin.supervision.demo_consents import demo_consents_ensure
+    from chengxin.supervision.models import AgencyQuery
+
+    call_command("seed", verbosity=0, stdout=io.StringIO())
+    demo_accounts_ensure(stdout=io.StringIO())
+    demo_citizen_ensure(stdout=io.StringIO())
+    demo_supervision_ensure(stdout=io.StringIO())
+    # when
+    demo_consents_ensure(stdout=io.StringIO())
+    demo_consents_ensure(stdout=io.StringIO())
+    # then
+    revoked = [consent.revoked_at is not None for consent in Consent.objects.order_by("pk")]
+    assert revoked == [False, True]
+    assert list(AgencyQuery.objects.order_by("pk").values_list("refusal", flat=True)) == [
+        "",
+        "agency_item_not_disclosable",
+    ]

@@ -23,6 +23,7 @@ from chengxin.identity.models import Subject
 from chengxin.outreach.demo import demo_content_ensure
 from chengxin.portal.demo import demo_disclosures_ensure
 from chengxin.supervision.demo import demo_supervision_ensure
+from chengxin.supervision.demo_consents import demo_consents_ensure
 
 DEMO_PERSONS = 500
 
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         demo_accounts_ensure(stdout=self.stdout)
         demo_citizen_ensure(stdout=self.stdout)
         demo_supervision_ensure(stdout=self.stdout)
+        demo_consents_ensure(stdout=self.stdout)
         demo_content_ensure(stdout=self.stdout)
         demo_education_ensure(stdout=self.stdout)
         # Entries of the public site's lists to search and page through (docs/public.md).
