@@ -199,9 +199,8 @@ def test_the_server_is_gunicorn_with_hashed_compressed_static_files(server):
     stylesheet = re.search(r'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"', page)
 
     # when
-    request = urllib.request.Request(
-        base + stylesheet.group(1), headers={"Accept-Encoding": "gzip"}
-    )  # noqa: S310 - own server
+    url = base + stylesheet.group(1)
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})  # noqa: S310
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - own server
         encoding = response.headers.get("Content-Encoding")
         cache = response.headers.get("Cache-Control", "")

@@ -43,9 +43,9 @@ def test_a_check_asks_the_same_queries_for_one_record_or_many(client, items, tax
     ten_records = _queries_of_a_check(client, headers, 2)
     # then
     # Token, subject, rules stamp, records, the records' statements; four policy reads (cached
-    # outside a transaction, not in a test); savepoint, check, measures found, audit event,
-    # release.
-    assert len(one_record) == 14
+    # outside a transaction, not in a test); savepoint, check, measures found, audit event and
+    # its row in the sealer's queue, release.
+    assert len(one_record) == 15
     assert len(ten_records) == len(one_record)
     record_queries = [
         sql
