@@ -9,49 +9,25 @@ import io
 import segno
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Image, Paragraph, Spacer, Table, TableStyle
 
+from chengxin.core.pdf import GRID as _GRID
+from chengxin.core.pdf import HEADING as _HEADING
+from chengxin.core.pdf import SMALL as _SMALL
+from chengxin.core.pdf import TITLE as _TITLE
+from chengxin.core.pdf import a4_document
+from chengxin.core.pdf import cell as _cell
 from chengxin.inquiry.content import CATEGORY_TITLES
 
-FONT = "STSong-Light"
 QR_SIZE = 32 * mm
-PAGE_MARGIN = 15 * mm
-
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-
-_BODY = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=14, wordWrap="CJK")
-_SMALL = ParagraphStyle("small", parent=_BODY, fontSize=8, leading=11)
-_TITLE = ParagraphStyle("title", parent=_BODY, fontSize=17, leading=24, alignment=1)
-_HEADING = ParagraphStyle("heading", parent=_BODY, fontSize=12, leading=18, spaceBefore=8)
-_GRID = TableStyle(
-    [
-        ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f6")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]
-)
 
 
 def report_pdf(*, content: dict, full_name: str, verification_code: str) -> bytes:
     """The report as a PDF. ``full_name`` is printed for the person and the entitled officer who
     requested it; the ID number is always masked."""
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=PAGE_MARGIN,
-        rightMargin=PAGE_MARGIN,
-        topMargin=PAGE_MARGIN,
-        bottomMargin=PAGE_MARGIN,
-        title=_("公共信用信息报告"),
-        invariant=1,
-    )
+    document = a4_document(buffer, title=_("公共信用信息报告"))
     story = [
         Paragraph(_("%(issuer)s 公共信用信息报告（个人）") % {"issuer": content["issuer"]}, _TITLE),
         Spacer(1, 4 * mm),
@@ -70,14 +46,6 @@ def report_pdf(*, content: dict, full_name: str, verification_code: str) -> byte
 def formatted_code(code: str) -> str:
     """A verification code in groups of four (``ABCD-EFGH-JKLM``) for reading aloud."""
     return "-".join(code[start : start + 4] for start in range(0, len(code), 4))
-
-
-def _cell(text: str, style: ParagraphStyle = _BODY) -> Paragraph:
-    return Paragraph(_escape(text) or "—", style)
-
-
-def _escape(text: str) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _header_table(content: dict, *, full_name: str, verification_code: str) -> Table:

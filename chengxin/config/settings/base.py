@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "chengxin.portal",
     "chengxin.outreach",
     "chengxin.dashboards",
+    "chengxin.workplan",
 ]
 
 MIDDLEWARE = [
