@@ -49,6 +49,7 @@ from chengxin.dueprocess.tipoffs.selectors import can_screen as can_screen_tipof
 from chengxin.exchange.selectors import can_operate_exchange
 from chengxin.measures.checks.selectors import can_view_feedback_rates
 from chengxin.supervision.permissions import can_read as can_read_supervision
+from chengxin.workplan.permissions import can_open as can_open_workplan
 
 Check = Callable[[object], bool]
 
@@ -91,6 +92,7 @@ GROUPS: tuple[NavGroup, ...] = (
     NavGroup("content", _("网站内容")),
     NavGroup("supervision", _("征信监管")),
     NavGroup("exchange", _("共享交换")),
+    NavGroup("workplan", _("工作方案")),
     NavGroup("dashboards", _("统计分析")),
     NavGroup("users", _("用户与审计")),
 )
@@ -113,6 +115,7 @@ ENTRIES: list[NavEntry] = [
     NavEntry("content", _("网站内容"), "content:list", can_draft_content, ("content:",)),
     NavEntry("supervision", _("征信机构监管"), "supervision:agency_list", can_read_supervision, ("supervision:",)),
     NavEntry("exchange", _("向省级平台推送"), "exchange:overview", can_operate_exchange, ("exchange:",)),
+    NavEntry("workplan", _("工作方案进度"), "workplan:overview", can_open_workplan, ("workplan:",)),
     NavEntry("dashboards", _("统计分析"), "dashboards:index", can_view_dashboards, ("dashboards:",)),
     NavEntry("users", _("用户与角色"), "admin:accounts_user_changelist", can_manage_users, ("admin:accounts_user_",)),
     NavEntry("users", _("接口令牌"), "admin:accounts_apitoken_changelist", can_manage_tokens, ("admin:accounts_apitoken_",)),

@@ -28,6 +28,7 @@ urlpatterns = [
     path("staff/challenges/", include("chengxin.dueprocess.myfile.urls")),
     path("staff/repairs/", include("chengxin.dueprocess.repairs.urls")),
     path("staff/dashboards/", include("chengxin.dashboards.urls")),
+    path("staff/workplan/", include("chengxin.workplan.urls")),
     path("staff/", include("chengxin.backoffice.urls")),
     path("account/", include("chengxin.accounts.citizen_urls")),
     path("my/", include("chengxin.dueprocess.objections.portal_urls")),
