@@ -79,3 +79,41 @@ def small_plan(**changes) -> Plan:
 
 def task_numbered(plan: Plan, number: int) -> Task:
     return Task.objects.get(plan=plan, section__position=1, number=number)
+
+
+def matrix_objects(world) -> dict:
+    """The permission matrix's work-plan objects (tests/system/matrix_world.py): the small
+    plan with task 1 for tax alone, the tax officer's report on task 1 with an attachment, and a note."""
+    from django.utils import timezone
+
+    from chengxin.dueprocess.attachments import IncomingFile
+    from chengxin.workplan.periods import Quarter
+    from chengxin.workplan.selectors import report_attachments
+    from chengxin.workplan.services import note_add, report_submit
+
+    small_plan(code="matrix-departments")  # the departments tax and court
+    mapping = small_plan_mapping(code="matrix-plan", issued_on="2025-01-01")
+    mapping["sections"][0]["tasks"][0]["units"] = ["市税务局"]  # the court is the other department
+    plan = plan_load(actor=None, document=plan_document_from_mapping(mapping))
+    task = task_numbered(plan, 1)
+    now = Quarter.of(timezone.localdate())
+    report = report_submit(
+        actor=world.users["officer"],
+        task=task,
+        year=now.year,
+        quarter=now.quarter,
+        percent=20,
+        status="in_progress",
+        text="矩阵进展。",
+        files=[IncomingFile(name="材料.pdf", data=b"%PDF-1.4\n%%EOF\n")],
+    )
+    note_add(
+        actor=world.users["reviewer"], plan=plan, written_on=timezone.localdate(), text="督促。"
+    )
+    return {
+        "wp_task": task.pk,
+        "wp_report": report.pk,
+        "wp_attachment": str(report_attachments(report)[0].pk),
+        "wp_year": str(now.year),
+        "wp_department": task.lead_id,
+    }
