@@ -20,6 +20,7 @@ from chengxin.identity.models import Subject
 from chengxin.outreach.demo import demo_content_ensure
 from chengxin.portal.demo import demo_disclosures_ensure
 from chengxin.supervision.demo import demo_supervision_ensure
+from chengxin.workplan.demo import demo_workplan_ensure
 
 DEMO_PERSONS = 500
 
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         demo_citizen_ensure(stdout=self.stdout)
         demo_supervision_ensure(stdout=self.stdout)
         demo_content_ensure(stdout=self.stdout)
+        demo_workplan_ensure(stdout=self.stdout)
         # Entries of the public site's lists to search and page through (docs/public.md).
         demo_disclosures_ensure(stdout=self.stdout)
         if options["no_serve"]:
