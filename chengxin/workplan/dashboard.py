@@ -77,7 +77,7 @@ def workplan_panels(filters, scope) -> list[Panel]:
                 ]
                 for row in units
             ],
-            [1, 2, 3, 4],
+            [2, 3, 4],
         ),
         Panel(
             "workplan-summary",

@@ -118,12 +118,18 @@ def overview(request: HttpRequest) -> HttpResponse:
         return _no_plan(request, context)
     progress = _progress(request, context)
     today = context["today"]
+    mine = None if can_oversee(request.user) else request.user.department_id
     context.update(
         page=page_of(request, progress, per_page=limits.PAGE_SIZE),
         total=len(progress),
         completed=sum(1 for task in progress if task.completed),
         overdue=sum(1 for task in progress if task.is_overdue(today)),
-        missing=sum(len(task.missing_units) for task in progress),
+        missing=sum(
+            1
+            for task in progress
+            for unit in task.missing_units
+            if mine is None or unit.department.pk == mine
+        ),
         safeguards=selectors.safeguards_of(context["plan"]),
     )
     return render(request, "workplan/overview.html", context)
