@@ -213,4 +213,5 @@ def test_the_progress_dashboard_chart_shows_the_numbers_of_its_table_and_csv():
         ["齐齐哈尔市中级人民法院", "2", "0", "1", "2"],
         ["国家税务总局齐齐哈尔市税务局", "1", "1", "0", "0"],
     ]
-    assert chart[("负责任务", "齐齐哈尔市中级人民法院")] == "2"
+    assert chart[("超期未完成", "齐齐哈尔市中级人民法院")] == "1"
+    assert chart[("已完成", "国家税务总局齐齐哈尔市税务局")] == "1"
