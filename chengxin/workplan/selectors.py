@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Q
 
 from chengxin.accounts.models import Department
 from chengxin.core.errors import NotFoundError, PermissionDeniedError
@@ -275,9 +276,12 @@ def notes_visible_to(*, viewer, plan: Plan, task: Task | None = None):
         notes = notes.filter(task=task)
     if not can_oversee(viewer):
         mine = Responsibility.objects.filter(department_id=viewer.department_id).values("task_id")
-        notes = notes.filter(department_id__in=[viewer.department_id, None]).filter(
-            task_id__in=mine
-        ) | notes.filter(task__isnull=True, department__isnull=True)
+        general = Q(department__isnull=True)
+        notes = notes.filter(
+            Q(department_id=viewer.department_id)
+            | (general & Q(task__isnull=True))
+            | (general & Q(task_id__in=mine))
+        )
     return notes.order_by("-written_on", "-pk")
 
 

@@ -21,7 +21,7 @@ from chengxin.workplan.choices import ReminderKind, ReportStatus
 from chengxin.workplan.models import AssessmentScore, InspectionNote, ProgressReport, Reminder
 from chengxin.workplan.periods import Quarter
 from chengxin.workplan.reminders import workplan_remind
-from chengxin.workplan.selectors import department_progress, plan_progress
+from chengxin.workplan.selectors import department_progress, notes_visible_to, plan_progress
 from chengxin.workplan.services import note_add, report_submit, score_set
 from chengxin.workplan.tests.factories import small_plan, task_numbered
 
@@ -265,3 +265,27 @@ def test_the_annual_assessment_in_xlsx_and_pdf():
     ]  # fmt: skip
     assert document.startswith(b"%PDF")
     assert b"STSong-Light" in document
+
+
+def test_a_department_reads_the_notes_on_its_unit_its_tasks_and_the_whole_plan():
+    # given
+    plan = small_plan()
+    reviewer = staff_user(Role.REVIEWER, username="reviewer")
+    court = Department.objects.get(code="court")
+    tax = Department.objects.get(code="tax")
+    for text, task, department in (
+        ("全方案", None, None),
+        ("税务任务", task_numbered(plan, 1), None),
+        ("法院任务", task_numbered(plan, 2), None),
+        ("法院单位", None, court),
+        ("税务单位", task_numbered(plan, 1), tax),
+    ):
+        note_add(actor=reviewer, plan=plan, written_on=TODAY, text=text, task=task,
+                 department=department)  # fmt: skip
+    officer = staff_user(Role.OFFICER, username="tax")
+    # when
+    seen = {note.text for note in notes_visible_to(viewer=officer, plan=plan)}
+    everything = {note.text for note in notes_visible_to(viewer=reviewer, plan=plan)}
+    # then
+    assert seen == {"全方案", "税务任务", "税务单位"}
+    assert everything == {"全方案", "税务任务", "法院任务", "法院单位", "税务单位"}
