@@ -66,7 +66,9 @@ def workplan_remind(*, today: datetime.date) -> RemindOutcome:
             continue
         for task in progress_of_plan(plan=plan, period=ended):
             for unit in task.missing_units:
-                sent = _remind(task.task, unit.department, ReminderKind.MISSING_REPORT, ended.key)
+                sent = _remind(
+                    task.task, unit.department, ReminderKind.MISSING_REPORT, ended.key, ended.label
+                )
                 missing += sent > 0
                 notices += sent
     return RemindOutcome(deadline=deadline, missing=missing, notices=notices)
@@ -76,7 +78,7 @@ def _plan_covers(plan: Plan, quarter: Quarter) -> bool:
     return plan.issued_on is None or plan.issued_on <= quarter.last_day
 
 
-def _remind(task: Task, department: Department, kind: str, key: str) -> int:
+def _remind(task: Task, department: Department, kind: str, key: str, label: str) -> int:
     """One reminder, once: the number of notices sent (0 when it was sent before). A unit
     without staff accounts still gets its row, so that it is not tried again every day."""
     try:
@@ -87,7 +89,7 @@ def _remind(task: Task, department: Department, kind: str, key: str) -> int:
                     department=department, role__in=DEPARTMENT_ROLES, is_active=True
                 ).order_by("pk")
             )
-            drafts = [_draft(user, task, kind, key) for user in recipients]
+            drafts = [_draft(user, task, kind, label) for user in recipients]
             notices_send_many(kind=NoticeKind.DEADLINE, drafts=drafts)
             reminder.recipients = len(drafts)
             reminder.save(update_fields=["recipients"])
@@ -103,18 +105,18 @@ def _remind(task: Task, department: Department, kind: str, key: str) -> int:
     return len(drafts)
 
 
-def _draft(user, task: Task, kind: str, key: str) -> NoticeDraft:
+def _draft(user, task: Task, kind: str, when: str) -> NoticeDraft:
     link = reverse("workplan:task_detail", kwargs={"task_id": task.pk})
     if kind == ReminderKind.DEADLINE:
         title = _("工作任务完成时限临近")
         body = _("“%(task)s”的完成时限为%(day)s，请抓紧推进并报送进展。") % {
             "task": f"{task.reference} {task.title}",
-            "day": key,
+            "day": when,
         }
     else:
         title = _("工作任务进展报告未报送")
         body = _("本单位尚未报送“%(task)s”%(period)s的进展报告，请尽快报送。") % {
             "task": f"{task.reference} {task.title}",
-            "period": key,
+            "period": when,
         }
     return NoticeDraft(user=user, title=title, body=body, link=link)

@@ -301,3 +301,16 @@ def safeguards_of(plan: Plan) -> list[Safeguard]:
 def plan_years(plan: Plan, *, today: datetime.date) -> list[int]:
     first = plan.issued_on.year if plan.issued_on else today.year
     return list(range(today.year, first - 1, -1))
+
+
+def reminders_for(*, viewer, limit: int = 5) -> list:
+    """The latest work-plan reminders in ``viewer``'s inbox (staff have no inbox page of their
+    own: the work-plan overview shows these)."""
+    from chengxin.accounts.choices import NoticeKind
+    from chengxin.accounts.selectors import notice_list_for
+
+    return list(
+        notice_list_for(user=viewer).filter(
+            kind=NoticeKind.DEADLINE, link__startswith="/staff/workplan/"
+        )[:limit]
+    )

@@ -131,6 +131,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             if mine is None or unit.department.pk == mine
         ),
         safeguards=selectors.safeguards_of(context["plan"]),
+        reminders=selectors.reminders_for(viewer=request.user) if mine else [],
     )
     return render(request, "workplan/overview.html", context)
 

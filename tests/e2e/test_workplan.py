@@ -5,14 +5,19 @@ page under test-artifacts/screenshots/workplan-*.png."""
 
 from __future__ import annotations
 
+import datetime
+import io
 import re
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from chengxin.accounts.choices import Role
 from chengxin.accounts.services import user_create
 from chengxin.workplan.demo import demo_workplan_ensure
 from chengxin.workplan.models import AssessmentScore, InspectionNote, ProgressReport, Task
+from chengxin.workplan.periods import Quarter
+from chengxin.workplan.reminders import workplan_remind
 from tests.e2e.test_staff import PASSWORD, sign_in_enrolling
 
 
@@ -27,10 +32,13 @@ def _accounts():
 
 
 def test_a_unit_reports_and_the_credit_office_follows_and_assesses(page, screenshot, db, tmp_path):
-    # given: the city's plan and the demo's reports, notes and scores
+    # given: the city's plan, the demo's reports, notes and scores, and the day's reminders
     call_command("seed", verbosity=0)
     _accounts()
-    demo_workplan_ensure(stdout=open("/dev/null", "w"))  # noqa: SIM115 - the demo's own output
+    demo_workplan_ensure(stdout=io.StringIO())
+    # the reminders of ten days into last quarter: tax had not reported for the quarter before
+    last = Quarter.of(timezone.localdate()).previous()
+    workplan_remind(today=last.first_day + datetime.timedelta(days=10))
     task = Task.objects.get(
         plan__code="qiqihar-2017-personal-integrity", section__number="二", number=2
     )
@@ -41,6 +49,7 @@ def test_a_unit_reports_and_the_credit_office_follows_and_assesses(page, screens
     sign_in_enrolling(page, "demo-officer")
     page.get_by_role("link", name="工作方案进度").click()
     screenshot("workplan-officer-overview")
+    assert page.get_by_role("heading", name="本单位的提醒").is_visible()
     page.get_by_role("link", name=task.title).click()
     page.fill("#id_percent", "90")
     page.select_option("#id_status", "in_progress")

@@ -21,7 +21,12 @@ from chengxin.workplan.choices import ReminderKind, ReportStatus
 from chengxin.workplan.models import AssessmentScore, InspectionNote, ProgressReport, Reminder
 from chengxin.workplan.periods import Quarter
 from chengxin.workplan.reminders import workplan_remind
-from chengxin.workplan.selectors import department_progress, notes_visible_to, plan_progress
+from chengxin.workplan.selectors import (
+    department_progress,
+    notes_visible_to,
+    plan_progress,
+    reminders_for,
+)
 from chengxin.workplan.services import note_add, report_submit, score_set
 from chengxin.workplan.tests.factories import small_plan, task_numbered
 
@@ -227,6 +232,11 @@ def test_reminders_go_once_before_deadlines_and_for_missing_reports():
     assert set(notices.values_list("kind", flat=True)) == {NoticeKind.DEADLINE}
     assert not Notice.objects.filter(user=tax).exists()
     assert AuditEvent.objects.filter(object_type="workplan_reminder").count() == 3
+    assert [notice.title for notice in reminders_for(viewer=court_officer)] == [
+        "工作任务进展报告未报送",
+        "工作任务进展报告未报送",
+        "工作任务完成时限临近",
+    ]
 
 
 def test_no_missing_report_reminder_before_the_days_after_the_quarter_have_passed():
