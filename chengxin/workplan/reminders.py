@@ -50,28 +50,34 @@ def workplan_remind(*, today: datetime.date) -> RemindOutcome:
     ended = Quarter.of(today).previous()
     deadline = missing = notices = 0
     for plan in Plan.objects.order_by("pk"):
-        current = progress_of_plan(plan=plan, period=Quarter.of(today))
-        for task in current:
-            due = task.task.deadline
-            if due is None or not today <= due <= today + ahead:
-                continue
-            for unit in task.units:
-                if not unit.completed:
-                    sent = _remind(
-                        task.task, unit.department, ReminderKind.DEADLINE, due.isoformat()
-                    )
-                    deadline += sent > 0
-                    notices += sent
+        for sent in _deadline_reminders(plan, today=today, ahead=ahead):
+            deadline, notices = deadline + (sent > 0), notices + sent
         if today < ended.last_day + after or not _plan_covers(plan, ended):
             continue
-        for task in progress_of_plan(plan=plan, period=ended):
-            for unit in task.missing_units:
-                sent = _remind(
-                    task.task, unit.department, ReminderKind.MISSING_REPORT, ended.key, ended.label
-                )
-                missing += sent > 0
-                notices += sent
+        for sent in _missing_reminders(plan, ended):
+            missing, notices = missing + (sent > 0), notices + sent
     return RemindOutcome(deadline=deadline, missing=missing, notices=notices)
+
+
+def _deadline_reminders(plan: Plan, *, today: datetime.date, ahead: datetime.timedelta):
+    """The notices sent per deadline reminder due today (0 for one sent before)."""
+    for task in progress_of_plan(plan=plan, period=Quarter.of(today)):
+        due = task.task.deadline
+        if due is None or not today <= due <= today + ahead:
+            continue
+        for unit in task.units:
+            if not unit.completed:
+                day = due.isoformat()
+                yield _remind(task.task, unit.department, ReminderKind.DEADLINE, day, day)
+
+
+def _missing_reminders(plan: Plan, ended: Quarter):
+    """The notices sent per missing-report reminder of the quarter that ended."""
+    for task in progress_of_plan(plan=plan, period=ended):
+        for unit in task.missing_units:
+            yield _remind(
+                task.task, unit.department, ReminderKind.MISSING_REPORT, ended.key, ended.label
+            )
 
 
 def _plan_covers(plan: Plan, quarter: Quarter) -> bool:
