@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from chengxin.accounts.models import Department
 from chengxin.core.errors import NotFoundError, PermissionDeniedError
@@ -41,7 +42,7 @@ REPORT_CASE_TYPE = "workplan.report"
 def _not_found() -> NotFoundError:
     return NotFoundError(
         error_codes.WORKPLAN_NOT_FOUND,
-        "没有找到该工作方案或任务。",
+        _("没有找到该工作方案或任务。"),
         "No such plan or task.",
     )
 
@@ -50,7 +51,7 @@ def _check_open(viewer) -> None:
     if not can_open(viewer):
         raise PermissionDeniedError(
             error_codes.WORKPLAN_ROLE_REQUIRED,
-            "工作方案只对信用办、系统管理员、审计管理员和各责任单位开放。",
+            _("工作方案只对信用办、系统管理员、审计管理员和各责任单位开放。"),
             "The work plan is open to the credit office, the admin, the auditor and the units.",
         )
 

@@ -18,6 +18,7 @@ from chengxin.workplan.demo import demo_workplan_ensure
 from chengxin.workplan.models import AssessmentScore, InspectionNote, ProgressReport, Task
 from chengxin.workplan.periods import Quarter
 from chengxin.workplan.reminders import workplan_remind
+from tests.e2e.axe import serious_violations
 from tests.e2e.test_staff import PASSWORD, sign_in_enrolling
 
 
@@ -50,12 +51,14 @@ def test_a_unit_reports_and_the_credit_office_follows_and_assesses(page, screens
     page.get_by_role("link", name="工作方案进度").click()
     screenshot("workplan-officer-overview")
     assert page.get_by_role("heading", name="本单位的提醒").is_visible()
+    assert serious_violations(page) == []
     page.get_by_role("link", name=task.title).click()
     page.fill("#id_percent", "90")
     page.select_option("#id_status", "in_progress")
     page.fill("#id_text", "已完成全市税务系统个人诚信记录归集，正在开展动态更新。")
     page.set_input_files("#id_files", str(proof))
     screenshot("workplan-officer-report-form")
+    assert serious_violations(page) == []
     page.get_by_role("button", name="报送").click()
     page.wait_for_url(re.compile(rf".*/staff/workplan/tasks/{task.pk}/$"))
     screenshot("workplan-officer-task")
@@ -74,6 +77,7 @@ def test_a_unit_reports_and_the_credit_office_follows_and_assesses(page, screens
     screenshot("workplan-units")
     page.get_by_role("link", name="超期与缺报").click()
     screenshot("workplan-overdue")
+    assert serious_violations(page) == []
     page.get_by_role("link", name="督促检查").click()
     page.fill("#id_text", "请各单位对照任务清单逐项梳理，年底前报送完成情况。")
     page.get_by_role("button", name="登记").click()
@@ -84,6 +88,7 @@ def test_a_unit_reports_and_the_credit_office_follows_and_assesses(page, screens
     page.fill("#id_comment", "按期报送，成效明显。")
     page.get_by_role("button", name="保存").click()
     screenshot("workplan-assessment")
+    assert serious_violations(page) == []
     with page.expect_download() as download:
         page.get_by_role("link", name="导出PDF").click()
     page.goto("/staff/dashboards/workplan/")
