@@ -1,7 +1,8 @@
 """The work plan's progress dashboard (SPEC §12), registered in the dashboards registry.
 
-The plan is small (tens of tasks, some dozens of units), so its figures are read from the
-work-plan tables directly in a fixed number of queries rather than from the summary tables:
+The plan is small (tens of tasks, some dozens of units), so its progress figures are read from
+the work-plan tables directly in a fixed number of queries; the reports sent over time come from
+the summary table (source ``workplan_reports`` of ``dashboards.sources``). Progress reads
 the latest plan, its tasks, their units and the reports up to the quarter that holds the
 filter's end date. A department filter (or a department's own view) keeps the tasks that
 department answers for and its own row.
@@ -12,7 +13,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chengxin.dashboards.registry import BAR, TABLE_ONLY, Dashboard, Panel, register
+from chengxin.dashboards.registry import BAR, LINE, TABLE_ONLY, Dashboard, Panel, register
+from chengxin.dashboards.selectors import metric_series, period_label, periods_of
+from chengxin.dashboards.sources import WORKPLAN_REPORTS
 from chengxin.workplan.models import Plan
 from chengxin.workplan.periods import Quarter
 from chengxin.workplan.selectors import department_progress, progress_of_plan
@@ -33,6 +36,7 @@ def workplan_panels(filters, scope) -> list[Panel]:
     overdue = [task for task in progress if task.is_overdue(filters.end)]
     missing = sum(len(task.missing_units) for task in progress)
     title = plan.title if plan else _("（尚未导入工作方案）")
+    sent = metric_series(measures=[WORKPLAN_REPORTS], filters=filters)
     return [
         Panel(
             "workplan-tasks",
@@ -78,6 +82,19 @@ def workplan_panels(filters, scope) -> list[Panel]:
                 for row in units
             ],
             [2, 3, 4],
+        ),
+        Panel(
+            "workplan-reports",
+            _("进展报告报送数量随时间变化"),
+            _("各责任单位首次报送的进展报告数（汇总表，%(start)s 至 %(end)s）。")
+            % {"start": filters.start.isoformat(), "end": filters.end.isoformat()},
+            LINE,
+            [_("期间"), _("报送的进展报告")],
+            [
+                [period_label(day, filters), sent.get((WORKPLAN_REPORTS, day), 0)]
+                for day in periods_of(filters)
+            ],
+            [1],
         ),
         Panel(
             "workplan-summary",

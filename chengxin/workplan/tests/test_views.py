@@ -19,6 +19,8 @@ from chengxin.accounts.choices import Role
 from chengxin.accounts.models import Department
 from chengxin.accounts.tests.factories import DepartmentFactory, sign_in_verified, staff_user
 from chengxin.core.audit.models import AuditEvent
+from chengxin.dashboards.services import dashboards_refresh
+from chengxin.dashboards.tests.factories import settle_at_once
 from chengxin.dashboards.tests.test_pages import (
     _chart_numbers,
     _csv_numbers,
@@ -191,10 +193,12 @@ def test_the_progress_dashboard_chart_shows_the_numbers_of_its_table_and_csv():
     _report(staff_user(Role.OFFICER, username="tax"), task_numbered(plan, 1), percent=100,
             status=ReportStatus.COMPLETED)  # fmt: skip
     client = _client(staff_user(Role.REVIEWER, username="reviewer"))
+    settle_at_once()
+    dashboards_refresh()
     # when
     html = client.get(reverse("dashboards:detail", kwargs={"slug": "workplan"})).content.decode()
     # then
-    for panel in ("workplan-tasks", "workplan-units"):
+    for panel in ("workplan-reports", "workplan-tasks", "workplan-units"):
         section = re.search(rf'aria-labelledby="{panel}-heading">(.*?)</section>', html, re.S)
         svg = _fragment(section.group(1), r"<svg.*?</svg>")
         chart = _chart_numbers(svg)
@@ -214,4 +218,14 @@ def test_the_progress_dashboard_chart_shows_the_numbers_of_its_table_and_csv():
         ["国家税务总局齐齐哈尔市税务局", "1", "1", "0", "0"],
     ]
     assert chart[("超期未完成", "齐齐哈尔市中级人民法院")] == "1"
+    today = timezone.localdate().isoformat()
+    reports = _chart_numbers(
+        _fragment(
+            re.search(
+                r'aria-labelledby="workplan-reports-heading">(.*?)</section>', html, re.S
+            ).group(1),
+            r"<svg.*?</svg>",
+        )
+    )
+    assert reports[("报送的进展报告", today)] == "1"
     assert chart[("已完成", "国家税务总局齐齐哈尔市税务局")] == "1"
