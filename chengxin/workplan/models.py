@@ -195,6 +195,8 @@ class ProgressReport(models.Model):
                 fields=["task", "department", "year", "quarter"], name="workplan_report_once"
             )
         ]
+        # The dashboards read reports by the time they were first sent (dashboards.sources).
+        indexes = [models.Index(fields=["submitted_at"], name="workplan_report_submitted")]
 
     def __str__(self) -> str:
         return f"{self.task} {self.year}Q{self.quarter}"
