@@ -19,6 +19,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from chengxin.accounts.choices import DepartmentKind
 from chengxin.accounts.models import Department
 from chengxin.core.errors import NotFoundError, PermissionDeniedError
 from chengxin.dueprocess.models import Attachment
@@ -197,7 +198,8 @@ def department_progress(
 ) -> list[DepartmentProgress]:
     """Per unit, from ``plan_progress``: tasks it answers for (and leads), completed by it,
     overdue and not completed by it, missing reports, mean of its latest percentages. No
-    query. Ordered by the units' codes."""
+    query. Ordered as a supervisor reads them: city units before the county-level governments,
+    each by the number of tasks it answers for (most first), then by code."""
     rows: dict[int, DepartmentProgress] = {}
     for task in progress:
         overdue_date = task.task.deadline is not None and task.task.deadline < today
@@ -209,7 +211,14 @@ def department_progress(
             row.overdue += int(overdue_date and not unit.completed)
             row.missing += int(unit.missing)
             row.percent_total += unit.percent
-    return sorted(rows.values(), key=lambda row: row.department.code)
+    return sorted(
+        rows.values(),
+        key=lambda row: (
+            row.department.kind == DepartmentKind.DISTRICT,
+            -row.tasks,
+            row.department.code,
+        ),
+    )
 
 
 def progress_visible_to(progress: list[TaskProgress], *, viewer) -> list[TaskProgress]:
