@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from chengxin.accounts.choices import Role
 from chengxin.accounts.services import user_create
+from chengxin.dashboards.services import dashboards_refresh
+from chengxin.dashboards.tests.factories import settle_at_once
 from chengxin.workplan.demo import demo_workplan_ensure
 from chengxin.workplan.models import AssessmentScore, InspectionNote, ProgressReport, Task
 from chengxin.workplan.periods import Quarter
@@ -91,6 +93,8 @@ def test_a_unit_reports_and_the_credit_office_follows_and_assesses(page, screens
     assert serious_violations(page) == []
     with page.expect_download() as download:
         page.get_by_role("link", name="导出PDF").click()
+    settle_at_once()
+    dashboards_refresh()
     page.goto("/staff/dashboards/workplan/")
     screenshot("workplan-dashboard")
 
