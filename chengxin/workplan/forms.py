@@ -107,3 +107,16 @@ class ScoreForm(RefusalMixin, forms.Form):
             self.fields["department"].queryset = Department.objects.filter(
                 workplan_tasks__task__plan=plan
             ).distinct()
+
+
+class PlanFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("方案文件"),
+        help_text=_("JSON或XLSX，格式见说明文档；不超过5 MB。"),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > limits.PLAN_FILE_MAX_BYTES:
+            raise forms.ValidationError(_("文件超过5 MB。"))
+        return upload

@@ -7,6 +7,8 @@ from chengxin.workplan import views
 app_name = "workplan"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("plans/load/", views.plan_load, name="plan_load"),
+    path("plans/template.xlsx", views.plan_template, name="plan_template"),
     path("tasks/<int:task_id>/", views.task_detail, name="task_detail"),
     path("tasks/<int:task_id>/report/", views.report_submit, name="report_submit"),
     path(

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -32,9 +33,11 @@ from chengxin.workplan.assessment import (
     assessment_rows,
     assessment_xlsx,
 )
-from chengxin.workplan.forms import NoteForm, ReportForm, ScoreForm
+from chengxin.workplan.forms import NoteForm, PlanFileForm, ReportForm, ScoreForm
+from chengxin.workplan.loading import PlanFileError, plan_document_read
 from chengxin.workplan.periods import Quarter
 from chengxin.workplan.permissions import can_manage, can_open, can_oversee, can_report
+from chengxin.workplan.workbook import workbook_template
 
 _PERIOD = re.compile(r"^(\d{4})Q([1-4])$")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -363,3 +366,48 @@ def assessment_xlsx_view(request: HttpRequest, year: int) -> HttpResponse:
 @require_GET
 def assessment_pdf_view(request: HttpRequest, year: int) -> HttpResponse:
     return _export(request, year, "pdf")
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def plan_load(request: HttpRequest) -> HttpResponse:
+    """Load a plan file (JSON or XLSX) as ``chengxin workplan load`` does; every problem of a
+    refused file is listed and nothing is written."""
+    _manager(request)
+    form = PlanFileForm(request.POST or None, request.FILES or None)
+    problems: list[dict[str, str]] = []
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        status = 422
+        try:
+            document = plan_document_read(upload.read(), name=upload.name[:100])
+            plan = services.plan_load(actor=request.user, document=document)
+        except PlanFileError as error:
+            problems = error.errors
+        except DomainError as error:
+            problems, status = (
+                [{"where": upload.name[:100], "message": error.message}],
+                error.status,
+            )
+        else:
+            messages.success(request, _("工作方案已导入。"))
+            return redirect(f"{reverse('workplan:overview')}?plan={plan.code}")
+    elif request.method == "POST":
+        status = 422
+    context = {
+        "form": form,
+        "problems": problems,
+        "plans": selectors.plans_visible_to(viewer=request.user),
+    }
+    return render(request, "workplan/plan_load.html", context, status=status)
+
+
+@staff_required
+@require_GET
+def plan_template(request: HttpRequest) -> HttpResponse:
+    """The XLSX shape of a plan file, with one example row per sheet."""
+    _manager(request)
+    response = HttpResponse(workbook_template(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="workplan-template.xlsx"'
+    return response

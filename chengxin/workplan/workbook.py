@@ -124,3 +124,43 @@ def _sections(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         task.pop("section_title")
         sections[-1]["tasks"].append(task)
     return sections
+
+
+def workbook_template() -> bytes:
+    """An empty plan workbook: the four sheets with their header rows and one example row
+    each, so that a deployment fills in its own plan."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    examples = {
+        "plan": [
+            ("code", "city-2025-integrity"),
+            ("title", "××市个人诚信体系建设工作方案"),
+            ("issuer", "××市人民政府办公室"),
+            ("document_no", "×政办规〔2025〕1号"),
+            ("issued_on", "2025-03-01"),
+            ("level", "city"),
+        ],
+        "units": [("市委宣传部", "propaganda"), ("其他有关部门", "@other")],
+        "tasks": [
+            (
+                "一",
+                "加强个人诚信教育",
+                1,
+                "大力弘扬诚信文化",
+                "……",
+                "2025年底前",
+                "市委宣传部、其他有关部门",
+            )
+        ],
+        "measures": [("一", "加强组织领导", "……", "市委宣传部")],
+    }
+    for index, (name, columns) in enumerate(SHEETS.items()):
+        sheet = workbook.active if index == 0 else workbook.create_sheet(name)
+        sheet.title = name
+        sheet.append(list(columns))
+        for row in examples[name]:
+            sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -719,6 +719,9 @@ ENTRIES: list[Entry] = [
     Entry("GET",  "statistics/",                                                   "200 200 200 200 200 200 200 200 200 200 200"),
     # --- the work plan (docs/workplan.md): the credit office oversees, reviewers manage, responsible units report -----------
     Entry("GET",  "staff/workplan/",                                               "302 403 403 200 200 200 200 200 200 403 200"),
+    Entry("GET",  "staff/workplan/plans/load/",                                    "302 403 403 403 403 403 403 200 403 403 403"),
+    Entry("POST", "staff/workplan/plans/load/",                                    "302 403 403 403 403 403 403 422 403 403 403", encoding=MULTIPART),
+    Entry("GET",  "staff/workplan/plans/template.xlsx",                            "302 403 403 403 403 403 403 200 403 403 403"),
     Entry("GET",  "staff/workplan/tasks/<int:task_id>/",                           "302 403 403 200 200 200 200 200 200 403 200", path=WP_TASK),
     Entry("POST", "staff/workplan/tasks/<int:task_id>/report/",                    "302 403 403 302 302 403 403 403 403 403 403", path=WP_TASK, body=_wp_report_form, encoding=FORM),
     Entry("GET",  "staff/workplan/reports/<int:report_id>/attachments/<uuid:attachment_id>/", "302 403 403 200 200 404 404 200 200 403 200", path=WP_FILE),

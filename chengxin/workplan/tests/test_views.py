@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
 import pytest
@@ -28,10 +29,17 @@ from chengxin.dashboards.tests.test_pages import (
     _table_numbers,
 )
 from chengxin.workplan.choices import ReportStatus
-from chengxin.workplan.models import ProgressReport
+from chengxin.workplan.loading import plan_document_read
+from chengxin.workplan.models import Plan, ProgressReport
 from chengxin.workplan.periods import Quarter
 from chengxin.workplan.services import note_add, report_submit, score_set
-from chengxin.workplan.tests.factories import small_plan, task_numbered
+from chengxin.workplan.tests.factories import (
+    departments,
+    small_plan,
+    small_plan_mapping,
+    task_numbered,
+)
+from chengxin.workplan.views import XLSX_TYPE
 
 pytestmark = pytest.mark.django_db
 LIST_PAGES = ["workplan:overview", "workplan:units", "workplan:overdue", "workplan:notes"]
@@ -229,3 +237,42 @@ def test_the_progress_dashboard_chart_shows_the_numbers_of_its_table_and_csv():
     )
     assert reports[("报送的进展报告", today)] == "1"
     assert chart[("已完成", "国家税务总局齐齐哈尔市税务局")] == "1"
+
+
+def test_the_reviewer_loads_a_plan_file_through_the_page():
+    # given
+    small_plan()
+    client = _client(staff_user(Role.REVIEWER, username="reviewer"))
+    good = io.BytesIO(json.dumps(small_plan_mapping(code="from-page")).encode())
+    good.name = "plan.json"
+    bad_mapping = small_plan_mapping(code="bad-page")
+    bad_mapping["sections"][0]["tasks"][0]["deadline"] = "尽快"
+    bad = io.BytesIO(json.dumps(bad_mapping).encode())
+    bad.name = "bad.json"
+    # when
+    loaded = client.post(reverse("workplan:plan_load"), {"file": good})
+    refused = client.post(reverse("workplan:plan_load"), {"file": bad})
+    # then
+    assert loaded.status_code == 302
+    assert Plan.objects.get(code="from-page").loaded_by.username == "reviewer"
+    assert refused.status_code == 422
+    assert "sections[0].tasks[0].deadline" in refused.content.decode()
+    assert not Plan.objects.filter(code="bad-page").exists()
+    event = AuditEvent.objects.filter(object_type="workplan_plan").last()
+    assert event.detail == {"code": "from-page", "tasks": 2, "measures": 1}
+
+
+def test_the_xlsx_template_is_a_plan_file_the_loader_takes():
+    # given
+    departments()
+    client = _client(staff_user(Role.REVIEWER, username="reviewer"))
+    # when
+    template = client.get(reverse("workplan:plan_template"))
+    document = plan_document_read(template.content, name="workplan-template.xlsx")
+    # then
+    assert template["Content-Type"] == XLSX_TYPE
+    assert (document.code, document.task_count, len(document.safeguards)) == (
+        "city-2025-integrity",
+        1,
+        1,
+    )
