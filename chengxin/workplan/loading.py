@@ -310,6 +310,9 @@ def _unit_list(raw: Any, where: str, units: dict[str, str], errors: _Errors) -> 
 
 
 def _list(raw: Any, where: str, errors: _Errors) -> list:
+    if raw is None:
+        errors.add(where, _("缺少此项。"))
+        return []
     if not isinstance(raw, list):
         errors.add(where, _("应为列表。"))
         return []

@@ -399,6 +399,8 @@ def plan_load(request: HttpRequest) -> HttpResponse:
         "form": form,
         "problems": problems,
         "plans": selectors.plans_visible_to(viewer=request.user),
+        "can_manage": True,
+        "can_oversee": can_oversee(request.user),
     }
     return render(request, "workplan/plan_load.html", context, status=status)
 

@@ -93,6 +93,16 @@ def test_a_unit_reports_and_the_credit_office_follows_and_assesses(page, screens
     assert serious_violations(page) == []
     with page.expect_download() as download:
         page.get_by_role("link", name="导出PDF").click()
+    bad_plan = tmp_path / "plan.json"
+    bad_plan.write_text(
+        '{"format": "chengxin-workplan/1", "plan": {"code": "Bad"}}', encoding="utf-8"
+    )
+    page.get_by_role("link", name="导入方案").click()
+    page.set_input_files("#id_file", str(bad_plan))
+    page.get_by_role("button", name="导入").click()
+    screenshot("workplan-plan-load-refused")
+    assert "方案文件有误，未导入任何内容" in page.locator("[role=alert]").inner_text()
+    assert serious_violations(page) == []
     settle_at_once()
     dashboards_refresh()
     page.goto("/staff/dashboards/workplan/")
