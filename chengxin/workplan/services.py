@@ -37,6 +37,7 @@ from chengxin.workplan.models import (
 )
 from chengxin.workplan.periods import Quarter
 from chengxin.workplan.permissions import can_manage, can_report
+from chengxin.workplan.selectors import report_attachments
 
 REPORT_CASE_TYPE = "workplan.report"
 
@@ -222,8 +223,6 @@ def report_submit(
 def _attachment_count(report: ProgressReport | None) -> int:
     if report is None:
         return 0
-    from chengxin.workplan.selectors import report_attachments
-
     return len(report_attachments(report))
 
 

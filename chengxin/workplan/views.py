@@ -90,7 +90,7 @@ def _context(request: HttpRequest):
         "plan": plan,
         "plans": selectors.plans_visible_to(viewer=request.user),
         "period": period,
-        "periods": periods[:16],
+        "periods": periods[:40],
         "today": today,
         "can_manage": can_manage(request.user),
         "can_oversee": can_oversee(request.user),
