@@ -53,6 +53,7 @@ from chengxin.inquiry.consent_selectors import may_record_paper_consents
 from chengxin.measures.checks.selectors import can_view_feedback_rates
 from chengxin.outreach.activities import can_plan_activities
 from chengxin.supervision.permissions import can_read as can_read_supervision
+from chengxin.workplan.permissions import can_open as can_open_workplan
 
 Check = Callable[[object], bool]
 
@@ -96,6 +97,7 @@ GROUPS: tuple[NavGroup, ...] = (
     NavGroup("education", _("诚信教育")),
     NavGroup("supervision", _("征信监管")),
     NavGroup("exchange", _("共享交换")),
+    NavGroup("workplan", _("工作方案")),
     NavGroup("dashboards", _("统计分析")),
     NavGroup("users", _("用户与审计")),
 )
@@ -123,6 +125,7 @@ ENTRIES: list[NavEntry] = [
     NavEntry("education", _("校园诚信档案管理"), "campus:school_list", can_see_campus, ("campus:school", "campus:access")),
     NavEntry("supervision", _("征信机构监管"), "supervision:agency_list", can_read_supervision, ("supervision:",)),
     NavEntry("exchange", _("向省级平台推送"), "exchange:overview", can_operate_exchange, ("exchange:",)),
+    NavEntry("workplan", _("工作方案进度"), "workplan:overview", can_open_workplan, ("workplan:",)),
     NavEntry("dashboards", _("统计分析"), "dashboards:index", can_view_dashboards, ("dashboards:",)),
     NavEntry("users", _("用户与角色"), "admin:accounts_user_changelist", can_manage_users, ("admin:accounts_user_",)),
     NavEntry("users", _("接口令牌"), "admin:accounts_apitoken_changelist", can_manage_tokens, ("admin:accounts_apitoken_",)),

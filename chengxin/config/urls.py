@@ -30,6 +30,7 @@ urlpatterns = [
     path("staff/dashboards/", include("chengxin.dashboards.urls")),
     path("staff/training/", include("chengxin.education.urls")),
     path("staff/campus/", include("chengxin.education.campus_urls")),
+    path("staff/workplan/", include("chengxin.workplan.urls")),
     path("staff/", include("chengxin.backoffice.urls")),
     path("account/", include("chengxin.accounts.citizen_urls")),
     path("my/", include("chengxin.dueprocess.objections.portal_urls")),

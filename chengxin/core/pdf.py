@@ -1,4 +1,5 @@
-"""Shared pieces of the platform's PDF documents (credit reports, training certificates).
+"""Shared pieces of the platform's PDF documents (credit reports, training certificates, the work
+plan's annual assessment).
 
 Chinese text is set in reportlab's built-in CID font ``STSong-Light`` (no system font needed,
 ARCHITECTURE: "PDF and QR: reportlab with its built-in Chinese CID font, segno"); the QR code of
@@ -18,7 +19,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Image, Paragraph, SimpleDocTemplate
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, TableStyle
 
 FONT = "STSong-Light"
 QR_SIZE = 32 * mm
@@ -32,13 +33,22 @@ TITLE = ParagraphStyle("title", parent=BODY, fontSize=17, leading=24, alignment=
 HEADING = ParagraphStyle("heading", parent=BODY, fontSize=12, leading=18, spaceBefore=8)
 GRID_COLOUR = colors.grey
 HEADER_BACKGROUND = colors.HexColor("#eef2f6")
+GRID = TableStyle(
+    [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID_COLOUR),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_BACKGROUND),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+)
 
 
-def document(buffer: io.BytesIO, *, title: str) -> SimpleDocTemplate:
-    """An A4 document with the platform's margins, writing into ``buffer``."""
+def document(buffer: io.BytesIO, *, title: str, landscape: bool = False) -> SimpleDocTemplate:
+    """An A4 document (portrait, or ``landscape``) with the platform's margins, writing into
+    ``buffer``."""
     return SimpleDocTemplate(
         buffer,
-        pagesize=A4,
+        pagesize=(A4[1], A4[0]) if landscape else A4,
         leftMargin=PAGE_MARGIN,
         rightMargin=PAGE_MARGIN,
         topMargin=PAGE_MARGIN,

@@ -37,6 +37,7 @@ from chengxin.exchange.choices import DeliveryOutcome, OutboxStatus
 from chengxin.exchange.models import OutboxEvent, UpstreamDelivery
 from chengxin.inquiry.models import ProfileQuery
 from chengxin.measures.checks.models import Check, CheckFeedback, CheckMeasure
+from chengxin.workplan.models import ProgressReport
 
 MetricKey = tuple[str, datetime.date, int, str]
 Numbers = Counter[MetricKey]
@@ -62,6 +63,7 @@ EVENTS_LAG_SECONDS = "events_lag_seconds"  # from creation to delivery, summed
 EVENTS_DEAD = "events_dead"
 DELIVERIES = "deliveries"  # key: empty; requests to the provincial platform
 DELIVERIES_FAILED = "deliveries_failed"
+WORKPLAN_REPORTS = "workplan_reports"  # key: plan code; department: the reporting unit
 
 OBJECTION, REPAIR, TIPOFF = "objection", "repair", "tipoff"
 FAILED_OUTCOMES = tuple(outcome for outcome in DeliveryOutcome.values if outcome != "delivered")
@@ -201,6 +203,21 @@ def collect_queries(low: int, high: int) -> tuple[int, Numbers]:
     return read, numbers
 
 
+def collect_workplan_reports(start, end) -> tuple[int, Numbers]:
+    """Work-plan progress reports, counted on the day first sent (a report sent again for its
+    quarter is the same row, counted once), read by that time."""
+    rows = (
+        _time_window(ProgressReport.objects.all(), "submitted_at", start, end)
+        .annotate(day=TruncDate("submitted_at", tzinfo=local_zone()))
+        .values("day", "department_id", "task__plan__code")
+        .annotate(rows=Count("id"))
+        .order_by()
+    )
+    numbers: Numbers = Counter()
+    read = _add_grouped(numbers, rows, {WORKPLAN_REPORTS: "rows"}, "task__plan__code")
+    return read, numbers
+
+
 def _time_window(queryset, field: str, start, end):
     queryset = queryset.filter(**{f"{field}__lt": end, f"{field}__isnull": False})
     if start is not None:
@@ -328,4 +345,5 @@ SOURCES: tuple[Source, ...] = (
     Source("events_created", True, collect_events_created, OutboxEvent),
     Source("deliveries", False, collect_deliveries),
     Source("events_dead", False, collect_dead_events),
+    Source("workplan_reports", False, collect_workplan_reports),
 )

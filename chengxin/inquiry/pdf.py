@@ -11,22 +11,14 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-from chengxin.core.pdf import FONT, GRID_COLOUR, HEADER_BACKGROUND, document, qr_image
+from chengxin.core.pdf import GRID as _GRID
 from chengxin.core.pdf import HEADING as _HEADING
 from chengxin.core.pdf import SMALL as _SMALL
 from chengxin.core.pdf import TITLE as _TITLE
 from chengxin.core.pdf import cell as _cell
+from chengxin.core.pdf import document, qr_image
 from chengxin.core.verification import formatted_code
 from chengxin.inquiry.content import CATEGORY_TITLES
-
-_GRID = TableStyle(
-    [
-        ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("GRID", (0, 0), (-1, -1), 0.4, GRID_COLOUR),
-        ("BACKGROUND", (0, 0), (-1, 0), HEADER_BACKGROUND),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]
-)
 
 
 def report_pdf(*, content: dict, full_name: str, verification_code: str) -> bytes:

@@ -71,6 +71,7 @@ from chengxin.outreach.activities import activity_files, activity_plan, activity
 from chengxin.outreach.reference import load_reference_data as load_outreach_reference
 from chengxin.supervision import services as supervision
 from chengxin.supervision.tests import factories as supervision_factories
+from chengxin.workplan.tests.factories import matrix_objects as workplan_objects
 
 ROLES = (
     "anonymous",
@@ -178,6 +179,7 @@ def build_world() -> World:
     world.values.update(_supervision(world))
     world.values.update(_education(world))
     world.values.update(_correction_notice())
+    world.values.update(workplan_objects(world))
     # The public site (docs/public.md): the serious record's entry on the serious dishonesty list.
     world.values.update(public_entry=_public_entry())
     return world

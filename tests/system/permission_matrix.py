@@ -375,6 +375,23 @@ TIPOFF_FILE = {**TIPOFF_ROUTED, "attachment_id": "tipoff_attachment"}
 SV_AGENCY = {"agency_id": "sv_agency"}
 SV_INSPECTION = {"inspection_id": "sv_inspection"}
 SV_LISTING = {"listing_id": "sv_listing"}
+WP_TASK = {"task_id": "wp_task"}
+WP_FILE = {"report_id": "wp_report", "attachment_id": "wp_attachment"}
+WP_YEAR = {"year": "wp_year"}
+
+
+def _wp_report_form(world: World) -> dict[str, Any]:
+    # The first quarter of this year has always begun.
+    return {"year": world["wp_year"], "quarter": "1", "percent": "40", "status": "in_progress",
+            "text": "矩阵报送。"}  # fmt: skip
+
+
+def _wp_note_form(world: World) -> dict[str, Any]:
+    return {"written_on": "2026-01-05", "text": "请按期报送。"}
+
+
+def _wp_score_form(world: World) -> dict[str, Any]:
+    return {"department": str(world["wp_department"]), "year": world["wp_year"], "score": "80"}
 
 
 def _sv_agency_form(world: World) -> dict[str, Any]:
@@ -819,6 +836,22 @@ ENTRIES: list[Entry] = [
     Entry("GET",  "staff/dashboards/<slug:slug>/",                                 "302 403 403 200 200 200 200 200 200 403 200", path={"slug": "collection"}),
     Entry("GET",  "staff/dashboards/<slug:slug>/<slug:panel>.csv",                 "302 403 403 200 200 200 200 200 200 403 200", path={"slug": "collection", "panel": "collection-items"}),
     Entry("GET",  "statistics/",                                                   "200 200 200 200 200 200 200 200 200 200 200"),
+    # --- the work plan (docs/workplan.md): the credit office oversees, reviewers manage, responsible units report -----------
+    Entry("GET",  "staff/workplan/",                                               "302 403 403 200 200 200 200 200 200 403 200"),
+    Entry("GET",  "staff/workplan/plans/load/",                                    "302 403 403 403 403 403 403 200 403 403 403"),
+    Entry("POST", "staff/workplan/plans/load/",                                    "302 403 403 403 403 403 403 422 403 403 403", encoding=MULTIPART),
+    Entry("GET",  "staff/workplan/plans/template.xlsx",                            "302 403 403 403 403 403 403 200 403 403 403"),
+    Entry("GET",  "staff/workplan/tasks/<int:task_id>/",                           "302 403 403 200 200 200 200 200 200 403 200", path=WP_TASK),
+    Entry("POST", "staff/workplan/tasks/<int:task_id>/report/",                    "302 403 403 302 302 403 403 403 403 403 403", path=WP_TASK, body=_wp_report_form, encoding=FORM),
+    Entry("GET",  "staff/workplan/reports/<int:report_id>/attachments/<uuid:attachment_id>/", "302 403 403 200 200 404 404 200 200 403 200", path=WP_FILE),
+    Entry("GET",  "staff/workplan/units/",                                         "302 403 403 200 200 200 200 200 200 403 200"),
+    Entry("GET",  "staff/workplan/overdue/",                                       "302 403 403 200 200 200 200 200 200 403 200"),
+    Entry("GET",  "staff/workplan/notes/",                                         "302 403 403 200 200 200 200 200 200 403 200"),
+    Entry("POST", "staff/workplan/notes/",                                         "302 403 403 403 403 403 403 302 403 403 403", body=_wp_note_form, encoding=FORM),
+    Entry("GET",  "staff/workplan/assessment/",                                    "302 403 403 403 403 403 403 200 200 403 200"),
+    Entry("POST", "staff/workplan/assessment/",                                    "302 403 403 403 403 403 403 302 403 403 403", body=_wp_score_form, encoding=FORM),
+    Entry("GET",  "staff/workplan/assessment/<int:year>.xlsx",                     "302 403 403 403 403 403 403 200 200 403 200", path=WP_YEAR),
+    Entry("GET",  "staff/workplan/assessment/<int:year>.pdf",                      "302 403 403 403 403 403 403 200 200 403 200", path=WP_YEAR),
 ]
 
 TOTP_DEVICE = {"pk": ADMIN_OBJECT + "otp_totp/totpdevice"}

@@ -54,9 +54,9 @@ CASES = (
     Role.AUDITOR,
 )
 EXPECTED_MENUS = {
-    "provider": {"catalog:index", "collection:submission_list", "collection:quality", "objections:queue", "repairs:queue", "tipoffs:queue", "myfile_staff:queue", "measures:index", "content:list", "content:unit_activities", "dashboards:index"},
-    "officer": {"catalog:index", "collection:submission_list", "collection:quality", "checks:form", "checks:batch_form", "checks:feedback_rates", "inquiry:query", "inquiry:paper_consents", "tipoffs:queue", "myfile_staff:queue", "measures:index", "content:unit_activities", "campus:open", "campus:school_list", "dashboards:index"},
-    Role.AUDITOR: {"catalog:index", "measures:index", "training:course_list", "campus:school_list", "supervision:agency_list", "dashboards:index", "audit:event_list", "admin:index"},
+    "provider": {"catalog:index", "collection:submission_list", "collection:quality", "objections:queue", "repairs:queue", "tipoffs:queue", "myfile_staff:queue", "measures:index", "content:list", "content:unit_activities", "workplan:overview", "dashboards:index"},
+    "officer": {"catalog:index", "collection:submission_list", "collection:quality", "checks:form", "checks:batch_form", "checks:feedback_rates", "inquiry:query", "inquiry:paper_consents", "tipoffs:queue", "myfile_staff:queue", "measures:index", "content:unit_activities", "campus:open", "campus:school_list", "workplan:overview", "dashboards:index"},
+    Role.AUDITOR: {"catalog:index", "measures:index", "training:course_list", "campus:school_list", "supervision:agency_list", "workplan:overview", "dashboards:index", "audit:event_list", "admin:index"},
     Role.SECURITY: {"catalog:index", "measures:index", "admin:accounts_user_changelist", "admin:accounts_apitoken_changelist", "admin:index"},
 }  # fmt: skip
 

@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "chengxin.outreach",
     "chengxin.dashboards",
     "chengxin.education",
+    "chengxin.workplan",
 ]
 
 MIDDLEWARE = [

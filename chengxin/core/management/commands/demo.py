@@ -24,6 +24,7 @@ from chengxin.outreach.demo import demo_content_ensure
 from chengxin.portal.demo import demo_disclosures_ensure
 from chengxin.supervision.demo import demo_supervision_ensure
 from chengxin.supervision.demo_consents import demo_consents_ensure
+from chengxin.workplan.demo import demo_workplan_ensure
 
 DEMO_PERSONS = 500
 
@@ -48,6 +49,7 @@ class Command(BaseCommand):
         demo_consents_ensure(stdout=self.stdout)
         demo_content_ensure(stdout=self.stdout)
         demo_education_ensure(stdout=self.stdout)
+        demo_workplan_ensure(stdout=self.stdout)
         # Entries of the public site's lists to search and page through (docs/public.md).
         demo_disclosures_ensure(stdout=self.stdout)
         if options["no_serve"]:
