@@ -10,11 +10,10 @@ worker sends those events again (the receiver deduplicates them).
 from __future__ import annotations
 
 import logging
-import threading
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connection
 
+from chengxin.core.periodic import Periodic
 from chengxin.exchange.delivery import UpstreamConfig, upstream_config, upstream_push
 from chengxin.exchange.fanout import correction_fanout_all
 
@@ -22,14 +21,17 @@ logger = logging.getLogger(__name__)
 STOP_SECONDS = 60
 
 
-class UpstreamPushClock:
+class UpstreamPushClock(Periodic):
     """Runs :func:`upstream_push` in a thread of the worker process."""
+
+    name = "upstream-push"
+    stop_seconds = STOP_SECONDS
 
     def __init__(self, config: UpstreamConfig, *, interval: float | None = None) -> None:
         self.config = config
-        self.interval = settings.CHENGXIN_UPSTREAM_PUSH_INTERVAL if interval is None else interval
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="upstream-push", daemon=True)
+        super().__init__(
+            period=settings.CHENGXIN_UPSTREAM_PUSH_INTERVAL if interval is None else interval
+        )
 
     @classmethod
     def from_settings(cls) -> UpstreamPushClock | None:
@@ -37,23 +39,6 @@ class UpstreamPushClock:
         config = upstream_config()
         return None if config is None else cls(config)
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop after the round under way (a request is bounded by its timeouts)."""
-        self._stopping.set()
-        self._thread.join(STOP_SECONDS)
-
-    def _run(self) -> None:
-        try:
-            while not self._stopping.is_set():
-                close_old_connections()
-                try:
-                    upstream_push(config=self.config, max_rounds=100)
-                    correction_fanout_all()
-                except DatabaseError as error:
-                    logger.error("The upstream push round failed: %s", type(error).__name__)
-                self._stopping.wait(self.interval)
-        finally:
-            connection.close()
+    def step(self) -> None:
+        upstream_push(config=self.config, max_rounds=100)
+        correction_fanout_all()

@@ -68,6 +68,11 @@ CHENGXIN_REPORT_PREFIX = env_str("CHENGXIN_REPORT_PREFIX", "QQHR") or "QQHR"
 # fields and the log filter (chengxin.core.personal_data; docs/identity.md, "ID numbers in text").
 CHENGXIN_ID_NUMBER_DETECTOR = "chengxin.identity.detection"
 
+# Seconds between two refreshes of the dashboards' summary tables in `chengxin worker`.
+CHENGXIN_DASHBOARDS_REFRESH_SECONDS = float(
+    env_str("CHENGXIN_DASHBOARDS_REFRESH_SECONDS", "60") or 60
+)
+
 # --- Audit log checkpoints (docs/audit.md) -------------------------------------------------
 # Seconds between two runs of the audit sealer in `chengxin worker` (or `audit seal --loop`).
 CHENGXIN_AUDIT_SEAL_PERIOD_SECONDS = float(env_str("CHENGXIN_AUDIT_SEAL_PERIOD_SECONDS", "1") or 1)

@@ -15,13 +15,12 @@ size of the log or of the file.
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError, close_old_connections, connection
+from django.db import DatabaseError
 from django.utils import timezone
 
 from chengxin.core.audit import error_codes, events, external, hashing
@@ -29,6 +28,7 @@ from chengxin.core.audit.choices import AuditAction, ExternalCheckpointKind
 from chengxin.core.audit.models import AuditCheckpoint, AuditSeal
 from chengxin.core.audit.sealing import audit_checkpoint_create, checkpoint_period
 from chengxin.core.audit.verification import VerificationProblem, audit_log_verify
+from chengxin.core.periodic import Periodic
 
 CLOCK_WAKE_SECONDS = 60.0
 CLOCK_STOP_SECONDS = 30.0
@@ -110,34 +110,21 @@ def audit_checkpoint_after_restore(*, now: datetime | None = None) -> Checkpoint
     return CheckpointOutcome(checkpoint, line, path)
 
 
-class CheckpointClock:
+class CheckpointClock(Periodic):
     """Runs :func:`audit_checkpoint_tick` every minute in a thread of the worker process.
 
     The first tick runs at once, so a worker that starts copies out what the file lacks. A failed
     tick (database unavailable, file not writable) is logged and tried again at the next one.
     """
 
+    name = "audit-checkpoints"
+    stop_seconds = CLOCK_STOP_SECONDS
+
     def __init__(self, *, wake_seconds: float = CLOCK_WAKE_SECONDS) -> None:
-        self.wake_seconds = wake_seconds
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="audit-checkpoints", daemon=True)
+        super().__init__(period=wake_seconds)
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop after the tick under way, if any (waiting for it at most half a minute)."""
-        self._stopping.set()
-        self._thread.join(CLOCK_STOP_SECONDS)
-
-    def _run(self) -> None:
-        try:
-            while not self._stopping.is_set():
-                close_old_connections()
-                audit_checkpoint_tick_logged(now=timezone.now())
-                self._stopping.wait(self.wake_seconds)
-        finally:
-            connection.close()
+    def step(self) -> None:
+        audit_checkpoint_tick_logged(now=timezone.now())
 
 
 def audit_checkpoint_tick_logged(*, now: datetime) -> CheckpointOutcome | None:

@@ -19,16 +19,16 @@ that their content hash is checked too.
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from chengxin.core.audit import hashing
 from chengxin.core.audit.choices import HashAlgorithm
 from chengxin.core.audit.models import AuditCheckpoint, AuditEvent, AuditPending, AuditSeal
+from chengxin.core.periodic import Periodic
 
 logger = logging.getLogger(__name__)
 
@@ -73,40 +73,21 @@ def seal_period() -> float:
     return float(getattr(settings, "CHENGXIN_AUDIT_SEAL_PERIOD_SECONDS", DEFAULT_SEAL_PERIOD))
 
 
-class SealerClock:
-    """Runs :func:`audit_seal_pending` every ``seal_period()`` seconds in a thread.
+class SealerClock(Periodic):
+    """Runs :func:`audit_seal_pending` every ``seal_period()`` seconds in a thread, and once more
+    when stopped. A failed run (database unavailable) is logged and tried again at the next one;
+    the queue keeps every event until it is sealed, so nothing is lost."""
 
-    A failed run (database unavailable) is logged and tried again at the next one; the queue keeps
-    every event until it is sealed, so nothing is lost.
-    """
+    name = "audit-sealer"
+    stop_seconds = 30.0
 
     def __init__(self, *, period: float | None = None) -> None:
-        self.period = seal_period() if period is None else period
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="audit-sealer", daemon=True)
+        super().__init__(period=seal_period() if period is None else period)
 
-    def start(self) -> None:
-        self._thread.start()
+    def step(self) -> None:
+        audit_seal_pending()
 
-    def stop(self) -> None:
-        """Stop after the run under way, then seal what is left once more."""
-        self._stopping.set()
-        self._thread.join(30)
-
-    def run_forever(self) -> None:
-        """Run in the calling thread until interrupted (``chengxin audit seal --loop``)."""
-        self._run()
-
-    def _run(self) -> None:
-        try:
-            while True:
-                close_old_connections()
-                audit_seal_pending_logged()
-                if self._stopping.wait(self.period):
-                    audit_seal_pending_logged()
-                    return
-        finally:
-            connection.close()
+    final_step = step
 
 
 def audit_seal_pending_logged() -> int:

@@ -10,6 +10,7 @@ from chengxin.dashboards import sources as m
 from chengxin.dashboards.models import DailyMetric, SourceWatermark
 from chengxin.dashboards.services import dashboards_rebuild, dashboards_refresh
 from chengxin.dashboards.tests.factories import settle_at_once, submit
+from chengxin.dashboards.worker import DashboardsRefreshClock
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +92,20 @@ def test_incremental_totals_equal_a_rebuild_and_the_command_refreshes():
     assert sorted(DailyMetric.objects.values_list("measure", "key", "value")) == incremental
     assert _value(m.RECORDS) == 5
     assert _value(m.REJECTED) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_clock_refreshes_at_once_when_it_starts():
+    # given
+    penalty_item()
+    settle_at_once()
+    submit(2)
+    clock = DashboardsRefreshClock(period=3600)
+
+    # when: started and stopped at once, it has run its first step
+    clock.start()
+    clock.stop()
+
+    # then
+    assert _value(m.RECORDS) == 2
+    assert SourceWatermark.objects.exists()

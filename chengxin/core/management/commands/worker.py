@@ -15,6 +15,10 @@ events committed since its last run their place in the hash chain, so that no re
 a seal; ``--no-audit-sealer`` leaves that to another worker or to ``chengxin audit seal --loop``.
 A ``--batch`` run seals once, at its end.
 
+A fourth folds new rows into the dashboards' summary tables every minute
+(``dashboards.worker``); ``--no-dashboards-refresh`` leaves that to ``chengxin dashboards refresh
+--loop`` or a timer.
+
 When a provincial platform is configured (``CHENGXIN_UPSTREAM_URL``), another thread delivers the
 outbox to it (``exchange.worker``, docs/exchange.md); ``--no-upstream-push`` leaves that to
 another worker or to ``chengxin exchange push --loop``.
@@ -38,6 +42,7 @@ from chengxin.core.audit.checkpoints import (
 from chengxin.core.audit.external import ExternalCheckpointError
 from chengxin.core.audit.sealing import SealerClock, audit_seal_pending_logged
 from chengxin.core.signals import worker_starting
+from chengxin.dashboards.worker import DashboardsRefreshClock
 from chengxin.exchange.worker import UpstreamPushClock
 
 logger = logging.getLogger(__name__)
@@ -62,6 +67,12 @@ class Command(BaseCommand):
             help="seal committed audit events every second (default: on)",
         )
         parser.add_argument(
+            "--dashboards-refresh",
+            action=BooleanOptionalAction,
+            default=True,
+            help="refresh the dashboards' summary tables every minute (default: on)",
+        )
+        parser.add_argument(
             "--upstream-push",
             action=BooleanOptionalAction,
             default=True,
@@ -78,6 +89,10 @@ class Command(BaseCommand):
         sealer = SealerClock() if options["audit_sealer"] and not options["batch"] else None
         if sealer is not None:
             sealer.start()
+        refresh = None
+        if options["dashboards_refresh"] and not options["batch"]:
+            refresh = DashboardsRefreshClock()
+            refresh.start()
         checkpoints = options["audit_checkpoints"]
         clock = CheckpointClock() if checkpoints and not options["batch"] else None
         if clock is not None:
@@ -100,6 +115,8 @@ class Command(BaseCommand):
             # Runs on the SystemExit that db_worker raises on SIGTERM/SIGINT, too.
             if push is not None:
                 push.stop()
+            if refresh is not None:
+                refresh.stop()
             if sealer is not None:
                 sealer.stop()
             elif options["audit_sealer"]:
