@@ -89,7 +89,7 @@ class PrivateCluster:
         hand_to_postgres(self.data.parent)
         run_as_postgres(
             [str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust"]
-            + ["--no-sync", "-E", "UTF8", "--locale=C.UTF-8"]
+            + ["--no-sync", "-E", "UTF8", "--locale=C.UTF-8", "--wal-segsize=1"]
         )
         self.configure({"wal_level": "replica", "max_wal_senders": "5", **(settings or {})})
         return self
@@ -275,6 +275,7 @@ def private_clusters():
         return cluster
 
     make.adopt = adopt  # type: ignore[attr-defined]
+    make.root = root  # type: ignore[attr-defined]
     yield make
     for cluster in reversed(made):
         cluster.cleanup()

@@ -243,6 +243,9 @@ if CHENGXIN_REPLICA_URL:
         "OPTIONS": {"connect_timeout": 3},
         "TEST": {"MIRROR": "default"},
     }
+# The folder of PostgreSQL's client programs for `chengxin backup` (pg_basebackup); empty: the
+# PATH, then Debian's /usr/lib/postgresql/<version>/bin.
+CHENGXIN_PG_BIN_DIR = env_str("CHENGXIN_PG_BIN_DIR", "") or ""
 DATABASE_ROUTERS = [
     "chengxin.core.cache.CacheDatabaseRouter",
     "chengxin.core.replica.ReplicaRouter",
