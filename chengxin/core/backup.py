@@ -147,7 +147,7 @@ def _basebackup(database: dict, target: Path) -> None:
         if database.get(key):
             command += [option, str(database[key])]
     try:
-        subprocess.run(
+        subprocess.run(  # noqa: S603 - the program and arguments come from the settings
             command,
             check=True,
             capture_output=True,
