@@ -92,7 +92,7 @@ def _health_state(client: Client) -> str:
     return page.content.decode().split('data-replica-state="', 1)[1].split('"', 1)[0]
 
 
-def test_public_reads_from_the_replica_own_pages_from_the_primary_and_fallback(replicated):
+def test_public_reads_from_the_replica_own_pages_from_the_primary_and_fallback(replicated, caplog):
     primary, replica = replicated.primary, replicated.replica
     public, citizen = Client(), _signed_in(replicated.people.citizen)
     staff = _signed_in(replicated.admin, staff=True)
@@ -135,12 +135,17 @@ def test_public_reads_from_the_replica_own_pages_from_the_primary_and_fallback(r
         assert router.db_for_read(CreditRecord) == REPLICA_ALIAS
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("django.conf.settings.CHENGXIN_REPLICA_CHECK_SECONDS", 3600)
+        assert MONITOR.status(fresh=True).in_use
         # when: the replica stops mid-run, its connection still open
         replica.stop()
         pages = [public.get(SERIOUS), public.get("/news/"), public.get("/statistics/")]
-        # then: every page answers 200 from the primary, the replica is marked unreachable
+        # then: every page answers 200 from the primary (the first one again after its replica
+        # query failed), and the replica is marked unreachable
         assert [page.status_code for page in pages] == [200, 200, 200]
         assert "乙某某" in pages[0].content.decode()
         assert MONITOR.status().problem == "unreachable"
+        assert "The read replica failed during a request; answered from the primary." in [
+            entry.getMessage() for entry in caplog.records
+        ]
         assert citizen.get(own_records).status_code == 200
     assert _health_state(staff) == "unreachable"
