@@ -103,7 +103,8 @@ def backup(*, folder: Path, keys: Path, alias: str = "default") -> BackupResult:
         raise _refusal(f"{folder} exists already; a backup goes into a new folder.")
     connection = connections[alias]
     started = timezone.now()
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, mode=0o700)
+    folder.chmod(0o700)  # only its owner reads a backup, whatever the umask
     archiving = ""
     if connection.vendor == "postgresql":
         archiving = _archive_command(connection)
