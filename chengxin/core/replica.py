@@ -12,7 +12,7 @@ absent by default, and then nothing here changes anything). Three parts:
   that must be current (sessions, users, policy values, the audit log, the cache, the task
   queue: ``PRIMARY_ONLY_APPS``) and reads inside a transaction. Every write goes to the primary.
 - ``MONITOR`` measures the replica's lag at most every ``CHENGXIN_REPLICA_CHECK_SECONDS``
-  (default 5) per process. Past the policy value ``replica.max_lag_seconds``, or with the replica
+  (default 5) per process, an unreachable one every 30 seconds. Past the policy value ``replica.max_lag_seconds``, or with the replica
   unreachable, reads go to the primary. A request whose replica fails half-way is answered again
   from the primary (the failure is noticed at once, not at the next check).
 """
@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 REPLICA_ALIAS = "replica"
 DEFAULT_CHECK_SECONDS = 5.0
+UNREACHABLE_RETRY_SECONDS = 30.0
 
 # Pages that show only public or aggregated data: their reads may lag the primary a little.
 REPLICA_NAMESPACES = frozenset(
@@ -127,14 +128,27 @@ class ReplicaMonitor:
         self._next_check = 0.0
 
     def status(self, *, fresh: bool = False) -> ReplicaStatus:
+        """The replica's state, checked now when due. While one thread checks, the others go on
+        with the last state instead of waiting for it (a replica that does not answer takes the
+        connect timeout); an unreachable replica is tried again after
+        ``UNREACHABLE_RETRY_SECONDS`` at the earliest."""
         if not replica_configured():
             return ReplicaStatus(configured=False)
-        with self._lock:
-            now = time.monotonic()
-            if fresh or self._status is None or now >= self._next_check:
-                self._status = _probe()
-                self._next_check = now + _check_seconds()
-            return self._status
+        known = self._status
+        due = fresh or known is None or time.monotonic() >= self._next_check
+        if not due:
+            return known
+        if not self._lock.acquire(blocking=fresh or known is None):
+            return known
+        try:
+            self._status = status = _probe()
+            pause = _check_seconds()
+            if not status.reachable:
+                pause = max(pause, UNREACHABLE_RETRY_SECONDS)
+            self._next_check = time.monotonic() + pause
+            return status
+        finally:
+            self._lock.release()
 
     def forget(self) -> None:
         with self._lock:
