@@ -64,3 +64,27 @@ def test_the_health_page_says_no_replica_is_configured(client):
     assert page.status_code == 200
     assert 'data-replica-state="none"' in page.content.decode()
     assert "未配置只读副本" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unreachable_replica_is_not_used_and_not_asked_again_at_once(client, settings):
+    from pathlib import Path
+
+    from django.db import connection
+
+    from tests.pgcluster import PrivateCluster, free_port, replica_alias_at
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the replica is a PostgreSQL standby (PostgreSQL suite)")
+    # given: a replica alias whose server does not listen, checked on every read
+    settings.CHENGXIN_REPLICA_CHECK_SECONDS = 0
+    nowhere = PrivateCluster(data=Path("/nonexistent"), port=free_port())
+    with replica_alias_at(nowhere, "chengxin"):
+        # when
+        first = MONITOR.status()
+        again = MONITOR.status()
+        page = client.get("/disclosure/serious/")
+    # then: reads go to the primary, and the replica is not tried again for 30 s
+    assert (first.configured, first.reachable, first.problem) == (True, False, "unreachable")
+    assert again is first
+    assert page.status_code == 200
