@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-_OUTCOMES: dict[str, int] = {"passed": 0, "failed": 0, "skipped": 0, "e2e_passed": 0}
+_OUTCOMES: dict[str, int] = {
+    "passed": 0,
+    "failed": 0,
+    "skipped": 0,
+    "e2e_passed": 0,
+    "private_cluster_passed": 0,
+}
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
@@ -18,6 +24,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         _OUTCOMES[report.outcome] = _OUTCOMES.get(report.outcome, 0) + 1
         if report.outcome == "passed" and "e2e" in report.keywords:
             _OUTCOMES["e2e_passed"] += 1
+        if report.outcome == "passed" and "private_cluster" in report.keywords:
+            _OUTCOMES["private_cluster_passed"] += 1
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

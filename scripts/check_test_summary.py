@@ -28,9 +28,16 @@ def main(label: str) -> int:
         problems.append(f"{summary['failed']} failed")
     if os.environ.get("CHENGXIN_REQUIRE_ALL_SUITES") == "1" and summary["e2e_passed"] == 0:
         problems.append("the browser suite did not run")
+    if (
+        os.environ.get("CHENGXIN_REQUIRE_ALL_SUITES") == "1"
+        and label == "postgresql"
+        and summary.get("private_cluster_passed", 0) == 0
+    ):
+        problems.append("the private-cluster tests (read replica, restore drill) did not run")
     print(
         f"{label}: {summary['passed']} passed, {summary['skipped']} skipped, "
-        f"{summary['e2e_passed']} browser tests passed"
+        f"{summary['e2e_passed']} browser tests passed, "
+        f"{summary.get('private_cluster_passed', 0)} private-cluster tests passed"
     )
     problems.extend(_permission_matrix(label))
     problems += schemathesis_problems(label)

@@ -132,6 +132,7 @@ ENTRIES: list[NavEntry] = [
     NavEntry("users", _("部门"), "admin:accounts_department_changelist", can_manage_departments, ("admin:accounts_department_",)),
     NavEntry("users", _("政策参数"), "admin:core_policyvalue_changelist", can_manage_policies, ("admin:core_policy",)),
     NavEntry("users", _("工作日历"), "admin:core_calendarday_changelist", can_manage_policies, ("admin:core_calendarday_",)),
+    NavEntry("users", _("系统状态"), "backoffice:health", can_manage_policies),
     NavEntry("users", _("审计日志"), "audit:event_list", can_read_audit_log, ("audit:",)),
     NavEntry("users", _("后台管理"), "admin:index", can_use_admin_site, ("admin:",)),
 ]

@@ -9,7 +9,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("核心")
 
     def ready(self) -> None:
-        from chengxin.core import checks  # noqa: F401 - registers the system checks
+        from chengxin.core import (
+            checks,  # noqa: F401 - registers the system checks
+            replica,  # noqa: F401 - registers the replica's policy value
+        )
         from chengxin.core.cache import create_cache_tables
 
         post_migrate.connect(

@@ -29,3 +29,5 @@ FILE_CORRUPT = "file_corrupt"
 FILE_ENCODING_INVALID = "file_encoding_invalid"
 FILE_TOO_LARGE = "file_too_large"
 FILE_UNPACKED_TOO_LARGE = "file_unpacked_too_large"
+# chengxin backup / restore refused (a folder exists, keys inside the backup, no base backup)
+BACKUP_REFUSED = "core.backup_refused"

@@ -645,6 +645,7 @@ ENTRIES: list[Entry] = [
     Entry("POST", "staff/accounts/logout/",                                        "302 302 302 302 302 302 302 302 302 302 302", encoding=FORM, signs_out=True),
     # --- staff pages -------------------------------------------------------------------------------------------------------
     Entry("GET",  "staff/",                                                        "302 403 403 200 200 200 200 200 200 200 200"),
+    Entry("GET",  "staff/health/",                                                 "302 403 403 403 403 403 403 403 200 403 403"),
     Entry("GET",  "staff/catalog/",                                                "302 403 403 200 200 200 200 200 200 200 200"),
     Entry("GET",  "staff/catalog/<slug:code>/",                                    "302 403 403 200 200 200 200 200 200 200 200", path=ITEM),
     Entry("GET",  "staff/collection/quality/",                                     "302 403 403 200 200 200 200 200 200 403 403"),

@@ -162,6 +162,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "chengxin.portal.middleware.PublicPageThrottleMiddleware",
     "chengxin.config.middleware.RefusalAnswerMiddleware",
+    # Last: public pages read from the replica when there is one (chengxin.core.replica).
+    "chengxin.core.replica.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "chengxin.config.urls"
@@ -236,7 +238,25 @@ def _cache_database(main: dict[str, object]) -> dict[str, dict[str, object]]:
 
 DATABASES = {"default": _database_from_environment()}
 DATABASES.update(_cache_database(DATABASES["default"]))
-DATABASE_ROUTERS = ["chengxin.core.cache.CacheDatabaseRouter"]
+
+# --- A PostgreSQL streaming replica for the public site's reads (docs/deployment.md) ----------
+# postgres://… of a hot standby of DATABASE_URL; empty (default): every read from the primary.
+CHENGXIN_REPLICA_URL = env_str("CHENGXIN_REPLICA_URL", "") or ""
+# Seconds between two checks of the replica's lag in one process (chengxin.core.replica).
+CHENGXIN_REPLICA_CHECK_SECONDS = float(env_str("CHENGXIN_REPLICA_CHECK_SECONDS", "5") or 5)
+if CHENGXIN_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(CHENGXIN_REPLICA_URL, conn_max_age=60, conn_health_checks=True),
+        "OPTIONS": {"connect_timeout": 3},
+        "TEST": {"MIRROR": "default"},
+    }
+# The folder of PostgreSQL's client programs for `chengxin backup` (pg_basebackup); empty: the
+# PATH, then Debian's /usr/lib/postgresql/<version>/bin.
+CHENGXIN_PG_BIN_DIR = env_str("CHENGXIN_PG_BIN_DIR", "") or ""
+DATABASE_ROUTERS = [
+    "chengxin.core.cache.CacheDatabaseRouter",
+    "chengxin.core.replica.ReplicaRouter",
+]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
