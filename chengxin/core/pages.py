@@ -1,16 +1,20 @@
-"""The HTML answer of a refusal that every page may meet: a rate limit (429), a body too large
+"""Pages' answers to refusals: a selector's 403 and 404 as Django's (``found_or_404``), and the
+HTML answer of a refusal that every page may meet: a rate limit (429), a body too large
 (413), a busy database (503). It is a page of the site's own layout (staff pages for ``/staff/``,
 the public site everywhere else) that says what happened and, where it applies, when to try
 again; the ``Retry-After`` header says the same to a machine."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from chengxin.core.errors import DomainError
+from chengxin.core.errors import DomainError, NotFoundError, PermissionDeniedError
 
 STAFF_PREFIX = "/staff/"
 
@@ -28,6 +32,17 @@ def error_page(request: HttpRequest, error: DomainError) -> HttpResponse:
     for name, value in error.headers.items():
         response[name] = value
     return response
+
+
+def found_or_404(call: Callable, **kwargs):
+    """``call(**kwargs)`` for a page: a selector's refusal becomes Django's 403 and its "not
+    found" (another department's object included) Django's 404."""
+    try:
+        return call(**kwargs)
+    except PermissionDeniedError:
+        raise PermissionDenied from None
+    except NotFoundError:
+        raise Http404 from None
 
 
 def _headings() -> dict[int, str]:

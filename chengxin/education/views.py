@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chengxin.accounts.decorators import staff_required
-from chengxin.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from chengxin.core.errors import DomainError, NotFoundError
+from chengxin.core.pages import found_or_404
 from chengxin.core.paging import page_of
 from chengxin.core.verification import throttled_lookup
 from chengxin.education import limits, selectors, services
@@ -39,15 +40,6 @@ def _reader(request: HttpRequest) -> None:
 def _manager(request: HttpRequest) -> None:
     if not can_manage_training(request.user):
         raise PermissionDenied
-
-
-def _get(call: Callable, **kwargs):
-    try:
-        return call(**kwargs)
-    except PermissionDeniedError:
-        raise PermissionDenied from None
-    except NotFoundError:
-        raise Http404 from None
 
 
 def _attempt(form, call: Callable) -> tuple[object | None, int]:
@@ -95,7 +87,7 @@ def course_new(request: HttpRequest) -> HttpResponse:
 def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
     """A course, its sessions, and (for reviewers) the form for a new session."""
     _reader(request)
-    course = _get(selectors.course_get, viewer=request.user, course_id=course_id)
+    course = found_or_404(selectors.course_get, viewer=request.user, course_id=course_id)
     form = SessionForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -129,7 +121,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 def _session_page(request, session_id: int, *, form, status: int = 200) -> HttpResponse:
-    session = _get(selectors.session_get, viewer=request.user, session_id=session_id)
+    session = found_or_404(selectors.session_get, viewer=request.user, session_id=session_id)
     enrolments = selectors.enrolments_of(viewer=request.user, session=session)
     context = {
         "session": session,
@@ -240,7 +232,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
 def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
     """The certificate's stored PDF (reviewers; an audited read)."""
     _manager(request)
-    certificate = _get(selectors.certificate_get, viewer=request.user, number=number)
+    certificate = found_or_404(selectors.certificate_get, viewer=request.user, number=number)
     pdf = services.certificate_pdf_open(
         actor=request.user, certificate=certificate, request=request
     )

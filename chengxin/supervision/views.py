@@ -13,14 +13,15 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chengxin.accounts.decorators import staff_required
-from chengxin.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from chengxin.core.errors import DomainError
+from chengxin.core.pages import found_or_404
 from chengxin.supervision import selectors, services
 from chengxin.supervision.choices import InspectionStatus, ListingStatus
 from chengxin.supervision.forms import (
@@ -54,15 +55,6 @@ def _keeper(request: HttpRequest) -> None:
 def _decider(request: HttpRequest) -> None:
     if not can_decide(request.user):
         raise PermissionDenied
-
-
-def _get(call: Callable, **kwargs):
-    try:
-        return call(**kwargs)
-    except PermissionDeniedError:
-        raise PermissionDenied from None
-    except NotFoundError:
-        raise Http404 from None
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -135,7 +127,7 @@ def agency_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agency_edit(request: HttpRequest, agency_id: int) -> HttpResponse:
     _keeper(request)
-    agency = _get(selectors.agency_get, viewer=request.user, agency_id=agency_id)
+    agency = found_or_404(selectors.agency_get, viewer=request.user, agency_id=agency_id)
     initial = {
         "name": agency.name,
         "uscc": agency.uscc,
@@ -165,7 +157,7 @@ def agency_edit(request: HttpRequest, agency_id: int) -> HttpResponse:
 @require_GET
 def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
     _reader(request)
-    agency = _get(selectors.agency_get, viewer=request.user, agency_id=agency_id)
+    agency = found_or_404(selectors.agency_get, viewer=request.user, agency_id=agency_id)
     return _agency_page(request, agency)
 
 
@@ -189,7 +181,7 @@ def _agency_page(request, agency, *, forms=None, status: int = 200) -> HttpRespo
 @require_POST
 def practitioner_add(request: HttpRequest, agency_id: int) -> HttpResponse:
     _keeper(request)
-    agency = _get(selectors.agency_get, viewer=request.user, agency_id=agency_id)
+    agency = found_or_404(selectors.agency_get, viewer=request.user, agency_id=agency_id)
     form = PractitionerForm(request.POST)
     if form.is_valid():
         done, status = _attempt(
@@ -210,7 +202,7 @@ def practitioner_add(request: HttpRequest, agency_id: int) -> HttpResponse:
 @require_POST
 def token_link(request: HttpRequest, agency_id: int) -> HttpResponse:
     _keeper(request)
-    agency = _get(selectors.agency_get, viewer=request.user, agency_id=agency_id)
+    agency = found_or_404(selectors.agency_get, viewer=request.user, agency_id=agency_id)
     form = TokenLinkForm(request.POST)
     if form.is_valid():
         done, status = _attempt(
@@ -268,7 +260,7 @@ def handler_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def handler_detail(request: HttpRequest, handler_id: int) -> HttpResponse:
     _reader(request)
-    handler = _get(selectors.handler_get, viewer=request.user, handler_id=handler_id)
+    handler = found_or_404(selectors.handler_get, viewer=request.user, handler_id=handler_id)
     context = {
         "handler": handler,
         "inspections": handler.inspections.order_by("-inspected_on", "-pk"),
@@ -325,7 +317,9 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def inspection_detail(request: HttpRequest, inspection_id: int) -> HttpResponse:
     _reader(request)
-    inspection = _get(selectors.inspection_get, viewer=request.user, inspection_id=inspection_id)
+    inspection = found_or_404(
+        selectors.inspection_get, viewer=request.user, inspection_id=inspection_id
+    )
     return _inspection_page(request, inspection)
 
 
@@ -355,7 +349,9 @@ def _inspection_page(request, inspection, *, forms=None, status: int = 200) -> H
 
 
 def _inspection_step(request, inspection_id: int, *, key: str, form_class, step, done: str):
-    inspection = _get(selectors.inspection_get, viewer=request.user, inspection_id=inspection_id)
+    inspection = found_or_404(
+        selectors.inspection_get, viewer=request.user, inspection_id=inspection_id
+    )
     extra = (
         {"practitioners": _practitioners(request, inspection)}
         if form_class is ViolationForm
@@ -455,7 +451,7 @@ def listing_delist(request: HttpRequest, listing_id: int) -> HttpResponse:
     """The delisting form of one listing (reviewers), and the listing itself (everyone who
     reads the registers)."""
     _reader(request)
-    listing = _get(selectors.listing_get, viewer=request.user, listing_id=listing_id)
+    listing = found_or_404(selectors.listing_get, viewer=request.user, listing_id=listing_id)
     form = DelistForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -9,7 +9,6 @@ that was sent, with the field it names marked.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -23,7 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chengxin.accounts.decorators import staff_required
 from chengxin.core.audit.events import export_event
-from chengxin.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from chengxin.core.errors import DomainError, PermissionDeniedError
+from chengxin.core.pages import found_or_404
 from chengxin.core.paging import page_of
 from chengxin.dueprocess.attachments import IncomingFile, attachment_open
 from chengxin.workplan import limits, selectors, services
@@ -58,15 +58,6 @@ def _manager(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _get(call: Callable, **kwargs):
-    try:
-        return call(**kwargs)
-    except PermissionDeniedError:
-        raise PermissionDenied from None
-    except NotFoundError:
-        raise Http404 from None
-
-
 def _period(request: HttpRequest) -> Quarter:
     """The quarter of ``?period=2026Q3``; this quarter when absent or not a quarter."""
     found = _PERIOD.match(request.GET.get("period", "")[:8])
@@ -78,7 +69,7 @@ def _period(request: HttpRequest) -> Quarter:
 
 def _context(request: HttpRequest):
     """The plan (``?plan=code``) and the period the page is about, and the choices of both."""
-    plan = _get(selectors.plan_for, viewer=request.user, code=request.GET.get("plan", ""))
+    plan = found_or_404(selectors.plan_for, viewer=request.user, code=request.GET.get("plan", ""))
     period = _period(request)
     today = timezone.localdate()
     periods = []
@@ -143,7 +134,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @require_GET
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     _opener(request)
-    task = _get(selectors.task_get, viewer=request.user, task_id=task_id)
+    task = found_or_404(selectors.task_get, viewer=request.user, task_id=task_id)
     return _task_page(request, task)
 
 
@@ -188,7 +179,7 @@ def report_submit(request: HttpRequest, task_id: int) -> HttpResponse:
     """A unit's quarterly report on a task, with attachments."""
     if not can_report(request.user):
         raise PermissionDenied
-    task = _get(selectors.task_get, viewer=request.user, task_id=task_id)
+    task = found_or_404(selectors.task_get, viewer=request.user, task_id=task_id)
     form = ReportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _task_page(request, task, report_form=form, status=422)
@@ -210,7 +201,7 @@ def report_submit(request: HttpRequest, task_id: int) -> HttpResponse:
 @require_GET
 def report_attachment(request: HttpRequest, report_id: int, attachment_id) -> HttpResponse:
     _opener(request)
-    found = _get(
+    found = found_or_404(
         selectors.report_attachment_get,
         viewer=request.user,
         report_id=report_id,
