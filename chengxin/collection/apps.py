@@ -8,6 +8,7 @@ class CollectionConfig(AppConfig):
     verbose_name = _("信用信息归集")
 
     def ready(self) -> None:
+        from chengxin.collection import tasks  # noqa: F401 - answers hooks.file_import_queued
         from chengxin.collection.signals import resume_file_imports
         from chengxin.core.signals import worker_starting
 

@@ -48,6 +48,7 @@ from chengxin.collection.files import (
     size_error,
     upload_max_bytes,
 )
+from chengxin.collection.hooks import file_import_queued
 from chengxin.collection.lifecycle import policy_periods
 from chengxin.collection.limits import FILE_NAME
 from chengxin.collection.models import CreditRecord, RecordVersion, Submission, SubmissionFile
@@ -178,9 +179,7 @@ def file_import_retryable(submission: Submission) -> bool:
 
 
 def _enqueue(submission_id: int) -> None:
-    from chengxin.collection.tasks import file_import_task
-
-    file_import_task.enqueue(submission_id)
+    file_import_queued.send(sender=Submission, submission_id=submission_id)
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 
+from django.dispatch import receiver
 from django_tasks import task
 
+from chengxin.collection.hooks import file_import_queued
 from chengxin.collection.imports import ImportBusy, file_import_run
 
 logger = logging.getLogger(__name__)
@@ -35,3 +37,8 @@ def file_import_task(submission_id: int) -> str:
         )
         raise ImportStopped(f"submission {submission_id}: {kind}") from None
     return submission.status
+
+
+@receiver(file_import_queued, dispatch_uid="collection.file_import_task")
+def _enqueue(sender, *, submission_id: int, **kwargs) -> None:
+    file_import_task.enqueue(submission_id)

@@ -17,7 +17,7 @@ urlpatterns = [
     path("staff/collection/", include("chengxin.collection.urls")),
     path("staff/measures/", include("chengxin.measures.urls")),
     path("staff/checks/", include("chengxin.measures.checks.urls")),
-    path("staff/audit/", include("chengxin.core.audit.urls")),
+    path("staff/audit/", include("chengxin.backoffice.audit_urls")),
     path("staff/inquiry/", include("chengxin.inquiry.urls")),
     path("staff/citizens/", include("chengxin.accounts.counter_urls")),
     path("staff/objections/", include("chengxin.dueprocess.objections.urls")),

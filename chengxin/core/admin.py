@@ -14,10 +14,10 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chengxin.accounts.choices import Role
 from chengxin.core.errors import DomainError
 from chengxin.core.models import CalendarDay, PolicyChange, PolicyValue
 from chengxin.core.policies import PolicyDefinition, get_definition
+from chengxin.core.roles import Role
 from chengxin.core.selectors import calendar_warnings, policy_value
 from chengxin.core.services import calendar_day_delete, calendar_day_save, policy_value_set
 

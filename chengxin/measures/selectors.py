@@ -27,7 +27,7 @@ from chengxin.collection.models import CreditRecord, RecordVersion
 from chengxin.core.calendar import add_months
 from chengxin.core.selectors import policy_value
 from chengxin.measures.choices import Matter, MeasureStatus
-from chengxin.measures.models import Measure, MeasureVersion
+from chengxin.measures.models import MeasureVersion
 from chengxin.measures.snapshot import RulesSnapshot, rules_snapshot
 
 LOOKBACK_POLICY = "green_channel.lookback_years"
@@ -261,23 +261,6 @@ def key_supervision_list(*, on: datetime.date | None = None, key_field: str = ""
 
 
 # --- Measures ------------------------------------------------------------------------------------
-
-
-def measure_snapshot_attributes(measure: Measure, *, department_codes: Iterable[str]) -> dict:
-    """The frozen form of a measure that each version stores."""
-    return {
-        "code": measure.code,
-        "name": measure.name,
-        "kind": measure.kind,
-        "measure_type": measure.measure_type,
-        "effect": measure.effect,
-        "legal_basis": measure.legal_basis,
-        "departments": sorted(department_codes),
-        "triggers": [dict(trigger) for trigger in measure.triggers],
-        "matters": list(measure.matters),
-        "status": measure.status,
-        "source": measure.source,
-    }
 
 
 def _measure_snapshots(

@@ -23,7 +23,7 @@ from chengxin.core.personal_data import contains_id_number
 from chengxin.measures import error_codes
 from chengxin.measures.choices import Matter, MeasureKind, MeasureStatus, MeasureType
 from chengxin.measures.models import Measure, MeasureVersion
-from chengxin.measures.selectors import measure_snapshot_attributes
+from chengxin.measures.snapshot import measure_snapshot_attributes
 
 AUDIT_OBJECT_TYPE = "measures.measure"
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")

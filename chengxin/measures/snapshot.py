@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
@@ -87,9 +88,24 @@ def rules_stamp() -> tuple:
         return tuple(cursor.fetchone())
 
 
-def _load(stamp: tuple) -> RulesSnapshot:
-    from chengxin.measures.selectors import measure_snapshot_attributes
+def measure_snapshot_attributes(measure: Measure, *, department_codes: Iterable[str]) -> dict:
+    """The frozen form of a measure that each version stores."""
+    return {
+        "code": measure.code,
+        "name": measure.name,
+        "kind": measure.kind,
+        "measure_type": measure.measure_type,
+        "effect": measure.effect,
+        "legal_basis": measure.legal_basis,
+        "departments": sorted(department_codes),
+        "triggers": [dict(trigger) for trigger in measure.triggers],
+        "matters": list(measure.matters),
+        "status": measure.status,
+        "source": measure.source,
+    }
 
+
+def _load(stamp: tuple) -> RulesSnapshot:
     items = CatalogItem.objects.only("pk", "code", "name", "lists", "domain", "key_field")
     active = Measure.objects.filter(status=MeasureStatus.ACTIVE).prefetch_related("departments")
     measures = tuple(

@@ -11,11 +11,9 @@ and what is wrong. Department codes are checked against the reference data here 
 from __future__ import annotations
 
 import datetime
-import io
 import json
 import re
-import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -24,8 +22,9 @@ from chengxin.accounts.models import Department
 from chengxin.core.personal_data import contains_id_number
 from chengxin.workplan import limits
 from chengxin.workplan.choices import DeadlineKind, PlanLevel, UnitGroup
+from chengxin.workplan.planfile import FORMAT, PlanFileError
+from chengxin.workplan.workbook import workbook_as_mapping
 
-FORMAT = "chengxin-workplan/1"
 GROUP_MARKERS = {"@other": UnitGroup.OTHER_DEPARTMENTS, "@districts": UnitGroup.COUNTY_GOVERNMENTS}
 _YEAR_END = re.compile(r"^(\d{4})年底前$")
 _ONGOING = frozenset({"持續實施", "持续实施"})
@@ -85,16 +84,6 @@ class PlanDocument:
         return sum(len(section.tasks) for section in self.sections)
 
 
-@dataclass
-class PlanFileError(Exception):
-    """The file was refused: ``errors`` are ``{"where", "message"}``, in file order."""
-
-    errors: list[dict[str, str]] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        return "\n".join(f"{error['where']}: {error['message']}" for error in self.errors)
-
-
 class _Errors:
     def __init__(self) -> None:
         self.items: list[dict[str, str]] = []
@@ -121,8 +110,6 @@ def plan_document_read(data: bytes, *, name: str) -> PlanDocument:
             ]
         )
     if data.startswith(b"PK\x03\x04"):
-        from chengxin.workplan.workbook import workbook_as_mapping
-
         raw = workbook_as_mapping(data, name=name)
     else:
         raw = _json_mapping(data, name=name)
@@ -399,14 +386,3 @@ def _safeguards(raw: Any, units: dict[str, str], errors: _Errors) -> list[Safegu
             )
         )
     return safeguards
-
-
-def checked_unpacked_size(data: bytes, *, name: str) -> None:
-    """Refuse a workbook whose parts unpack to more than the limit (a zip bomb)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            total = sum(member.file_size for member in archive.infolist())
-    except zipfile.BadZipFile:
-        raise PlanFileError([{"where": name, "message": _("XLSX文件已损坏。")}]) from None
-    if total > limits.PLAN_FILE_MAX_UNPACKED_BYTES:
-        raise PlanFileError([{"where": name, "message": _("XLSX文件解压后过大。")}])

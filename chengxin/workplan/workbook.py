@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from chengxin.workplan.loading import FORMAT, PlanFileError, checked_unpacked_size
+from chengxin.workplan.planfile import FORMAT, PlanFileError, checked_unpacked_size
 
 SHEETS = {
     "plan": ("field", "value"),

@@ -9,10 +9,10 @@ from chengxin.api.openapi import SHARED_ANSWERS
 from chengxin.collection.limits import IDEMPOTENCY_KEY_MAX_LENGTH
 from chengxin.core.policies import SUBMISSION_API_MAX
 from chengxin.identity.validation import ID_NUMBER_INPUT_MAX_LENGTH
-from chengxin.measures.checks.batch import MAX_IDS
 from chengxin.measures.checks.limits import (
     CASE_NO_MAX_LENGTH,
     FEEDBACK_REASON_MAX_LENGTH,
+    MAX_IDS,
     PURPOSE_MAX_LENGTH,
 )
 from chengxin.measures.choices import Matter

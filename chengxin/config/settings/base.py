@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "chengxin.portal",
     "chengxin.outreach",
     "chengxin.dashboards",
+    "chengxin.operations",
     "chengxin.education",
     "chengxin.workplan",
 ]

@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from chengxin.accounts.choices import Role
 from chengxin.core.audit.choices import AuditAction, HashAlgorithm
+from chengxin.core.roles import Role
 
 
 class AuditEvent(models.Model):

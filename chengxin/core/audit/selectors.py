@@ -8,8 +8,8 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from chengxin.accounts.choices import Role
 from chengxin.core.audit.models import AuditEvent, AuditPending
+from chengxin.core.roles import Role
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from chengxin.catalog.validation import CODE_MAX_LENGTH
 from chengxin.identity.validation import ID_NUMBER_INPUT_MAX_LENGTH
-from chengxin.measures.checks.batch import MAX_IDS
 from chengxin.measures.checks.limits import (
     CASE_NO_MAX_LENGTH,
     FEEDBACK_REASON_MAX_LENGTH,
+    MAX_IDS,
     PURPOSE_MAX_LENGTH,
 )
 from chengxin.measures.choices import Matter

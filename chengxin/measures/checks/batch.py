@@ -38,12 +38,12 @@ from chengxin.measures.checks import error_codes
 from chengxin.measures.checks.answers import catalog_fingerprint
 from chengxin.measures.checks.bulk import MeasureCodes, people_facts
 from chengxin.measures.checks.choices import BatchStatus, RowOutcome
-from chengxin.measures.checks.limits import BATCH_FILE_NAME
+from chengxin.measures.checks.hooks import batch_check_queued
+from chengxin.measures.checks.limits import BATCH_FILE_NAME, MAX_IDS
 from chengxin.measures.checks.models import BatchCheck, BatchCheckSubject
 from chengxin.measures.checks.receipts import receipt_issue
 from chengxin.measures.checks.services import check_fields_clean, check_refused_for
 
-MAX_IDS = 100_000
 SYNC_LIMIT = 1_000
 PROGRESS_EVERY = 5_000
 # People whose records are read at once (one join on PostgreSQL); progress is saved after each.
@@ -205,9 +205,7 @@ def batch_create(
 
 
 def _enqueue(batch_id) -> None:
-    from chengxin.measures.checks.tasks import batch_check_task
-
-    batch_check_task.enqueue(str(batch_id))
+    batch_check_queued.send(sender=BatchCheck, batch_id=str(batch_id))
 
 
 def batch_run(batch_id, *, request=None) -> BatchCheck:

@@ -6,7 +6,7 @@ that the staff forms and the API schemas state the same maximum. None of these t
 ID number either (422 ``text_holds_id_number``, ``chengxin.core.text``).
 
 A batch body is a JSON list of as many ID numbers as a batch may hold (100,000:
-``batch.MAX_IDS``, or the policy ``check.batch_max_size`` when that is larger), or a CSV/XLSX file
+``MAX_IDS``, or the policy ``check.batch_max_size`` when that is larger), or a CSV/XLSX file
 as large as any upload. An 18-character number takes 20 bytes as a JSON string and up to 26 with
 a separator, a line break and indentation; 32 bytes a number leaves room for that and for
 surrounding spaces.
@@ -33,14 +33,14 @@ FEEDBACK_REASON = TextField(name="reason", label=_("理由"), max_length=FEEDBAC
 BATCH_FILE_NAME = TextField(name="file", label=_("文件名"), max_length=FILE_NAME_MAX_LENGTH)
 
 BATCH_MAX_POLICY = "check.batch_max_size"
+# The numbers of one batch check, whatever the policy (a larger policy value raises it).
+MAX_IDS = 100_000
 BYTES_PER_ID_NUMBER = 32
 MULTIPART = "multipart/form-data"
 
 
 def batch_body_max_bytes(request: HttpRequest) -> int:
     """The body limit of a batch check: by the file limit for an upload, else by the numbers."""
-    from chengxin.measures.checks.batch import MAX_IDS
-
     if request.content_type == MULTIPART:
         return upload_body_max_bytes()
     numbers = max(MAX_IDS, int(policy_value(BATCH_MAX_POLICY)))

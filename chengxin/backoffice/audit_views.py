@@ -1,4 +1,5 @@
-"""The staff audit page: the auditor's filtered, paged view of the log."""
+"""The staff audit page: the auditor's filtered, paged view of the log (``core.audit``'s
+selectors and form; the page lives in the staff shell, which knows the staff accounts)."""
 
 from __future__ import annotations
 
