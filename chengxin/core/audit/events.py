@@ -29,6 +29,9 @@ from chengxin.core.network import client_address
 from chengxin.core.personal_data import contains_id_number, id_numbers_in
 
 _BLIND_INDEX = re.compile(r"[0-9a-f]{64}")
+# A value that is a whole hexadecimal digest (an MD5 to a SHA-512, a blind index): a hash, whose
+# digit runs may read as an identity number by chance, never one.
+_DIGEST = re.compile(r"[0-9a-f]{32,128}")
 _LIMITS = {
     "object_type": 64,
     "object_id": 64,
@@ -256,13 +259,25 @@ def _refuse_personal_data(event: AuditEvent) -> None:
         "object_id": event.object_id,
         "purpose": event.purpose,
         "case_no": event.case_no,
-        "detail": canonical(event.detail).decode("utf-8"),
+        "detail": canonical(_without_digests(event.detail)).decode("utf-8"),
     }
     for field, text in texts.items():
         if contains_id_number(text):
             raise PersonalDataInAuditError(
                 f"Audit field {field} contains an identity number; record the blind index instead."
             )
+
+
+def _without_digests(value: Any) -> Any:
+    """``value`` with every string that is a whole hexadecimal digest left out (for the
+    identity-number guard only; the event keeps them)."""
+    if isinstance(value, str):
+        return "" if _DIGEST.fullmatch(value) else value
+    if isinstance(value, Mapping):
+        return {key: _without_digests(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_digests(item) for item in value]
+    return value
 
 
 def _stamp_content_hash(event: AuditEvent) -> None:

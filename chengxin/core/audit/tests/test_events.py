@@ -143,6 +143,22 @@ def test_record_refuses_every_number_the_platform_accepts(field):
     assert AuditEvent.objects.count() == 0
 
 
+def test_a_digest_whose_digits_read_as_an_identity_number_is_kept():
+    # given: a SHA-256 in hex that happens to hold the digits of a valid number
+    digits = "230202800501012"
+    digest = ("ab" + digits + "c" * 64)[:64]
+
+    # when
+    event = events.record(
+        actor=None, action=AuditAction.CREATE, object_type="report", detail={"pdf_hash": digest}
+    )
+
+    # then: kept as it is; the same digits as a value of their own are refused
+    assert AuditEvent.objects.get(pk=event.pk).detail == {"pdf_hash": digest}
+    with pytest.raises(PersonalDataInAuditError):
+        events.record(actor=None, action=AuditAction.CREATE, detail={"note": f"ab{digits}c"})
+
+
 def test_record_accepts_an_eighteen_digit_number_that_is_not_an_identity_number():
     # when
     event = events.record(actor=None, action=AuditAction.CREATE, object_id="110105194912310021")
