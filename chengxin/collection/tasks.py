@@ -8,7 +8,7 @@ from django.dispatch import receiver
 from django_tasks import task
 
 from chengxin.collection.hooks import file_import_queued
-from chengxin.collection.imports import ImportBusy, file_import_run
+from chengxin.collection.ingest.imports import ImportBusy, file_import_run
 
 logger = logging.getLogger(__name__)
 

@@ -15,8 +15,9 @@ from openpyxl import load_workbook
 
 from chengxin.catalog.selectors import catalog_item_get
 from chengxin.catalog.xlsx import catalog_item_template_xlsx
-from chengxin.collection import error_codes, imports, preparation, row_error_codes
+from chengxin.collection import error_codes
 from chengxin.collection.choices import SubmissionChannel, SubmissionStatus
+from chengxin.collection.ingest import imports, preparation, row_error_codes
 from chengxin.collection.models import (
     CreditRecord,
     QuarantineEntry,
@@ -359,7 +360,7 @@ def test_estimated_rows_count_lines_without_parsing(tmp_path):
     path.write_bytes(content.rstrip(b"\r\n"))
 
     # when
-    from chengxin.collection.files import open_table
+    from chengxin.collection.ingest.files import open_table
 
     estimate = open_table(path, item=catalog_item_get(code=ITEM_CODE)).estimated_rows()
 

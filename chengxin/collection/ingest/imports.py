@@ -36,23 +36,20 @@ from django.utils.translation import gettext as _
 from chengxin.accounts.permissions import can_submit_records
 from chengxin.catalog.selectors import catalog_item_current_version, catalog_version_table_schema
 from chengxin.collection import error_codes
-from chengxin.collection.batch import (
+from chengxin.collection.choices import Operation, SubmissionChannel, SubmissionStatus
+from chengxin.collection.hooks import file_import_queued
+from chengxin.collection.ingest.batch import (
     Batch,
     apply_rows,
 )
-from chengxin.collection.choices import Operation, SubmissionChannel, SubmissionStatus
-from chengxin.collection.files import (
+from chengxin.collection.ingest.files import (
     FileError,
     Table,
     open_table,
     size_error,
     upload_max_bytes,
 )
-from chengxin.collection.hooks import file_import_queued
-from chengxin.collection.lifecycle import policy_periods
-from chengxin.collection.limits import FILE_NAME
-from chengxin.collection.models import CreditRecord, RecordVersion, Submission, SubmissionFile
-from chengxin.collection.preparation import (
+from chengxin.collection.ingest.preparation import (
     PreparationJob,
     PreparedChunk,
     background_min_rows,
@@ -60,7 +57,10 @@ from chengxin.collection.preparation import (
     prepared_here,
     prepared_in_background,
 )
-from chengxin.collection.rows import RowValidator
+from chengxin.collection.ingest.rows import RowValidator
+from chengxin.collection.lifecycle import policy_periods
+from chengxin.collection.limits import FILE_NAME
+from chengxin.collection.models import CreditRecord, RecordVersion, Submission, SubmissionFile
 from chengxin.collection.selectors import submission_get_visible_to
 from chengxin.collection.services import (
     SUBMISSION_OBJECT_TYPE,

@@ -33,9 +33,9 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 
 if TYPE_CHECKING:
-    from chengxin.collection.batch import PreparedRows
-    from chengxin.collection.files import FileError, SourceRow
-    from chengxin.collection.rows import RowValidator
+    from chengxin.collection.ingest.batch import PreparedRows
+    from chengxin.collection.ingest.files import FileError, SourceRow
+    from chengxin.collection.ingest.rows import RowValidator
 
 QUEUE_CHUNKS = 2
 POLL_SECONDS = 1.0
@@ -101,7 +101,7 @@ def prepared_here(
     rows: Iterator[SourceRow], *, chunk_rows: int, validator: RowValidator
 ) -> Iterator[PreparedChunk]:
     """The chunks prepared in this process, one at a time."""
-    from chengxin.collection.batch import prepare_rows
+    from chengxin.collection.ingest.batch import prepare_rows
 
     for raw in chunks(rows, chunk_rows):
         yield PreparedChunk(raw=raw, prepared=prepare_rows(raw, validator=validator))
@@ -185,8 +185,8 @@ def _prepare(job: PreparationJob, channel, parent_pid: int) -> None:
         django.setup()
         from django.utils import translation
 
-        from chengxin.collection.files import open_table
-        from chengxin.collection.rows import RowValidator
+        from chengxin.collection.ingest.files import open_table
+        from chengxin.collection.ingest.rows import RowValidator
         from chengxin.core import crypto
 
         settings.CHENGXIN_BLIND_INDEX_KEY = job.blind_index_key

@@ -20,8 +20,17 @@ from django.utils.translation import gettext as _
 
 from chengxin.catalog.models import CatalogItem, CatalogVersion
 from chengxin.catalog.selectors import catalog_version_table_schema
-from chengxin.collection import error_codes, row_error_codes
+from chengxin.collection import error_codes
 from chengxin.collection.choices import Operation, Outcome, RecordStatus, SubmissionChannel
+from chengxin.collection.ingest import row_error_codes
+from chengxin.collection.ingest.rows import RowError, RowValidator
+from chengxin.collection.ingest.writer import (
+    NewRecord,
+    VersionRow,
+    WriteContext,
+    records_insert,
+    versions_insert,
+)
 from chengxin.collection.lifecycle import RecordDates, record_dates
 from chengxin.collection.models import (
     QUARANTINE_PURPOSE,
@@ -31,14 +40,6 @@ from chengxin.collection.models import (
     Submission,
 )
 from chengxin.collection.notices import record_notices_send
-from chengxin.collection.rows import RowError, RowValidator
-from chengxin.collection.writer import (
-    NewRecord,
-    VersionRow,
-    WriteContext,
-    records_insert,
-    versions_insert,
-)
 from chengxin.core import crypto
 from chengxin.core import error_codes as core_error_codes
 from chengxin.core.bulk import any_of, bulk_update_rows
