@@ -16,8 +16,9 @@ from chengxin.catalog.selectors import catalog_item_table_schema
 from chengxin.catalog.tests.factories import make_item, own_field
 from chengxin.collection.choices import SubmissionStatus
 from chengxin.collection.ingest import row_error_codes
-from chengxin.collection.ingest.imports import file_import_run, file_upload_create
+from chengxin.collection.ingest.imports import file_import_run
 from chengxin.collection.ingest.rows import RowValidator
+from chengxin.collection.ingest.uploads import file_upload_create
 from chengxin.collection.limits import (
     FILE_NAME_MAX_LENGTH,
     IDEMPOTENCY_KEY_MAX_LENGTH,
