@@ -2,9 +2,9 @@
 
 A file import spends about half its time on pure Python work per row: reading the file,
 validating each row against the item's Table Schema, the blind index, the JSON text and the
-content hash of the values (``batch.prepare_rows``). None of it touches the database, so for a
-large file a helper process does it for the next chunks while the importing process writes the
-current one (docs/performance.md). The helper only reads the file and sends prepared chunks over
+content hash of the values (``checked_rows.prepare_rows``). None of it touches the database, so
+for a large file a helper process does it for the next chunks while the importing process writes
+the current one (docs/performance.md). The helper only reads the file and sends prepared chunks over
 a bounded queue (at most ``QUEUE_CHUNKS`` waiting, so memory stays bounded); the importing
 process still applies every chunk in file order, each with its position in one transaction, so
 crash safety and resumption are the same as without it.
@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 
 if TYPE_CHECKING:
-    from chengxin.collection.ingest.batch import PreparedRows
+    from chengxin.collection.ingest.checked_rows import PreparedRows
     from chengxin.collection.ingest.files import FileError, SourceRow
     from chengxin.collection.ingest.rows import RowValidator
 
@@ -101,7 +101,7 @@ def prepared_here(
     rows: Iterator[SourceRow], *, chunk_rows: int, validator: RowValidator
 ) -> Iterator[PreparedChunk]:
     """The chunks prepared in this process, one at a time."""
-    from chengxin.collection.ingest.batch import prepare_rows
+    from chengxin.collection.ingest.checked_rows import prepare_rows
 
     for raw in chunks(rows, chunk_rows):
         yield PreparedChunk(raw=raw, prepared=prepare_rows(raw, validator=validator))

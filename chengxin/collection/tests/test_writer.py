@@ -12,7 +12,11 @@ import pytest
 from django.db import connection
 
 from chengxin.catalog.selectors import catalog_item_current_version
-from chengxin.collection.ingest.batch import NAME_HASH_PURPOSE, content_hash, stored_values_text
+from chengxin.collection.ingest.checked_rows import (
+    NAME_HASH_PURPOSE,
+    content_hash,
+    stored_values_text,
+)
 from chengxin.collection.ingest.writer import (
     NewRecord,
     VersionRow,
