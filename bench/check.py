@@ -506,7 +506,7 @@ def _records_write(known, *, subject_ids, records: int, rng, today) -> dict[str,
 
 
 class _RecordWriter:
-    """Writes records and versions as the import pipeline would (collection/batch.py:
+    """Writes records and versions as the import pipeline would (collection/ingest/batch.py:
     ``_record_new``, ``_apply_row``, ``_version``, ``_stored_values``, ``_content_hash``)."""
 
     RECORD_COLUMNS = (
@@ -566,10 +566,10 @@ class _RecordWriter:
             SubmissionChannel,
             SubmissionStatus,
         )
+        from chengxin.collection.ingest.rows import _CONVERTERS as converters
         from chengxin.collection.lifecycle import record_dates
         from chengxin.collection.management.commands.demo_data import _document_prefix
         from chengxin.collection.models import Submission
-        from chengxin.collection.rows import _CONVERTERS as converters
         from chengxin.collection.synthetic import synthetic_rows
         from chengxin.core import crypto
         from chengxin.core.json import canonical, dumps
@@ -666,7 +666,7 @@ class _RecordWriter:
 
 def _validated_like_pipeline(values, *, schema, today) -> None:
     """The values the writer stores are those the pipeline would store for this row."""
-    from chengxin.collection.rows import _CONVERTERS, validate_row
+    from chengxin.collection.ingest.rows import _CONVERTERS, validate_row
     from chengxin.core.json import dumps
 
     result = validate_row(schema=schema, values=values, row_number=1, today=today)

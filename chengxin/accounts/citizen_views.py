@@ -31,7 +31,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from chengxin.accounts import citizens, oidc
+from chengxin.accounts import citizen_oidc, citizens, oidc
 from chengxin.accounts.choices import Role
 from chengxin.accounts.citizen_forms import (
     CitizenPasswordResetForm,
@@ -265,14 +265,14 @@ def _oidc_identity_used(request: HttpRequest, identity: oidc.ClaimedIdentity) ->
     next_url = request.session.pop(OIDC_NEXT_KEY, "")
     account = citizen_account_of(request.user)
     if account is not None and account.is_pending:
-        citizens.citizen_oidc_proof(
+        citizen_oidc.citizen_oidc_proof(
             user=request.user, id_number=identity.id_number, request=request
         )
         messages.success(request, _("身份核验完成，您的账户已与本人身份绑定。"))
         return redirect("citizen:account")
     if request.user.is_authenticated:
         logout(request)
-    user = citizens.citizen_oidc_sign_in(
+    user = citizen_oidc.citizen_oidc_sign_in(
         id_number=identity.id_number,
         name=identity.name,
         email=identity.email,

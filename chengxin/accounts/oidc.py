@@ -8,9 +8,9 @@ is Authlib's (discovery from the issuer, the authorization code flow with ``stat
 audience and expiry); this module only reads the claims and hands them to the services:
 
 - a signed-in pending account is confirmed when the verified number gives its blind index
-  (``citizens.citizen_oidc_proof``);
+  (``citizen_oidc.citizen_oidc_proof``);
 - otherwise the person signs in: their confirmed account, or a new one confirmed at once
-  (``citizens.citizen_oidc_sign_in``).
+  (``citizen_oidc.citizen_oidc_sign_in``).
 
 Settings (docs/citizens.md, docs/deployment.md): ``CHENGXIN_OIDC_ISSUER``,
 ``CHENGXIN_OIDC_CLIENT_ID``, ``CHENGXIN_OIDC_CLIENT_SECRET`` (environment only),

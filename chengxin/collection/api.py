@@ -17,8 +17,8 @@ from chengxin.catalog.validation import CODE_MAX_LENGTH
 from chengxin.catalog.xlsx import CONTENT_TYPE as XLSX_CONTENT_TYPE
 from chengxin.collection.choices import Operation, SubmissionChannel
 from chengxin.collection.downloads import rejected_rows_response
-from chengxin.collection.imports import (
-    file_import_progress,
+from chengxin.collection.ingest.imports import file_import_progress
+from chengxin.collection.ingest.uploads import (
     file_import_retry,
     file_upload_create,
     upload_refused_for_size,

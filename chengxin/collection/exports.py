@@ -1,7 +1,7 @@
 """Rejected rows as CSV or XLSX, with the errors beside the original values.
 
 The provider downloads the file, fixes the values and uploads it again: the header uses the
-item's Chinese titles, so ``chengxin.collection.files.open_table`` reads it back, and the three
+item's Chinese titles, so ``chengxin.collection.ingest.files.open_table`` reads it back, and the three
 error columns (and the row-number column) are ignored on the way in. Every text cell passes
 ``neutralise_cell`` (OWASP "CSV Injection": a cell starting with ``=``, ``+``, ``-``, ``@``, tab
 or carriage return is prefixed with ``'`` so a spreadsheet never evaluates it as a formula).

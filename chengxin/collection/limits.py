@@ -18,7 +18,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from chengxin.collection.files import upload_max_bytes
+from chengxin.collection.ingest.files import upload_max_bytes
 from chengxin.core.request_limits import ENVELOPE_BYTES
 from chengxin.core.selectors import policy_value
 from chengxin.core.text import TextField

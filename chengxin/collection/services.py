@@ -1,7 +1,7 @@
 """Writes of the collection app: submissions, credit records with their versions, quarantine.
 
 ``submission_create`` is the one write path for rows, whatever the channel; the rows themselves
-are applied set-based by ``chengxin.collection.batch`` (see there what remains per row).
+are applied set-based by ``chengxin.collection.ingest.batch`` (see there what remains per row).
 
 Audit: one ``create`` event per submission with the counts per outcome (no personal data). The
 per-record trail is the versions themselves: each names its submission, who recorded it and when.
@@ -27,18 +27,18 @@ from chengxin.catalog.choices import Category
 from chengxin.catalog.models import CatalogItem
 from chengxin.catalog.selectors import catalog_item_current_version, catalog_item_get
 from chengxin.collection import error_codes
-from chengxin.collection.batch import (
-    Batch,
-    SubmissionRowError,
-    SubmissionRowResult,
-    apply_rows,
-    error_dict,
-)
 from chengxin.collection.choices import (
     Operation,
     RecordStatus,
     SubmissionChannel,
     SubmissionStatus,
+)
+from chengxin.collection.ingest.batch import (
+    Batch,
+    SubmissionRowError,
+    SubmissionRowResult,
+    apply_rows,
+    error_dict,
 )
 from chengxin.collection.lifecycle import policy_periods
 from chengxin.collection.limits import IDEMPOTENCY_KEY

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 def resume_file_imports(sender, **kwargs) -> int:
     """Enqueue again the uploaded imports that a killed worker left unfinished."""
-    from chengxin.collection.imports import file_imports_to_resume
+    from chengxin.collection.ingest.imports import file_imports_to_resume
     from chengxin.collection.tasks import file_import_task
 
     pending = file_imports_to_resume()

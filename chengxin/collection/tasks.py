@@ -8,7 +8,7 @@ from django.dispatch import receiver
 from django_tasks import task
 
 from chengxin.collection.hooks import file_import_queued
-from chengxin.collection.imports import ImportBusy, file_import_run
+from chengxin.collection.ingest.imports import ImportBusy, file_import_run
 
 logger = logging.getLogger(__name__)
 
@@ -17,7 +17,7 @@ class ImportStopped(Exception):
     """A file import stopped on an unexpected error. Only the error's kind is kept: its text and
     trace may quote values of the file (ID numbers), which must not reach logs or task results.
     The submission is marked failed; a provider of its department resumes it after its last
-    committed chunk (``imports.file_import_retry``: the staff page's button or
+    committed chunk (``uploads.file_import_retry``: the staff page's button or
     ``POST /api/v1/submissions/{id}/retry``), and a maintainer can see the trace by importing
     the same file with ``chengxin import --traceback``."""
 

@@ -16,9 +16,8 @@ from chengxin.accounts.permissions import can_see_submissions, can_submit_record
 from chengxin.catalog.selectors import catalog_item_current_version, catalog_version_table_schema
 from chengxin.collection.downloads import CSV_FORMAT, XLSX_FORMAT, rejected_rows_response
 from chengxin.collection.forms import UploadForm
-from chengxin.collection.imports import (
-    IN_PROGRESS,
-    file_import_progress,
+from chengxin.collection.ingest.imports import IN_PROGRESS, file_import_progress
+from chengxin.collection.ingest.uploads import (
     file_import_retry,
     file_import_retryable,
     file_upload_create,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chengxin.core.errors import DomainError
 from chengxin.core.models import CalendarDay, PolicyChange, PolicyValue
-from chengxin.core.policies import PolicyDefinition, get_definition
+from chengxin.core.policy_registry import PolicyDefinition, get_definition
 from chengxin.core.roles import Role
 from chengxin.core.selectors import calendar_warnings, policy_value
 from chengxin.core.services import calendar_day_delete, calendar_day_save, policy_value_set

@@ -30,7 +30,7 @@ import chinese_calendar
 
 from chengxin.core.choices import CalendarDayKind, CalendarSource
 from chengxin.core.models import CalendarDay
-from chengxin.core.policies import ProcessSnapshot
+from chengxin.core.policy_registry import ProcessSnapshot
 
 ONE_DAY = datetime.timedelta(days=1)
 _LAST_WEEKDAY = 4  # Friday, with Monday as 0

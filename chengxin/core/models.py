@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chengxin.core.choices import CalendarDayKind
-from chengxin.core.policies import NAME_MAX_LENGTH
+from chengxin.core.policy_registry import NAME_MAX_LENGTH
 
 
 class VersionSnapshot(models.Model):
@@ -33,7 +33,7 @@ class VersionSnapshot(models.Model):
 
 
 class PolicyValue(models.Model):
-    """The value in force of one policy definition (``chengxin.core.policies``).
+    """The value in force of one policy definition (``chengxin.core.policy_registry``).
 
     Rows are created by ``chengxin seed`` (``core/reference.py``) and changed only by
     ``services.policy_value_set`` / ``policy_value_reset``, which write a ``PolicyChange`` and an

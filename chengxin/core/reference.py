@@ -13,7 +13,7 @@ from collections import Counter
 from django.utils.translation import gettext
 
 from chengxin.core.choices import ReferenceOutcome
-from chengxin.core.policies import all_definitions
+from chengxin.core.policy_registry import all_definitions
 from chengxin.core.services import policy_value_follow_default
 
 

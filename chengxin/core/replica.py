@@ -33,7 +33,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chengxin.core.choices import PolicyType
-from chengxin.core.policies import PLATFORM_DEFAULT, PolicyDefinition, register
+from chengxin.core.policies import PLATFORM_DEFAULT
+from chengxin.core.policy_registry import PolicyDefinition, register
 
 logger = logging.getLogger(__name__)
 

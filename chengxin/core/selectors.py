@@ -16,7 +16,7 @@ from chengxin.core.calendar import add_months, add_working_days, calendar_missin
 from chengxin.core.choices import PolicyType
 from chengxin.core.errors import DomainError
 from chengxin.core.models import CalendarDay, PolicyChange, PolicyValue
-from chengxin.core.policies import (
+from chengxin.core.policy_registry import (
     PolicyDefinition,
     PolicyScalar,
     ProcessSnapshot,

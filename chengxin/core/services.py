@@ -20,7 +20,7 @@ from chengxin.core.calendar import invalidate_calendar_cache
 from chengxin.core.choices import CalendarDayKind, ReferenceOutcome
 from chengxin.core.errors import DomainError, NotFoundError
 from chengxin.core.models import CalendarDay, PolicyChange, PolicyValue
-from chengxin.core.policies import PolicyDefinition, PolicyScalar, get_definition
+from chengxin.core.policy_registry import PolicyDefinition, PolicyScalar, get_definition
 from chengxin.core.selectors import invalidate_policy_cache
 from chengxin.core.text import TextField, text_checked
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from chengxin.core.choices import PolicyType
-from chengxin.core.policies import PLATFORM_DEFAULT, PolicyDefinition, register
+from chengxin.core.policies import PLATFORM_DEFAULT
+from chengxin.core.policy_registry import PolicyDefinition, register
 
 UPSTREAM_MAX_ATTEMPTS = register(
     PolicyDefinition(

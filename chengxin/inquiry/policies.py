@@ -6,7 +6,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from chengxin.core.choices import PolicyType
-from chengxin.core.policies import DAYS_UNIT, PLATFORM_DEFAULT, PolicyDefinition, register
+from chengxin.core.policies import DAYS_UNIT, PLATFORM_DEFAULT
+from chengxin.core.policy_registry import PolicyDefinition, register
 
 CONSENT_MAX_DAYS = register(
     PolicyDefinition(

@@ -131,8 +131,8 @@ def _atheris(arguments: argparse.Namespace) -> int:
     # The platform's code is instrumented for coverage as Django imports it.
     with atheris.instrument_imports(include=["chengxin"]):
         _setup_django()
-        import chengxin.collection.dates
-        import chengxin.collection.files
+        import chengxin.collection.ingest.dates
+        import chengxin.collection.ingest.files
         import chengxin.core.tabular  # noqa: F401
         from tests.fuzz import targets  # noqa: F401 - the targets import the platform lazily
     from tests.fuzz.targets import TARGETS

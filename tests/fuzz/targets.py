@@ -95,8 +95,8 @@ def _date_value(data: bytes) -> Any:
 def check_dates(data: bytes) -> None:
     """``parse_date`` returns a ``date`` (never a ``datetime``) or raises ``DateInvalid`` with
     its code; a date it returns reads back from its ISO form; serials stay within 1900-2099."""
-    from chengxin.collection import row_error_codes
-    from chengxin.collection.dates import DateInvalid, parse_date
+    from chengxin.collection.ingest import row_error_codes
+    from chengxin.collection.ingest.dates import DateInvalid, parse_date
 
     value = _date_value(data)
     try:
@@ -310,7 +310,7 @@ def check_header_matcher(data: bytes) -> None:
     are duplicates; missing fields are the required ones without a column; unknown columns
     name no field."""
     from chengxin.catalog.schema import header_map, normalise_header
-    from chengxin.collection.files import match_headers
+    from chengxin.collection.ingest.files import match_headers
 
     headers: list[Any] = [
         int(text) if text.isascii() and text.isdigit() and len(text) < 20 else text

@@ -95,7 +95,7 @@ def imports_stopping_after(monkeypatch, chunks: int, *, chunk_rows: int | None =
     """Inside: every file import fails (``RuntimeError``) once ``chunks`` chunks of it have been
     committed, as when the database goes away; with ``chunk_rows``, the worker's imports use
     chunks of that size."""
-    from chengxin.collection import imports
+    from chengxin.collection.ingest import imports
 
     applied = imports._apply_chunk
     calls = []

@@ -11,8 +11,9 @@ from openpyxl import load_workbook
 
 from chengxin.accounts.choices import Role
 from chengxin.accounts.tests.factories import staff_user
-from chengxin.collection import error_codes, row_error_codes
+from chengxin.collection import error_codes
 from chengxin.collection.choices import Outcome, RecordStatus, SubmissionStatus
+from chengxin.collection.ingest import row_error_codes
 from chengxin.collection.models import CreditRecord, QuarantineEntry, RecordVersion, Submission
 from chengxin.collection.selectors import (
     RecordFilters,

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from chengxin.accounts.tests.factories import sign_in_verified
-from chengxin.collection import row_error_codes
+from chengxin.collection.ingest import row_error_codes
 from chengxin.collection.limits import submission_body_max_bytes
 from chengxin.collection.models import Submission
 from chengxin.collection.tests.factories import ITEM_CODE, row

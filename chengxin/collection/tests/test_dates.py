@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from chengxin.collection import row_error_codes
-from chengxin.collection.dates import DateInvalid, excel_serial_date, parse_date
+from chengxin.collection.ingest import row_error_codes
+from chengxin.collection.ingest.dates import DateInvalid, excel_serial_date, parse_date
 
 
 @pytest.mark.parametrize(

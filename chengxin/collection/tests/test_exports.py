@@ -11,10 +11,10 @@ from openpyxl import load_workbook
 
 from chengxin.catalog.selectors import catalog_item_table_schema
 from chengxin.catalog.tests.factories import make_item
-from chengxin.collection import row_error_codes
 from chengxin.collection.exports import neutralise_cell, rejected_rows_csv, rejected_rows_xlsx
-from chengxin.collection.files import open_table
-from chengxin.collection.rows import RowError
+from chengxin.collection.ingest import row_error_codes
+from chengxin.collection.ingest.files import open_table
+from chengxin.collection.ingest.rows import RowError
 
 ID_NUMBER = "230202198005010121"
 HEADER = ["记录编号", "身份证号码", "姓名", "决定日期", "决定机关", "决定文书号", "案号"]

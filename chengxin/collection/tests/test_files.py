@@ -15,8 +15,8 @@ from chengxin.catalog.choices import Category, FieldSet, Severity
 from chengxin.catalog.selectors import catalog_item_table_schema
 from chengxin.catalog.tests.factories import make_item, own_field
 from chengxin.catalog.xlsx import catalog_item_template_xlsx
-from chengxin.collection import files, row_error_codes
-from chengxin.collection.files import SourceRow, open_table
+from chengxin.collection.ingest import files, row_error_codes
+from chengxin.collection.ingest.files import SourceRow, open_table
 
 pytestmark = pytest.mark.django_db
 

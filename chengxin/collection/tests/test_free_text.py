@@ -14,16 +14,17 @@ import pytest
 
 from chengxin.catalog.selectors import catalog_item_table_schema
 from chengxin.catalog.tests.factories import make_item, own_field
-from chengxin.collection import row_error_codes
 from chengxin.collection.choices import SubmissionStatus
-from chengxin.collection.imports import file_import_run, file_upload_create
+from chengxin.collection.ingest import row_error_codes
+from chengxin.collection.ingest.imports import file_import_run
+from chengxin.collection.ingest.rows import RowValidator
+from chengxin.collection.ingest.uploads import file_upload_create
 from chengxin.collection.limits import (
     FILE_NAME_MAX_LENGTH,
     IDEMPOTENCY_KEY_MAX_LENGTH,
     RECORD_TEXT_MAX_LENGTH,
 )
 from chengxin.collection.models import CreditRecord, QuarantineEntry, RecordVersion, Submission
-from chengxin.collection.rows import RowValidator
 from chengxin.collection.tests.factories import ITEM_CODE, csv_bytes, row, upload, valid_rows
 from chengxin.core.audit.models import AuditEvent
 from chengxin.core.errors import DomainError

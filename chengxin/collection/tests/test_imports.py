@@ -15,8 +15,9 @@ from openpyxl import load_workbook
 
 from chengxin.catalog.selectors import catalog_item_get
 from chengxin.catalog.xlsx import catalog_item_template_xlsx
-from chengxin.collection import error_codes, imports, preparation, row_error_codes
+from chengxin.collection import error_codes
 from chengxin.collection.choices import SubmissionChannel, SubmissionStatus
+from chengxin.collection.ingest import imports, preparation, row_error_codes, uploads
 from chengxin.collection.models import (
     CreditRecord,
     QuarantineEntry,
@@ -247,7 +248,7 @@ def test_chunks_advance_the_position_and_a_repeated_source_id_in_a_later_chunk_i
     path = tmp_path / "rows.csv"
     rows = valid_rows(4) + [row("S-1", sequence=1, case_no="案-重复")]
     path.write_bytes(csv_bytes(rows))
-    start = imports.file_import_start(
+    start = uploads.file_import_start(
         actor=user, department=user.department, item_code=ITEM_CODE, path=path
     )
     positions = []
@@ -275,7 +276,7 @@ def test_an_interrupted_import_resumes_after_its_last_chunk(tax_provider, tmp_pa
     user, _headers = tax_provider
     path = tmp_path / "rows.csv"
     path.write_bytes(csv_bytes(valid_rows(7)))
-    start = imports.file_import_start(
+    start = uploads.file_import_start(
         actor=user, department=user.department, item_code=ITEM_CODE, path=path
     )
 
@@ -322,7 +323,7 @@ def test_a_held_import_is_not_run_twice(tax_provider, tmp_path):
     user, _headers = tax_provider
     path = tmp_path / "rows.csv"
     path.write_bytes(csv_bytes(valid_rows(1)))
-    start = imports.file_import_start(
+    start = uploads.file_import_start(
         actor=user, department=user.department, item_code=ITEM_CODE, path=path
     )
     held, release = threading.Event(), threading.Event()
@@ -359,7 +360,7 @@ def test_estimated_rows_count_lines_without_parsing(tmp_path):
     path.write_bytes(content.rstrip(b"\r\n"))
 
     # when
-    from chengxin.collection.files import open_table
+    from chengxin.collection.ingest.files import open_table
 
     estimate = open_table(path, item=catalog_item_get(code=ITEM_CODE)).estimated_rows()
 
@@ -380,7 +381,7 @@ def test_rows_prepared_by_the_helper_process_are_written_as_those_prepared_here(
             {**values, "source_id": f"{background}-{values['source_id']}"} for values in rows
         ]
         path.write_bytes(csv_bytes(prefixed))
-        start = imports.file_import_start(
+        start = uploads.file_import_start(
             actor=user, department=user.department, item_code=ITEM_CODE, path=path
         )
 
@@ -435,7 +436,7 @@ def test_a_failing_helper_process_fails_the_import_after_its_last_chunk(
     user, _headers = tax_provider
     path = tmp_path / "rows.csv"
     path.write_bytes(csv_bytes(valid_rows(3)))
-    start = imports.file_import_start(
+    start = uploads.file_import_start(
         actor=user, department=user.department, item_code=ITEM_CODE, path=path
     )
     job_type = imports.PreparationJob
@@ -458,7 +459,7 @@ def test_a_failing_helper_process_fails_the_import_after_its_last_chunk(
 def test_an_uploaded_file_is_prepared_by_the_helper_process_from_its_stored_bytes(tax_provider):
     # given: an upload waiting for the worker
     user, _headers = tax_provider
-    submission = imports.file_upload_create(
+    submission = uploads.file_upload_create(
         actor=user,
         department=user.department,
         item_code=ITEM_CODE,

@@ -22,12 +22,12 @@ from chengxin.accounts.tests.factories import (
 )
 from chengxin.catalog.choices import UpdateFrequency
 from chengxin.catalog.tests.factories import make_item
-from chengxin.collection import row_error_codes
 from chengxin.collection.choices import (
     Operation,
     SubmissionChannel,
     SubmissionStatus,
 )
+from chengxin.collection.ingest import row_error_codes
 from chengxin.collection.models import QuarantineEntry, Submission
 from chengxin.collection.quality import (
     QUALITY_ROLE_REQUIRED,

@@ -9,8 +9,8 @@ import pytest
 
 from chengxin.catalog.selectors import catalog_item_table_schema
 from chengxin.catalog.tests.factories import make_item, own_field
-from chengxin.collection import row_error_codes
-from chengxin.collection.rows import RowError, RowValidator, validate_row
+from chengxin.collection.ingest import row_error_codes
+from chengxin.collection.ingest.rows import RowError, RowValidator, validate_row
 from chengxin.identity import error_codes as identity_codes
 
 pytestmark = pytest.mark.django_db
@@ -338,7 +338,7 @@ def test_absent_optional_fields_are_left_out_of_the_cleaned_values(schema):
 
 def test_a_validator_reused_for_many_rows_answers_as_validate_row(schema, monkeypatch):
     # given: one validator for several rows; numbers repeat, with a cache of two numbers
-    from chengxin.collection import rows as rows_module
+    from chengxin.collection.ingest import rows as rows_module
 
     monkeypatch.setattr(rows_module, "ID_CACHE_LIMIT", 2)
     validator = RowValidator(schema, today=TODAY)

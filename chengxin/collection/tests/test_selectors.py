@@ -4,8 +4,8 @@ import pytest
 
 from chengxin.accounts.choices import Role
 from chengxin.accounts.tests.factories import staff_user
-from chengxin.collection import row_error_codes
 from chengxin.collection.choices import RecordStatus, SubmissionChannel, SubmissionStatus
+from chengxin.collection.ingest import row_error_codes
 from chengxin.collection.models import Submission
 from chengxin.collection.selectors import (
     QuarantineFilters,
@@ -112,7 +112,7 @@ def test_a_failed_first_attempt_runs_again_with_the_same_key(monkeypatch):
     def broken(batch):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("chengxin.collection.batch.upsert_rows", broken)
+    monkeypatch.setattr("chengxin.collection.ingest.batch.upsert_rows", broken)
     with pytest.raises(RuntimeError):
         _submit(user, [row("S-1")])
     failed = Submission.objects.get()

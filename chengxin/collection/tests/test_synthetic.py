@@ -15,7 +15,7 @@ from chengxin.catalog.selectors import (
     catalog_item_table_schema,
     catalog_version_table_schema,
 )
-from chengxin.collection.rows import validate_row
+from chengxin.collection.ingest.rows import validate_row
 from chengxin.collection.synthetic import synthetic_rows
 from chengxin.identity.synthetic import demo_people
 

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from chengxin.accounts.choices import Role
 from chengxin.accounts.tests.factories import sign_in_verified, staff_user
 from chengxin.collection.choices import SubmissionStatus
-from chengxin.collection.imports import file_import_run
+from chengxin.collection.ingest.imports import file_import_run
 from chengxin.collection.models import Submission
 from chengxin.collection.services import SUBMISSION_OBJECT_TYPE
 from chengxin.collection.tests.factories import (

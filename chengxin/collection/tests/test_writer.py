@@ -12,17 +12,21 @@ import pytest
 from django.db import connection
 
 from chengxin.catalog.selectors import catalog_item_current_version
-from chengxin.collection.batch import NAME_HASH_PURPOSE, content_hash, stored_values_text
-from chengxin.collection.lifecycle import RecordDates
-from chengxin.collection.models import CreditRecord, RecordVersion
-from chengxin.collection.tests.factories import id_number, penalty_item
-from chengxin.collection.writer import (
+from chengxin.collection.ingest.checked_rows import (
+    NAME_HASH_PURPOSE,
+    content_hash,
+    stored_values_text,
+)
+from chengxin.collection.ingest.writer import (
     NewRecord,
     VersionRow,
     WriteContext,
     records_insert,
     versions_insert,
 )
+from chengxin.collection.lifecycle import RecordDates
+from chengxin.collection.models import CreditRecord, RecordVersion
+from chengxin.collection.tests.factories import id_number, penalty_item
 from chengxin.core import crypto
 from chengxin.core.json import canonical, dumps
 from chengxin.identity.services import subject_get_or_create

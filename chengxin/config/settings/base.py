@@ -372,7 +372,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # File imports of at least this many rows are read and validated by a helper process while the
-# importing process writes (chengxin.collection.preparation); 0 turns the helper off.
+# importing process writes (chengxin.collection.ingest.preparation); 0 turns the helper off.
 CHENGXIN_IMPORT_BACKGROUND_MIN_ROWS = int(
     env_str("CHENGXIN_IMPORT_BACKGROUND_MIN_ROWS", "20000") or "20000"
 )

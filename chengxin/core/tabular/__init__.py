@@ -1,6 +1,6 @@
 """One bounded reader for every uploaded table: CSV, tab-separated text and XLSX.
 
-Collection imports (``chengxin.collection.files``) and batch checks
+Collection imports (``chengxin.collection.ingest.files``) and batch checks
 (``chengxin.measures.checks.batch``) both read uploads through ``open_tabular``. The kind of
 file is decided by its content, never by its name: a ZIP is read as XLSX (refused unless it
 holds ``[Content_Types].xml``), anything else as text in an encoding detected honestly

@@ -12,13 +12,13 @@ from django.core.management.base import CommandError
 from chengxin.accounts.choices import Role
 from chengxin.accounts.models import User
 from chengxin.accounts.tests.factories import sign_in_verified
-from chengxin.core import error_codes, policies
+from chengxin.core import error_codes, policies, policy_registry
 from chengxin.core.audit.choices import AuditAction
 from chengxin.core.audit.models import AuditEvent
 from chengxin.core.choices import PolicyType
 from chengxin.core.errors import DomainError, NotFoundError
 from chengxin.core.models import PolicyChange, PolicyValue
-from chengxin.core.policies import PolicyDefinition, ProcessSnapshot
+from chengxin.core.policy_registry import PolicyDefinition, ProcessSnapshot
 from chengxin.core.reference import load_reference_data
 from chengxin.core.selectors import policy_period_end, policy_status_list, policy_value
 from chengxin.core.services import policy_value_reset, policy_value_set
@@ -83,7 +83,7 @@ def test_spec_defaults_are_declared():
     # when
     declared = {
         definition.name: definition.default
-        for definition in policies.all_definitions()
+        for definition in policy_registry.all_definitions()
         if definition.name in expected
     }
 
@@ -93,7 +93,7 @@ def test_spec_defaults_are_declared():
 
 def test_every_definition_names_its_source_and_describes_itself_in_both_languages():
     # given
-    definitions = policies.all_definitions()
+    definitions = policy_registry.all_definitions()
 
     # when
     incomplete = [
@@ -111,7 +111,7 @@ def test_objection_deadlines_name_their_legal_sources():
     # given
     objection_policies = [
         definition
-        for definition in policies.all_definitions()
+        for definition in policy_registry.all_definitions()
         if definition.name.startswith("objection.")
     ]
 
@@ -154,8 +154,8 @@ def test_registering_a_different_definition_under_a_taken_name_is_refused():
 
     # when / then
     with pytest.raises(ValueError, match="already registered"):
-        policies.register(clash)
-    assert policies.get_definition(DECISION) is policies.OBJECTION_DECISION
+        policy_registry.register(clash)
+    assert policy_registry.get_definition(DECISION) is policies.OBJECTION_DECISION
 
 
 def test_registering_the_same_definition_again_is_harmless():
@@ -163,7 +163,7 @@ def test_registering_the_same_definition_again_is_harmless():
     definition = policies.OBJECTION_DECISION
 
     # when
-    registered = policies.register(definition)
+    registered = policy_registry.register(definition)
 
     # then
     assert registered is definition
@@ -279,7 +279,7 @@ def test_snapshot_reloads_after_its_lifetime(settings, monkeypatch):
     # given
     settings.CHENGXIN_POLICY_CACHE_SECONDS = 60
     clock = iter([1000.0, 1030.0, 1061.0, 1062.0])
-    monkeypatch.setattr(policies.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(policy_registry.time, "monotonic", lambda: next(clock))
     loads = iter(range(1, 10))
     snapshot = ProcessSnapshot(lambda: next(loads))
 
@@ -477,7 +477,7 @@ def test_policy_value_reset_returns_to_the_default_and_follows_it_again(system_a
 def test_reference_loading_creates_one_row_per_definition_and_is_idempotent():
     # given
     first_output, second_output = io.StringIO(), io.StringIO()
-    count = len(policies.all_definitions())
+    count = len(policy_registry.all_definitions())
 
     # when
     load_reference_data(stdout=first_output)
@@ -589,7 +589,7 @@ def test_policy_command_lists_every_policy():
 
     # then
     lines = output.getvalue().splitlines()
-    assert len(lines) == len(policies.all_definitions()) + 1
+    assert len(lines) == len(policy_registry.all_definitions()) + 1
     assert f"{DECISION}\t5 个工作日\t异议处理时限" in lines
 
 
@@ -686,4 +686,4 @@ def test_policy_status_list_reads_all_values_in_one_query(django_assert_num_quer
         statuses = policy_status_list()
 
     # then
-    assert len(statuses) == len(policies.all_definitions())
+    assert len(statuses) == len(policy_registry.all_definitions())

@@ -24,14 +24,13 @@ from chengxin.core.throttle import ThrottledError
 from chengxin.dueprocess.myfile import services
 from chengxin.dueprocess.myfile.choices import AccessKind, ChallengeStatus
 from chengxin.dueprocess.myfile.forms import ChallengeForm
+from chengxin.dueprocess.myfile.lookup_selectors import lookup_of, lookups_of
 from chengxin.dueprocess.myfile.policies import LAW_ENFORCEMENT_DEFERRAL_DAYS
 from chengxin.dueprocess.myfile.selectors import (
     challenge_get_for_citizen,
     challenges_of_citizen,
     credit_file_of,
     file_entry_of,
-    lookup_of,
-    lookups_of,
 )
 from chengxin.dueprocess.myfile.throttles import ACCESS_CHALLENGE, OWN_REPORT, allowed
 from chengxin.dueprocess.objections.selectors import record_versions

@@ -32,11 +32,11 @@ from chengxin.dueprocess.myfile.choices import (
     ChallengeTransition,
 )
 from chengxin.dueprocess.myfile.limits import CLOSING_NOTE, EXPLANATION, REASON
+from chengxin.dueprocess.myfile.lookup_selectors import lookup_of
 from chengxin.dueprocess.myfile.models import AccessChallenge
 from chengxin.dueprocess.myfile.selectors import (
     challenge_get_visible_to,
     challenge_not_found,
-    lookup_of,
     may_answer,
     may_close,
 )

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from chengxin.core.choices import PolicyType
-from chengxin.core.policies import PLATFORM_DEFAULT, WORKING_DAYS_UNIT, PolicyDefinition, register
+from chengxin.core.policies import PLATFORM_DEFAULT, WORKING_DAYS_UNIT
+from chengxin.core.policy_registry import PolicyDefinition, register
 
 TIPOFF_ROUTING = register(
     PolicyDefinition(

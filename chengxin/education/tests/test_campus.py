@@ -15,7 +15,7 @@ from chengxin.collection.tests.factories import penalty_item, provider, row
 from chengxin.core.audit.models import AuditEvent
 from chengxin.core.errors import DomainError, NotFoundError
 from chengxin.dueprocess.myfile.choices import AccessKind
-from chengxin.dueprocess.myfile.selectors import lookup_of, lookups_of
+from chengxin.dueprocess.myfile.lookup_selectors import lookup_of, lookups_of
 from chengxin.education import campus
 from chengxin.education.choices import SchoolDecision
 from chengxin.education.models import CampusFileAccess

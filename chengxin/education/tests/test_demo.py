@@ -12,7 +12,7 @@ from chengxin.accounts.demo import demo_accounts_ensure
 from chengxin.accounts.models import CitizenAccount
 from chengxin.collection.demo_citizen import DEMO_CITIZEN_USERNAME, demo_citizen_ensure
 from chengxin.dueprocess.myfile.choices import AccessKind
-from chengxin.dueprocess.myfile.selectors import lookups_of
+from chengxin.dueprocess.myfile.lookup_selectors import lookups_of
 from chengxin.education.choices import Attendance
 from chengxin.education.demo import demo_education_ensure
 from chengxin.education.models import CampusFileAccess, Certificate, Enrolment, School

@@ -27,13 +27,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from chengxin.accounts.models import Department, User
 from chengxin.accounts.services import service_account_get_or_create
 from chengxin.collection.choices import Operation, SubmissionStatus
-from chengxin.collection.imports import (
-    DEFAULT_CHUNK_ROWS,
-    ImportBusy,
-    file_import_run,
-    file_import_start,
-)
-from chengxin.collection.preparation import PreparationFailed
+from chengxin.collection.ingest.imports import DEFAULT_CHUNK_ROWS, ImportBusy, file_import_run
+from chengxin.collection.ingest.preparation import PreparationFailed
+from chengxin.collection.ingest.uploads import file_import_start
 from chengxin.core.errors import DomainError
 
 EXIT_REJECTED_ROWS = 1

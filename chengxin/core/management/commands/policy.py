@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chengxin.core.errors import DomainError
-from chengxin.core.policies import get_definition
+from chengxin.core.policy_registry import get_definition
 from chengxin.core.selectors import policy_history, policy_status_list, policy_value
 from chengxin.core.services import policy_value_reset, policy_value_set
 

@@ -26,13 +26,9 @@ from chengxin.dueprocess.myfile.choices import (
     AccessKind,
     ChallengeStatus,
 )
+from chengxin.dueprocess.myfile.lookup_selectors import deferral_cutoff, lookup_of, lookups_of
 from chengxin.dueprocess.myfile.models import AccessChallenge
-from chengxin.dueprocess.myfile.selectors import (
-    credit_file_of,
-    deferral_cutoff,
-    lookup_of,
-    lookups_of,
-)
+from chengxin.dueprocess.myfile.selectors import credit_file_of
 from chengxin.dueprocess.myfile.tests.factories import CASE_NO, PURPOSE, cast, honour, reload
 from chengxin.dueprocess.objections.tests.factories import PERSON, record
 from chengxin.exchange.models import OutboxEvent

@@ -12,7 +12,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from chengxin.collection import row_error_codes
+from chengxin.collection.ingest import row_error_codes
 from chengxin.core.errors import DomainError
 from chengxin.measures.checks import error_codes
 from chengxin.measures.checks.batch import input_from_file

@@ -24,8 +24,8 @@ from django.utils.translation import gettext_noop
 from chengxin.catalog.models import CatalogItem
 from chengxin.catalog.schema import header_map, normalise_header
 from chengxin.catalog.selectors import catalog_item_table_schema
-from chengxin.collection import row_error_codes
 from chengxin.collection.exports import ERROR_COLUMN_TITLES
+from chengxin.collection.ingest import row_error_codes
 from chengxin.core import tabular
 from chengxin.core.personal_data import redact_id_numbers
 from chengxin.core.tabular import Source, TabularFile, TabularRefused

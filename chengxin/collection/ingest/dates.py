@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from chengxin.collection import row_error_codes
+from chengxin.collection.ingest import row_error_codes
 
 EXCEL_SERIAL_MIN = 1
 EXCEL_SERIAL_MAX = 73050

@@ -2,9 +2,9 @@
 
 A file import spends about half its time on pure Python work per row: reading the file,
 validating each row against the item's Table Schema, the blind index, the JSON text and the
-content hash of the values (``batch.prepare_rows``). None of it touches the database, so for a
-large file a helper process does it for the next chunks while the importing process writes the
-current one (docs/performance.md). The helper only reads the file and sends prepared chunks over
+content hash of the values (``checked_rows.prepare_rows``). None of it touches the database, so
+for a large file a helper process does it for the next chunks while the importing process writes
+the current one (docs/performance.md). The helper only reads the file and sends prepared chunks over
 a bounded queue (at most ``QUEUE_CHUNKS`` waiting, so memory stays bounded); the importing
 process still applies every chunk in file order, each with its position in one transaction, so
 crash safety and resumption are the same as without it.
@@ -33,9 +33,9 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 
 if TYPE_CHECKING:
-    from chengxin.collection.batch import PreparedRows
-    from chengxin.collection.files import FileError, SourceRow
-    from chengxin.collection.rows import RowValidator
+    from chengxin.collection.ingest.checked_rows import PreparedRows
+    from chengxin.collection.ingest.files import FileError, SourceRow
+    from chengxin.collection.ingest.rows import RowValidator
 
 QUEUE_CHUNKS = 2
 POLL_SECONDS = 1.0
@@ -101,7 +101,7 @@ def prepared_here(
     rows: Iterator[SourceRow], *, chunk_rows: int, validator: RowValidator
 ) -> Iterator[PreparedChunk]:
     """The chunks prepared in this process, one at a time."""
-    from chengxin.collection.batch import prepare_rows
+    from chengxin.collection.ingest.checked_rows import prepare_rows
 
     for raw in chunks(rows, chunk_rows):
         yield PreparedChunk(raw=raw, prepared=prepare_rows(raw, validator=validator))
@@ -185,8 +185,8 @@ def _prepare(job: PreparationJob, channel, parent_pid: int) -> None:
         django.setup()
         from django.utils import translation
 
-        from chengxin.collection.files import open_table
-        from chengxin.collection.rows import RowValidator
+        from chengxin.collection.ingest.files import open_table
+        from chengxin.collection.ingest.rows import RowValidator
         from chengxin.core import crypto
 
         settings.CHENGXIN_BLIND_INDEX_KEY = job.blind_index_key

@@ -23,8 +23,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from chengxin.collection import row_error_codes
-from chengxin.collection.dates import DateInvalid, parse_date
+from chengxin.collection.ingest import row_error_codes
+from chengxin.collection.ingest.dates import DateInvalid, parse_date
 from chengxin.collection.limits import RECORD_TEXT_MAX_LENGTH, UNKNOWN_FIELD_NAME_SHOWN
 from chengxin.core import error_codes as core_error_codes
 from chengxin.core.personal_data import detector, redact_id_numbers

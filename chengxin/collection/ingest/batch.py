@@ -5,13 +5,13 @@ Set-based: the existing records of the submitted ``source_id`` values, their cur
 the known subjects are each fetched in one query; new subjects, records and versions are written
 as plain rows (``COPY`` on PostgreSQL, see ``writer``), changed records with one ``UPDATE … FROM``,
 quarantine entries with ``bulk_create``. What remains per row is Python work: validation (each ID
-number once), the JSON text and content hash of the values, the blind indexes.
+number once), the JSON text and content hash of the values, the blind indexes (all in
+``checked_rows``).
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,8 +20,24 @@ from django.utils.translation import gettext as _
 
 from chengxin.catalog.models import CatalogItem, CatalogVersion
 from chengxin.catalog.selectors import catalog_version_table_schema
-from chengxin.collection import error_codes, row_error_codes
+from chengxin.collection import error_codes
 from chengxin.collection.choices import Operation, Outcome, RecordStatus, SubmissionChannel
+from chengxin.collection.ingest import row_error_codes
+from chengxin.collection.ingest.checked_rows import (
+    SOURCE_ID_FIELD,
+    GoodRow,
+    PreparedRows,
+    duplicate_error,
+    prepare_rows,
+)
+from chengxin.collection.ingest.rows import RowError, RowValidator
+from chengxin.collection.ingest.writer import (
+    NewRecord,
+    VersionRow,
+    WriteContext,
+    records_insert,
+    versions_insert,
+)
 from chengxin.collection.lifecycle import RecordDates, record_dates
 from chengxin.collection.models import (
     QUARANTINE_PURPOSE,
@@ -31,14 +47,6 @@ from chengxin.collection.models import (
     Submission,
 )
 from chengxin.collection.notices import record_notices_send
-from chengxin.collection.rows import RowError, RowValidator
-from chengxin.collection.writer import (
-    NewRecord,
-    VersionRow,
-    WriteContext,
-    records_insert,
-    versions_insert,
-)
 from chengxin.core import crypto
 from chengxin.core import error_codes as core_error_codes
 from chengxin.core.bulk import any_of, bulk_update_rows
@@ -47,13 +55,6 @@ from chengxin.core.personal_data import contains_id_number
 from chengxin.exchange.choices import OutboxEventType
 from chengxin.exchange.services import RecordFacts, outbox_events_write
 from chengxin.identity.services import subject_ids_get_or_create
-
-NAME_HASH_PURPOSE = "collection.record.name"
-ID_NUMBER_FIELD = "id_number"
-NAME_FIELD = "name"
-PERSONAL_FIELDS = (ID_NUMBER_FIELD, NAME_FIELD)
-SOURCE_ID_FIELD = "source_id"
-DECIDED_ON_FIELD = "decided_on"
 
 
 @dataclass(frozen=True)
@@ -71,33 +72,6 @@ class SubmissionRowResult:
     record_id: int
     version: int
     outcome: str
-
-
-@dataclass(slots=True)
-class GoodRow:
-    """A valid row, ready to write: its key, its person (number, name, blind index), its decision
-    date, the JSON text of its stored values (``stored_values_text``) and their content hash.
-    Computed without the database, so it can be prepared in another process; ``subject_id`` is
-    filled in when the subject is known."""
-
-    row: int
-    source_id: str
-    id_number: str
-    name: str
-    decided_on: datetime.date
-    subject_index: str
-    values_text: str
-    content_hash: str
-    subject_id: int = 0
-
-
-@dataclass
-class PreparedRows:
-    """Rows validated and prepared (``prepare_rows``): the good ones in order, and the errors of
-    the bad ones by row number."""
-
-    good: list[GoodRow] = field(default_factory=list)
-    bad: dict[int, list[RowError]] = field(default_factory=dict)
 
 
 @dataclass
@@ -157,54 +131,6 @@ def apply_rows(batch: Batch, prepared: PreparedRows | None = None) -> None:
     quarantine_clear(batch)
 
 
-def prepare_rows(raw: Mapping[int, Mapping[str, Any]], *, validator: RowValidator) -> PreparedRows:
-    """Validate rows (row number → raw values) and prepare the good ones for writing: pure work,
-    no database (the blind indexes need only the key). A ``source_id`` repeated within the rows
-    makes the later rows bad."""
-    prepared = PreparedRows()
-    seen: set[str] = set()
-    for row, values in raw.items():
-        result = validator.validate(values, row_number=row)
-        errors = list(result.errors)
-        source_id = result.cleaned.get(SOURCE_ID_FIELD)
-        if source_id is not None and source_id in seen:
-            errors.append(_duplicate_error(row))
-        if errors:
-            prepared.bad[row] = errors
-            continue
-        seen.add(source_id)
-        prepared.good.append(_good_row(row, result.cleaned))
-    return prepared
-
-
-def _good_row(row: int, cleaned: Mapping[str, Any]) -> GoodRow:
-    number = cleaned[ID_NUMBER_FIELD]
-    subject_index = crypto.blind_index(number)
-    name = str(cleaned.get(NAME_FIELD) or "")
-    values_text = stored_values_text(cleaned)
-    return GoodRow(
-        row=row,
-        source_id=cleaned[SOURCE_ID_FIELD],
-        id_number=number,
-        name=name,
-        decided_on=cleaned[DECIDED_ON_FIELD],
-        subject_index=subject_index,
-        values_text=values_text,
-        content_hash=content_hash(values_text, subject_index=subject_index, name=name),
-    )
-
-
-def _duplicate_error(row: int) -> RowError:
-    return RowError(
-        row=row,
-        field=SOURCE_ID_FIELD,
-        code=error_codes.SOURCE_ID_DUPLICATE,
-        message=_("同一次报送中来源记录编号重复，只保留第一行。"),
-        message_en="This source_id appears more than once in the submission; only the first "
-        "row is kept.",
-    )
-
-
 def upsert_rows(batch: Batch) -> None:
     _attach_subjects(batch)
     existing = _existing_records(batch, [good.source_id for good in batch.good])
@@ -217,7 +143,7 @@ def upsert_rows(batch: Batch) -> None:
         if record is not None and current[record.pk][1] == batch.submission.pk:
             # An earlier chunk of the same file already wrote this source_id.
             duplicates.add(good.row)
-            batch.bad[good.row] = [_duplicate_error(good.row)]
+            batch.bad[good.row] = [duplicate_error(good.row)]
         elif record is None:
             new_rows.append(good)
         elif _is_unchanged(record, good, current):
@@ -246,26 +172,6 @@ def _attach_subjects(batch: Batch) -> None:
     )
     for good in batch.good:
         good.subject_id = subject_ids[good.subject_index]
-
-
-def stored_values_text(cleaned: Mapping[str, Any]) -> str:
-    """The JSON text of a version's values: the cleaned values without the personal fields,
-    dates as ISO text, keys sorted (the canonical form, also hashed by ``content_hash``)."""
-    kept = {name: value for name, value in cleaned.items() if name not in PERSONAL_FIELDS}
-    return canonical(kept).decode("utf-8")
-
-
-def content_hash(values_text: str, *, subject_index: str, name: str) -> str:
-    """SHA-256 of the version's content: values, subject index and a keyed hash of the name
-    (never the name or number themselves, which a plain hash would let anyone guess).
-
-    The hashed text is ``canonical({"name": …, "subject": …, "values": …})``, assembled from the
-    values' canonical text (the keys in sorted order; both indexes are hexadecimal, so they need
-    no escaping) instead of serialising the values a second time.
-    """
-    name_index = crypto.blind_index(name, purpose=NAME_HASH_PURPOSE) if name else ""
-    text = f'{{"name":"{name_index}","subject":"{subject_index}","values":{values_text}}}'
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _existing_records(batch: Batch, source_ids: list[str]) -> dict[str, CreditRecord]:
