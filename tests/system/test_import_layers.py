@@ -57,15 +57,16 @@ def _graph() -> dict[str, set[str]]:
 
 
 def _floor(module: str) -> str:
-    """``pages``, ``services``, ``models`` or ``other``, by the module's last name (``views``,
-    ``staff_views``, ``audit_urls`` and ``api_quality`` are pages, too)."""
-    last = module.rsplit(".", 1)[-1]
-    words = set(last.split("_"))
+    """``pages``, ``services``, ``models`` or ``other``, by the module's name or the package it
+    is in (``views``, ``staff_views``, ``audit_urls`` and ``api_quality`` are pages, too; every
+    module of a ``services`` package is a service)."""
+    parts = module.split(".")[2:] or module.split(".")[-1:]
+    words = {word for part in parts for word in part.split("_")}
     if words & set(PAGES):
         return "pages"
     if words & set(SERVICES):
         return "services"
-    if last == "models":
+    if parts[-1] == "models":
         return "models"
     return "other"
 
@@ -107,6 +108,7 @@ def test_the_contract_catches_each_kind_of_upward_import():
         "chengxin.workplan.loading": {"chengxin.workplan.workbook"},
         "chengxin.workplan.workbook": {"chengxin.workplan.loading"},
         "chengxin.portal.views": {"chengxin.collection.selectors"},
+        "chengxin.supervision.services.blacklist": {"chengxin.supervision.views"},
     }
 
     # when
@@ -119,5 +121,7 @@ def test_the_contract_catches_each_kind_of_upward_import():
         "services",
         "chengxin.inquiry.selectors → chengxin.inquiry.staff_views: a service or selector "
         "imports a page",
+        "chengxin.supervision.services.blacklist → chengxin.supervision.views: a service or "
+        "selector imports a page",
         "chengxin.workplan.loading ⇄ chengxin.workplan.workbook: the two modules import each other",
     ]
