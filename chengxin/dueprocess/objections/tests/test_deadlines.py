@@ -190,9 +190,9 @@ def test_after_missed_days_the_job_marks_the_case_overdue_once_and_tells_the_per
     assert objection.overdue_since == day("2026-02-28")
     assert notices("异议处理已超期") == ["citizen-a", "provider-tax"]
     transitions = list(
-        AuditEvent.objects.filter(
-            object_type=OBJECTION_OBJECT_TYPE, object_id=str(objection.pk)
-        ).values_list("detail__transition", "actor_username")
+        AuditEvent.objects.filter(object_type=OBJECTION_OBJECT_TYPE, object_id=str(objection.pk))
+        .order_by("pk")
+        .values_list("detail__transition", "actor_username")
     )
     assert transitions[-1] == ("mark_overdue", "")
     assert [transition for transition, _actor in transitions].count("mark_overdue") == 1
