@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from abc import ABC, abstractmethod
 
 from django.db import DatabaseError, close_old_connections, connection
 
 logger = logging.getLogger(__name__)
 
 
-class Periodic:
+class Periodic(ABC):
     """Runs :meth:`step` every ``period`` seconds in a daemon thread named ``name``."""
 
     name = "periodic"
@@ -29,10 +30,11 @@ class Periodic:
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
 
+    @abstractmethod
     def step(self) -> None:
-        raise NotImplementedError
+        """One step of the clock's work."""
 
-    def final_step(self) -> None:
+    def final_step(self) -> None:  # noqa: B027 - optional: most clocks need no last step
         """What to do once more when stopped (nothing unless a subclass says so)."""
 
     def start(self) -> None:
