@@ -23,7 +23,7 @@ from django.db import OperationalError, connections, models, router, transaction
 from django.db.models import F, Lookup
 
 DEFAULT_BATCH_SIZE = 500
-_ADAPTED_TYPES = ("DateTimeField", "DateField", "TimeField", "DecimalField")
+_ADAPTED_TYPES = ("DateTimeField", "DateField", "TimeField", "DecimalField", "UUIDField")
 
 
 def insert_rows(
