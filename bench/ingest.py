@@ -13,13 +13,15 @@
 4. loads the same CSV with ``COPY`` into a bare table with the indexes a record needs (unique
    provider, item and source_id; the ID number), in one transaction, timed from the first byte
    to the commit;
-4b. measures the database's share: the subjects, records and versions the import wrote, inserted
+4b. measures the database's share: the subjects, records, versions and outbox events the import
+   wrote, inserted
    again with ``INSERT … SELECT`` into copies of their tables (same indexes and foreign keys) in
    one transaction; the rate the pipeline could reach if reading, validating and sending the
    rows cost nothing;
 5. imports the CSV on SQLite the same way (unless ``--skip-sqlite``);
-6. prints rows per second for each, the pipeline/COPY ratio and peak memory against the targets
-   (ratio >= 0.3, peak < 400 MB at 1,000,000 rows).
+6. prints rows per second for each, the pipeline / database share ratio and peak memory against
+   the targets (ratio >= 0.5, goal 0.7; peak <= 200 MB at 1,000,000 rows), and the pipeline/COPY
+   and share/COPY ratios.
 
 Exit status 0 when the runs completed (whatever the figures), 1 when an import failed or did not
 accept every row.
@@ -59,8 +61,9 @@ DEFAULT_SEED = 20260301
 ROWS_PER_PERSON = 2
 COPY_TABLE = "bench_copy_record"
 COPY_BLOCK = 1 << 20
-TARGET_RATIO = 0.3
-TARGET_PEAK_MB = 400
+TARGET_SHARE_RATIO = 0.5  # pipeline / database share, the issue's floor
+GOAL_SHARE_RATIO = 0.7
+TARGET_PEAK_MB = 200
 TARGET_ROWS = 1_000_000
 
 
@@ -169,7 +172,11 @@ def _bench(args: argparse.Namespace, work: Path) -> int:
     print(f"  {copy_run.seconds:.1f} s, {copy_run.rate():,.0f} rows/s")
 
     _step("database share: the imported rows copied again inside PostgreSQL")
-    floor_seconds = _database_share(args.pg_url)
+    share = _database_share(args.pg_url)
+    for table, seconds in share.tables.items():
+        print(f"  {table:<26} {seconds:6.2f} s")
+    print(f"  {'commit (foreign keys)':<26} {share.commit:6.2f} s")
+    floor_seconds = share.seconds
     print(f"  {floor_seconds:.1f} s, {rows / floor_seconds:,.0f} rows/s")
 
     sqlite_run = None
@@ -435,14 +442,29 @@ _SHARE_TABLES = {
     "identity_subject": "bench_share_subject",
     "collection_creditrecord": "bench_share_record",
     "collection_recordversion": "bench_share_version",
+    "exchange_outboxevent": "bench_share_outbox",
 }
 
 
-def _database_share(url: str) -> float:
-    """Seconds PostgreSQL alone needs to write the imported rows again: the subjects, records and
-    versions the pipeline wrote, inserted with ``INSERT … SELECT`` into copies of their tables
-    with the same indexes and foreign keys, in one transaction (no client, no parsing, no
-    validation). The rate the pipeline could reach if everything but the database were free."""
+@dataclass
+class ShareRun:
+    """The database's share: seconds per table's ``INSERT … SELECT`` and for the commit (where
+    the deferred foreign keys are checked)."""
+
+    tables: dict[str, float]
+    commit: float
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.tables.values()) + self.commit
+
+
+def _database_share(url: str) -> ShareRun:
+    """Seconds PostgreSQL alone needs to write the imported rows again: the subjects, records,
+    versions and outbox events the pipeline wrote, inserted with ``INSERT … SELECT`` into copies
+    of their tables with the same indexes and foreign keys, in one transaction (no client, no
+    parsing, no validation). The rate the pipeline could reach if everything but the database
+    were free."""
     with psycopg.connect(url) as conn:
         for copy in _SHARE_TABLES.values():
             conn.execute(sql.SQL("DROP TABLE IF EXISTS {} CASCADE").format(sql.Identifier(copy)))
@@ -463,19 +485,22 @@ def _database_share(url: str) -> float:
                 )
         conn.commit()
         conn.execute("CHECKPOINT")
-        started = time.perf_counter()
+        tables: dict[str, float] = {}
         for source, copy in _SHARE_TABLES.items():
+            started = time.perf_counter()
             conn.execute(
                 sql.SQL("INSERT INTO {} SELECT * FROM {}").format(
                     sql.Identifier(copy), sql.Identifier(source)
                 )
             )
+            tables[source] = time.perf_counter() - started
+        started = time.perf_counter()
         conn.commit()
-        seconds = time.perf_counter() - started
+        commit = time.perf_counter() - started
         for copy in _SHARE_TABLES.values():
             conn.execute(sql.SQL("DROP TABLE {} CASCADE").format(sql.Identifier(copy)))
         conn.commit()
-    return seconds
+    return ShareRun(tables=tables, commit=commit)
 
 
 def _foreign_keys(conn, table: str) -> list[str]:
@@ -506,6 +531,7 @@ def _summary(
     ratio = pg_rate / copy_rate if copy_rate else 0.0
     floor_rate = rows / floor_seconds if floor_seconds > 0 else 0.0
     ceiling = floor_rate / copy_rate if copy_rate else 0.0
+    share_ratio = pg_rate / floor_rate if floor_rate else 0.0
     memory_note = "" if rows >= TARGET_ROWS else f" (target is for {TARGET_ROWS:,} rows)"
     lines = [
         "",
@@ -514,13 +540,16 @@ def _summary(
         f"rows             {rows:,} ({persons:,} people)",
         f"CSV written      {csv_seconds:.1f} s ({csv_mb:.0f} MB; not part of any figure below)",
         f"pipeline, PG     {pg_rate:>10,.0f} rows/s  ({pg_run.seconds:.1f} s)",
-        f"COPY, PG         {copy_rate:>10,.0f} rows/s  ({copy_run.seconds:.1f} s)",
-        f"ratio            {ratio:>10.3f}         target >= {TARGET_RATIO}   "
-        f"{_verdict(ratio >= TARGET_RATIO)}",
         f"database share   {floor_rate:>10,.0f} rows/s  ({floor_seconds:.1f} s; the same rows "
-        f"into copies of the 3 tables, indexes and foreign keys: {ceiling:.3f} x COPY at most)",
-        f"peak memory, PG  {pg_run.peak_mb:>10.0f} MB      target < {TARGET_PEAK_MB} MB "
-        f"{_verdict(pg_run.peak_mb < TARGET_PEAK_MB)}{memory_note}",
+        f"into copies of the {len(_SHARE_TABLES)} tables, indexes and foreign keys)",
+        f"COPY, PG         {copy_rate:>10,.0f} rows/s  ({copy_run.seconds:.1f} s; one table)",
+        f"pipeline / share {share_ratio:>10.3f}         target >= {TARGET_SHARE_RATIO} "
+        f"{_verdict(share_ratio >= TARGET_SHARE_RATIO)}, goal {GOAL_SHARE_RATIO} "
+        f"{_verdict(share_ratio >= GOAL_SHARE_RATIO)}",
+        f"pipeline / COPY  {ratio:>10.3f}",
+        f"share / COPY     {ceiling:>10.3f}         (the most the tables allow)",
+        f"peak memory, PG  {pg_run.peak_mb:>10.0f} MB      target <= {TARGET_PEAK_MB} MB "
+        f"{_verdict(pg_run.peak_mb <= TARGET_PEAK_MB)}{memory_note}",
     ]
     if sqlite_run is not None:
         lines.append(

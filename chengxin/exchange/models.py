@@ -64,7 +64,9 @@ class OutboxEvent(models.Model):
     ``attempts`` and moves ``next_attempt_at`` by exponential backoff with jitter; after the
     policy's number of attempts the event is ``dead`` until an operator retries it."""
 
-    message_id = models.UUIDField(_("消息编号"), default=uuid.uuid4, unique=True, editable=False)
+    # Random (version 4), so unique by construction; no index: nothing looks an event up by it,
+    # and the import path writes one event per record.
+    message_id = models.UUIDField(_("消息编号"), default=uuid.uuid4, editable=False)
     event_type = models.CharField(_("事件类型"), max_length=32, choices=OutboxEventType.choices)
     record_id = models.BigIntegerField(_("记录编号"))
     subject_index = models.CharField(_("索引"), max_length=64)
@@ -98,7 +100,12 @@ class OutboxEvent(models.Model):
             models.Index(fields=["status", "id"]),
             models.Index(fields=["subject_index", "id"]),
             models.Index(fields=["record_id", "id"]),
-            models.Index(fields=["claim_token"]),
+            # Only a claimed event has a token: the rows an import writes stay out of it.
+            models.Index(
+                fields=["claim_token"],
+                name="exchange_outbox_claimed",
+                condition=models.Q(claim_token__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ Delivery itself (claims, the HTTP request, receipts, backoff, dead letters) is i
 from __future__ import annotations
 
 import datetime
+import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,7 +22,6 @@ from chengxin.core.audit import events as audit_events
 from chengxin.core.audit.choices import AuditAction
 from chengxin.core.bulk import insert_rows
 from chengxin.core.errors import DomainError
-from chengxin.core.json import dumps
 from chengxin.exchange import error_codes
 from chengxin.exchange.choices import OutboxEventType, OutboxStatus
 from chengxin.exchange.models import OutboxEvent
@@ -56,6 +56,20 @@ class RecordFacts:
             "version": self.version,
             "decided_on": self.decided_on.isoformat(),
         }
+
+    def payload_text(self) -> str:
+        """``payload()`` as JSON text, built without an encoder (the ingest path writes one per
+        row): only the source id is free text, so only it is escaped."""
+        return (
+            f'{{"record_id":{int(self.record_id)},"department":{_text(self.department)},'
+            f'"item":{_text(self.item)},"source_id":{_text(self.source_id)},'
+            f'"status":{_text(self.status)},"disputed":{"true" if self.disputed else "false"},'
+            f'"version":{int(self.version)},"decided_on":"{self.decided_on.isoformat()}"}}'
+        )
+
+
+def _text(value: str) -> str:
+    return json.dumps(str(value), ensure_ascii=False)
 
 
 def record_facts(record) -> RecordFacts:
@@ -139,7 +153,7 @@ def _event_row(kind: str, facts: RecordFacts, now: datetime.datetime) -> tuple:
         kind,
         facts.record_id,
         facts.subject_index,
-        dumps(facts.payload()),
+        facts.payload_text(),
         OutboxStatus.PENDING if facts.push_upstream else OutboxStatus.LOCAL,
         now,
         0,

@@ -2,13 +2,16 @@
 transaction: imports (created, corrected), revocations, expiry; items not pushed write none."""
 
 import datetime
+import json
 
 import pytest
 
 from chengxin.catalog.models import CatalogItem
 from chengxin.collection.lifecycle import records_expire
+from chengxin.core.json import canonical
 from chengxin.exchange.choices import OutboxEventType, OutboxStatus
 from chengxin.exchange.models import OutboxEvent
+from chengxin.exchange.services import RecordFacts
 from chengxin.measures.tests.factories import (
     TAX_GENERAL,
     TAX_SERIOUS,
@@ -93,3 +96,38 @@ def test_records_of_items_not_pushed_upstream_write_no_events():
     submit(TAX_GENERAL, source_id="G-1", decided_on=today(), operation="revoke")
     # then
     assert events(record) == []
+
+
+@pytest.mark.parametrize("source_id", ['S-"1"\\2', "税务-一号\n", "plain"])
+def test_the_payload_text_of_an_imported_event_is_the_json_of_its_payload(source_id):
+    # given
+    facts = RecordFacts(
+        record_id=7,
+        subject_index="a" * 64,
+        department="tax",
+        item="major-tax-violation",
+        source_id=source_id,
+        status="active",
+        disputed=True,
+        version=2,
+        decided_on=datetime.date(2024, 2, 29),
+        push_upstream=True,
+    )
+    # when
+    text = facts.payload_text()
+    # then
+    assert json.loads(text) == facts.payload()
+    assert canonical(json.loads(text)) == canonical(facts.payload())
+
+
+def test_events_written_in_bulk_have_their_own_message_ids_and_a_readable_payload():
+    # given
+    list_items()
+    # when
+    first = submit(TAX_SERIOUS, source_id='S-"q"', decided_on=years_ago(1))
+    second = submit(TAX_SERIOUS, source_id="S-2", decided_on=years_ago(1))
+    # then
+    written = OutboxEvent.objects.filter(record_id__in=[first.pk, second.pk]).order_by("pk")
+    assert len({event.message_id for event in written}) == 2
+    assert [event.payload["source_id"] for event in written] == ['S-"q"', "S-2"]
+    assert all(event.last_error == "" and event.attempts == 0 for event in written)
