@@ -69,7 +69,8 @@ TARGET_ROWS = 1_000_000
 
 @dataclass
 class ImportRun:
-    """One ``chengxin import`` process: its wall time, peak memory and summary."""
+    """One ``chengxin import`` process: its wall time, peak memory, the processor time of it and
+    its helper (user and system; ``wait4`` counts a child's waited-for children), and summary."""
 
     backend: str
     seconds: float
@@ -78,6 +79,7 @@ class ImportRun:
     accepted: int | None
     rejected: int | None
     output: str
+    cpu_seconds: float = 0.0
 
     def rate(self, rows: int) -> float:
         return rows / self.seconds if self.seconds > 0 else 0.0
@@ -369,6 +371,7 @@ def _import(path: Path, *, env: dict[str, str], backend: str, args) -> ImportRun
         backend=backend,
         seconds=seconds,
         peak_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
         returncode=process.returncode,
         accepted=_count(text, "accepted"),
         rejected=_count(text, "rejected"),
@@ -384,7 +387,8 @@ def _count(output: str, label: str) -> int | None:
 def _report_import(run: ImportRun, rows: int) -> None:
     print(
         f"  exit {run.returncode}, accepted {run.accepted}, rejected {run.rejected}, "
-        f"{run.seconds:.1f} s, {run.rate(rows):,.0f} rows/s, peak {run.peak_mb:.0f} MB"
+        f"{run.seconds:.1f} s, {run.rate(rows):,.0f} rows/s, peak {run.peak_mb:.0f} MB, "
+        f"processor {run.cpu_seconds:.1f} s"
     )
 
 
@@ -548,6 +552,13 @@ def _summary(
         f"{_verdict(share_ratio >= GOAL_SHARE_RATIO)}",
         f"pipeline / COPY  {ratio:>10.3f}",
         f"share / COPY     {ceiling:>10.3f}         (the most the tables allow)",
+        f"processor, PG    {pg_run.cpu_seconds / rows * 1e6:>10.1f} us/row  (the import process "
+        f"and its helper, user + system; the database share took "
+        f"{floor_seconds / rows * 1e6:.1f} us/row)",
+        f"  with the server on the same {os.cpu_count()} CPUs the pipeline cannot beat (processor "
+        f"+ share) / CPUs = "
+        f"{(pg_run.cpu_seconds + floor_seconds) / (os.cpu_count() or 1) / rows * 1e6:.1f} us/row "
+        f"= {rows / ((pg_run.cpu_seconds + floor_seconds) / (os.cpu_count() or 1)):,.0f} rows/s",
         f"peak memory, PG  {pg_run.peak_mb:>10.0f} MB      target <= {TARGET_PEAK_MB} MB "
         f"{_verdict(pg_run.peak_mb <= TARGET_PEAK_MB)}{memory_note}",
     ]

@@ -136,7 +136,11 @@ def _copy(connection, table: str, concrete, rows: Iterable[Sequence[Any]]) -> No
         connection.cursor() as cursor,
         cursor.cursor.copy(statement + " (FORMAT BINARY)") as copy,
     ):
-        copy.set_types(types)
+        # A binary COPY carries no types: the server reads each field with its column's own
+        # input function. A jsonb field is the format's version byte and the JSON text, so the
+        # JSON text the caller gives goes as those bytes (a ``bytea`` field is sent as is)
+        # instead of through the driver's JSON adapter.
+        copy.set_types(["bytea" if name == "jsonb" else name for name in types])
         for row in rows:
             copy.write_row(_json_wrapped(row, json_columns) if json_columns else row)
 
@@ -156,18 +160,17 @@ def _copy_types(connection, concrete) -> list[str] | None:
     return names
 
 
-def _as_is(text: str) -> str:
-    return text
+_JSONB_VERSION = b"\x01"
 
 
 def _json_wrapped(row: Sequence[Any], json_columns: list[int]) -> list[Any]:
-    """JSON columns arrive as JSON text: dumped as they are, not serialised again."""
-    from psycopg.types.json import Jsonb
-
+    """JSON columns arrive as JSON text: sent as the binary jsonb field (version 1, the text in
+    UTF-8), not serialised again."""
     values = list(row)
     for index in json_columns:
-        if values[index] is not None:
-            values[index] = Jsonb(values[index], dumps=_as_is)
+        text = values[index]
+        if text is not None:
+            values[index] = _JSONB_VERSION + text.encode("utf-8")
     return values
 
 

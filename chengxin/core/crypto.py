@@ -13,7 +13,6 @@ the local secrets file of the embedded default.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import os
 from dataclasses import dataclass
@@ -117,7 +116,9 @@ def decrypt(sealed: Sealed, *, purpose: str) -> str:
 def blind_index(normalised: str, *, purpose: str = "id_number") -> str:
     """Deterministic keyed hash of a normalised value, as 64 hex characters."""
     message = f"{purpose}|{normalised}".encode()
-    return hmac.new(_blind_index_key(), message, hashlib.sha256).hexdigest()
+    # The one-shot form: the same HMAC-SHA256, without building an HMAC object per call (the
+    # ingest path computes two per row).
+    return hmac.digest(_blind_index_key(), message, "sha256").hex()
 
 
 def encrypt_bytes(plaintext: bytes, *, purpose: str) -> Sealed:

@@ -12,8 +12,11 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder, separators=(",", ":"))
 
 
+# Built once: ``json.dumps`` with these options makes a new encoder on every call, and the
+# ingest path calls ``canonical`` for every row.
+_CANONICAL = DjangoJSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def canonical(value: Any) -> bytes:
     """Canonical bytes of a JSON value (sorted keys, no spaces) for hashing and signing."""
-    return json.dumps(
-        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder
-    ).encode("utf-8")
+    return _CANONICAL.encode(value).encode("utf-8")

@@ -7,6 +7,7 @@ Delivery itself (claims, the HTTP request, receipts, backoff, dead letters) is i
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import uuid
 from collections.abc import Iterable
@@ -61,15 +62,20 @@ class RecordFacts:
         """``payload()`` as JSON text, built without an encoder (the ingest path writes one per
         row): only the source id is free text, so only it is escaped."""
         return (
-            f'{{"record_id":{int(self.record_id)},"department":{_text(self.department)},'
-            f'"item":{_text(self.item)},"source_id":{_text(self.source_id)},'
-            f'"status":{_text(self.status)},"disputed":{"true" if self.disputed else "false"},'
+            f'{{"record_id":{int(self.record_id)},"department":{_code_text(self.department)},'
+            f'"item":{_code_text(self.item)},"source_id":{_text(self.source_id)},'
+            f'"status":{_code_text(self.status)},'
+            f'"disputed":{"true" if self.disputed else "false"},'
             f'"version":{int(self.version)},"decided_on":"{self.decided_on.isoformat()}"}}'
         )
 
 
 def _text(value: str) -> str:
     return json.dumps(str(value), ensure_ascii=False)
+
+
+# Department and item codes and statuses are few and repeat on every event of a chunk.
+_code_text = functools.lru_cache(maxsize=1024)(_text)
 
 
 def record_facts(record) -> RecordFacts:
