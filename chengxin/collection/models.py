@@ -114,6 +114,8 @@ class SubmissionFile(models.Model):
 
 # What the public lists filter by besides the order (``collection_*_listed`` indexes).
 LIST_INDEX_INCLUDES = ("item", "category", "department", "disclosure_ends_on", "valid_until")
+# The same without the item, for the index that leads with it.
+ITEM_LIST_INDEX_INCLUDES = ("category", "department", "disclosure_ends_on", "valid_until")
 
 
 class CreditRecord(models.Model):
@@ -186,11 +188,14 @@ class CreditRecord(models.Model):
                 include=LIST_INDEX_INCLUDES,
                 name="collection_serious_listed",
             ),
+            # The red list's items hold a small share of the positive records, so its pages are
+            # read item by item, newest first, and merged (``portal.selectors.page_query``): an
+            # index on the order alone would be walked through every other positive record.
             models.Index(
-                fields=["-decided_on", "-id"],
+                fields=["item", "-decided_on", "-id"],
                 condition=models.Q(status="active", category="positive"),
-                include=LIST_INDEX_INCLUDES,
-                name="collection_positive_listed",
+                include=ITEM_LIST_INDEX_INCLUDES,
+                name="collection_positive_by_item",
             ),
         ]
 

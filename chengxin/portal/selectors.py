@@ -21,7 +21,8 @@ import datetime
 import hmac
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KT
 from django.urls import reverse
 from django.utils import timezone
@@ -54,6 +55,11 @@ class PublicList:
     title: str
     category: str
     severity: str
+    # Whether a page's keys are read item by item and merged (``page_query``), from an index
+    # that leads with the item: for a list whose items hold a small share of the records of
+    # their category, where walking the category's records newest first would read far more
+    # index entries than a page has (docs/performance.md, "Partitioning").
+    by_item: bool = False
 
     def items(self) -> list[CatalogItem]:
         """The public catalog items whose records make up the list, by code."""
@@ -80,6 +86,7 @@ RED = PublicList(
     title=_("守信激励对象名单"),
     category=Category.POSITIVE,
     severity="",
+    by_item=True,
 )
 PUBLIC_LISTS = {public_list.slug: public_list for public_list in (SERIOUS, RED)}
 
@@ -176,8 +183,8 @@ def disclosed_records(
     """The records on ``public_list`` today (SPEC §5's public disclosure), newest decision first
     (``items``: the list's items when the caller has read them already).
 
-    Served by the partial indexes on ``(decided_on, id)`` of active serious and active positive
-    records (``CreditRecord.Meta.indexes``)."""
+    Served by the partial indexes of active serious records on ``(decided_on, id)`` and of active
+    positive records on ``(item, decided_on, id)`` (``CreditRecord.Meta.indexes``)."""
     items = public_list.items() if items is None else items
     item_ids = [item.pk for item in items]
     records = CreditRecord.objects.filter(
@@ -202,13 +209,7 @@ def filtered_records(
     items = public_list.items() if items is None else items
     records = disclosed_records(public_list, today=today, items=items)
     if filters.domain or filters.item_code:
-        items = [
-            item
-            for item in items
-            if (not filters.domain or item.domain == filters.domain)
-            and (not filters.item_code or item.code == filters.item_code)
-        ]
-        records = records.filter(item_id__in=[item.pk for item in items])
+        records = records.filter(item_id__in=[item.pk for item in filtered_items(items, filters)])
     if filters.department_code:
         records = records.filter(department__code=filters.department_code)
     if filters.decided_from:
@@ -219,6 +220,16 @@ def filtered_records(
         people = Subject.objects.filter(name_index=name_index_of(filters.name))
         records = records.filter(subject_index__in=Subquery(people.values("blind_index")))
     return records
+
+
+def filtered_items(items: list[CatalogItem], filters: ListFilters) -> list[CatalogItem]:
+    """The list's ``items`` the visitor's domain and item filters leave."""
+    return [
+        item
+        for item in items
+        if (not filters.domain or item.domain == filters.domain)
+        and (not filters.item_code or item.code == filters.item_code)
+    ]
 
 
 def list_page(
@@ -232,9 +243,14 @@ def list_page(
     """Page ``number`` (1 … ``MAX_PAGE``) of the list: ``PAGE_SIZE`` entries read with one more to
     tell whether another page follows, and a count bounded by ``MAX_RESULTS``."""
     number = min(max(1, number), MAX_PAGE)
+    items = public_list.items() if items is None else items
     records = filtered_records(public_list, filters, today=today, items=items)
-    rows = _page_rows(records, start=(number - 1) * PAGE_SIZE)
-    total = records.values("pk")[: MAX_RESULTS + 1].count()
+    rows = _page_rows(
+        records,
+        start=(number - 1) * PAGE_SIZE,
+        item_ids=merged_item_ids(public_list, filters, items=items),
+    )
+    total = count_query(records).count()
     has_next = len(rows) > PAGE_SIZE and number < MAX_PAGE
     return ListPage(
         entries=_entries(rows[:PAGE_SIZE], public_list=public_list, items=items),
@@ -242,6 +258,23 @@ def list_page(
         has_next=has_next,
         total=total,
     )
+
+
+def merged_item_ids(
+    public_list: PublicList, filters: ListFilters, *, items: list[CatalogItem]
+) -> list[int] | None:
+    """The items whose keys ``page_query`` merges for a ``by_item`` list, or ``None`` to read the
+    keys in one walk: always for the other lists, and for a name search, which finds the few
+    records of the people of that name by their subject first."""
+    if not public_list.by_item or filters.name:
+        return None
+    return [item.pk for item in filtered_items(items, filters)]
+
+
+def count_query(records: QuerySet[CreditRecord]) -> QuerySet[CreditRecord]:
+    """The keys ``list_page`` counts: at most ``MAX_RESULTS + 1``, in no order (a bounded count
+    needs none, and in decision order a ``by_item`` list would be read whole to be sorted)."""
+    return records.order_by().values("pk")[: MAX_RESULTS + 1]
 
 
 # What an entry shows of its record, subject and department (``_entries``); the values of its
@@ -269,18 +302,58 @@ def _shown(records: QuerySet[CreditRecord]) -> QuerySet[CreditRecord]:
     )
 
 
-def _page_rows(records: QuerySet[CreditRecord], *, start: int) -> list[CreditRecord]:
+def _page_rows(
+    records: QuerySet[CreditRecord], *, start: int, item_ids: list[int] | None = None
+) -> list[CreditRecord]:
     """The rows of one page and one more, newest decision first, by a deferred join: the keys
     are found in the list's covering index alone (skipping ``start`` entries there), then only
     those rows are read with their subject and department. An ``OFFSET`` over the joined rows
     would read a subject and a department for every entry it skips."""
-    return list(page_query(records, start=start))
+    return list(page_query(records, start=start, item_ids=item_ids))
 
 
-def page_query(records: QuerySet[CreditRecord], *, start: int) -> QuerySet[CreditRecord]:
-    """The query of ``_page_rows`` (its plan is tested on PostgreSQL)."""
-    keys = records.order_by("-decided_on", "-id").values("pk")[start : start + PAGE_SIZE + 1]
-    return _shown(CreditRecord.objects.filter(pk__in=Subquery(keys))).order_by("-decided_on", "-id")
+def page_query(
+    records: QuerySet[CreditRecord], *, start: int, item_ids: list[int] | None = None
+) -> QuerySet[CreditRecord]:
+    """The query of ``_page_rows`` (its plan is tested on PostgreSQL); with ``item_ids`` (a
+    ``by_item`` list's items left by the filters), the keys are merged item by item
+    (``_merged_keys``)."""
+    count = PAGE_SIZE + 1
+    if item_ids is None:
+        keys = Subquery(records.order_by("-decided_on", "-id").values("pk")[start : start + count])
+    elif item_ids:
+        keys = _merged_keys(records, item_ids=item_ids, start=start, count=count)
+    else:
+        return CreditRecord.objects.none()
+    return _shown(CreditRecord.objects.filter(pk__in=keys)).order_by("-decided_on", "-id")
+
+
+def _merged_keys(
+    records: QuerySet[CreditRecord], *, item_ids: list[int], start: int, count: int
+) -> RawSQL:
+    """The keys of ``count`` of ``records`` from ``start`` on, newest decision first, merged
+    from one ordered read per item, each bounded to its first ``start + count`` entries: a
+    page reads at most that many index entries per item, at any depth, where one walk in
+    decision order would pass every record of the other items first.
+
+    The union is written out because the ORM cannot order and bound the members of a union on
+    SQLite; only the ORM's own compiled queries are put together, their values as parameters."""
+    members, params = [], []
+    for position, item_id in enumerate(item_ids):
+        member = (
+            records.filter(item_id=item_id)
+            .order_by("-decided_on", "-id")
+            .values(listed_id=F("pk"), listed_on=F("decided_on"))[: start + count]
+        )
+        sql, member_params = member.query.sql_with_params()
+        members.append(f'SELECT * FROM ({sql}) AS "item_{position}"')  # noqa: S608
+        params.extend(member_params)
+    merged = " UNION ALL ".join(members)
+    return RawSQL(  # noqa: S611 - put together from the ORM's compiled queries and parameters
+        f'SELECT "listed_id" FROM ({merged}) AS "merged" '  # noqa: S608 - the ORM's own queries
+        'ORDER BY "listed_on" DESC, "listed_id" DESC LIMIT %s OFFSET %s',
+        (*params, count, start),
+    )
 
 
 def list_entry(public_list: PublicList, public: str, *, today: datetime.date) -> PublicEntry | None:

@@ -15,8 +15,6 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from chengxin.accounts.choices import Role
-from chengxin.accounts.models import User
 from chengxin.accounts.tests.factories import sign_in_verified
 from chengxin.core import error_codes
 from chengxin.core.audit.choices import AuditAction
@@ -50,13 +48,6 @@ def day(text: str) -> datetime.date:
 def days_between(first: str, last: str) -> list[datetime.date]:
     start, end = day(first), day(last)
     return [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
-
-
-@pytest.fixture
-def system_admin():
-    return User.objects.create_user(
-        username="sysadmin", password="correct-horse-battery", role=Role.ADMIN, is_staff=True
-    )
 
 
 # --- The package: Spring Festival 2026 and make-up working days --------------------------------

@@ -20,7 +20,6 @@ from chengxin.dueprocess.objections.tests.factories import (
     bearer,
     filed,
     pdf,
-    people,
     png,
     record,
 )
@@ -28,16 +27,6 @@ from chengxin.dueprocess.objections.tests.factories import (
 pytestmark = pytest.mark.django_db
 OBJECTIONS = "/api/v1/objections"
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture
-def cast():
-    return people()
-
-
-@pytest.fixture
-def penalty(cast):
-    return record(cast.provider)
 
 
 def upload(file) -> io.BytesIO:

@@ -31,23 +31,13 @@ from chengxin.dueprocess.objections.services import (
     objection_decide,
     objection_extend,
 )
-from chengxin.dueprocess.objections.tests.factories import filed, moment, people, record
+from chengxin.dueprocess.objections.tests.factories import filed, moment
 
 pytestmark = pytest.mark.django_db
 
 
 def day(text: str) -> datetime.date:
     return datetime.date.fromisoformat(text)
-
-
-@pytest.fixture
-def cast():
-    return people()
-
-
-@pytest.fixture
-def penalty(cast):
-    return record(cast.provider)
 
 
 def notices(title: str) -> list[str]:

@@ -29,7 +29,6 @@ from chengxin.dueprocess.objections.tests.factories import (
     TEXT,
     filed,
     pdf,
-    people,
     png,
     record,
 )
@@ -41,16 +40,6 @@ QUEUE = "/staff/objections/"
 @pytest.fixture(autouse=True)
 def no_second_factor(settings):
     settings.CHENGXIN_REQUIRE_TOTP = False
-
-
-@pytest.fixture
-def cast():
-    return people()
-
-
-@pytest.fixture
-def penalty(cast):
-    return record(cast.provider)
 
 
 def upload(file) -> io.BytesIO:
