@@ -335,11 +335,14 @@ def _events(*, count: int, rng, now) -> int:
     from django.db import connection
 
     moments = _moments(count, rng=rng, now=now)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(max(id), 0) FROM exchange_upstreamdelivery")
+        first = cursor.fetchone()[0]
     deliveries, events = [], []
     for start in range(0, count, 100):
         batch = moments[start : start + 100]
         finished = batch[-1] + datetime.timedelta(seconds=rng.randrange(5, 600))
-        delivery = len(deliveries) + 1
+        delivery = first + len(deliveries) + 1
         failed = rng.random() < 0.02
         deliveries.append(
             (delivery, uuid.uuid4(), "https://upstream.invalid/", "ed25519", "b1", "x", len(batch),
@@ -366,7 +369,6 @@ def _events(*, count: int, rng, now) -> int:
          "created_at", "attempts", "last_error", "last_delivery_id", "delivered_at", "dead_at"),
         events,
     )  # fmt: skip
-    del connection
     return written
 
 
