@@ -74,13 +74,13 @@ def records_fill(
     targets: list[Target],
     *,
     seed: int,
-    records: int,
+    total_records: int,
     people_count: int,
     rng,
     sample_size: int,
     first_person: int = 0,
 ) -> tuple[list[tuple[float, str]], float]:
-    """Write ``records`` credit records of every active catalog item (values valid for their
+    """Write ``total_records`` credit records of every active catalog item (values valid for their
     item, a sample checked against the pipeline's row validation) and their first versions
     over the ``people_count`` people from ``first_person`` on (registered before by
     ``people_register``), through the platform's writer, one chunk of people at a time: each
@@ -136,7 +136,7 @@ def records_fill(
     # the largest random keys).
     sample: list[tuple[float, str]] = []
     wanted = sample_size
-    records_left = records
+    records_left = total_records
     people_left = people_count
     validated: dict[str, int] = {}
     started = time.perf_counter()
@@ -271,7 +271,7 @@ def records_fill(
             rates = ", ".join(
                 f"{target.name} {target.rows / target.seconds:,.0f} rows/s" for target in targets
             )
-            step(f"  records: {records - records_left:,} in {elapsed:.0f} s ({rates})")
+            step(f"  records: {total_records - records_left:,} in {elapsed:.0f} s ({rates})")
     return sample, started
 
 

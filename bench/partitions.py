@@ -402,7 +402,7 @@ def _role_fill(args) -> int:
     sample, started = records_fill(
         targets,
         seed=args.seed,
-        records=args.records,
+        total_records=args.records,
         people_count=args.people,
         rng=rng,
         sample_size=args.batch,
