@@ -10,7 +10,9 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -74,6 +76,18 @@ def migrate_and_seed(env: dict[str, str], *, cwd: Path | str) -> None:
         )
 
 
+def collect_static(env: dict[str, str], *, cwd: Path | str) -> None:
+    """``collectstatic``: the production settings serve static files by their hashed names,
+    which a page cannot be rendered without."""
+    subprocess.run(
+        [chengxin_command(), "collectstatic", "--no-input", "-v", "0"],
+        env=env,
+        cwd=cwd,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 def fresh_key() -> str:
     """32 random bytes, base64: one key of the platform's key settings."""
     return base64.b64encode(os.urandom(32)).decode("ascii")
@@ -118,3 +132,15 @@ def bench_environment(
 def step(message: str) -> None:
     """A progress line with the time."""
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def in_work_folder(prefix: str, run: Callable[[Path], int], *, keep: bool) -> int:
+    """``run`` in a new temporary folder, removed afterwards unless ``keep``."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        return run(work)
+    finally:
+        if keep:
+            print(f"kept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)

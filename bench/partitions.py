@@ -37,11 +37,9 @@ import argparse
 import json
 import os
 import random
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -51,6 +49,7 @@ from benchdb import (
     bench_environment,
     database_name,
     drop_database,
+    in_work_folder,
     migrate_and_seed,
     recreate_database,
 )
@@ -84,14 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         return {"people": _role_people, "fill": _role_fill, "measure": _role_measure}[args.role](
             args
         )
-    work = Path(tempfile.mkdtemp(prefix="chengxin-bench-parts-"))
-    try:
-        return _bench(args, work)
-    finally:
-        if args.keep:
-            print(f"kept: {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+    return in_work_folder("chengxin-bench-parts-", lambda work: _bench(args, work), keep=args.keep)
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:

@@ -45,7 +45,7 @@ from pathlib import Path
 import psycopg
 from benchdb import (
     bench_environment,
-    chengxin_command,
+    collect_static,
     database_name,
     drop_database,
     migrate_and_seed,
@@ -125,7 +125,9 @@ def _people_at(records: int) -> int:
 def _bench(args: argparse.Namespace, work: Path) -> int:
     saved = work / "env.json"
     if args.resume:
+        # The same keys; the code of this checkout.
         env = json.loads(saved.read_text())
+        env["PYTHONPATH"] = bench_environment(work, database_url=args.pg_url)["PYTHONPATH"]
     else:
         env = bench_environment(work, database_url=args.pg_url, settings="check_settings")
         saved.write_text(json.dumps(env))
@@ -136,13 +138,7 @@ def _bench(args: argparse.Namespace, work: Path) -> int:
             recreate_database(args.pg_url)
             migrate_and_seed(env, cwd=PROJECT_DIR)
             _run_role("setup", env, work, args)
-        # The production settings serve static files by their hashed names.
-        subprocess.run(
-            [chengxin_command(), "collectstatic", "--no-input", "-v", "0"],
-            env=env,
-            cwd=PROJECT_DIR,
-            check=True,
-        )
+        collect_static(env, cwd=PROJECT_DIR)
         stages = []
         for stage, records in enumerate(args.sizes):
             grown_file, measured_file = work / f"grow-{stage}.json", work / f"measure-{stage}.json"
