@@ -10,7 +10,9 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -26,17 +28,36 @@ def maintenance_url(url: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path="/postgres"))
 
 
-def recreate_database(url: str) -> None:
-    """Drop and create the database of ``url``; refuses a name without ``bench``."""
+def checked_name(url: str) -> str:
+    """The database name of ``url``; refuses a name without ``bench`` (it is dropped)."""
     name = database_name(url)
     if not re.fullmatch(r"[a-z0-9_]+", name) or "bench" not in name:
-        # The database is dropped: refuse anything that does not look like a bench database.
         raise SystemExit(f"refusing to drop {name!r}: the name must contain 'bench'")
+    return name
+
+
+def drop_database(url: str) -> None:
+    name = checked_name(url)
     with psycopg.connect(maintenance_url(url), autocommit=True) as conn:
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def recreate_database(url: str, *, template: str | None = None) -> None:
+    """Drop and create the database of ``url`` (a file-level copy of the database of
+    ``template`` when given: no session may be open on it); refuses a name without ``bench``."""
+    name = checked_name(url)
+    drop_database(url)
+    with psycopg.connect(maintenance_url(url), autocommit=True) as conn:
+        if template is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        else:
+            conn.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                    sql.Identifier(name), sql.Identifier(checked_name(template))
+                )
+            )
 
 
 def chengxin_command() -> str:
@@ -55,15 +76,29 @@ def migrate_and_seed(env: dict[str, str], *, cwd: Path | str) -> None:
         )
 
 
+def collect_static(env: dict[str, str], *, cwd: Path | str) -> None:
+    """``collectstatic``: the production settings serve static files by their hashed names,
+    which a page cannot be rendered without."""
+    subprocess.run(
+        [chengxin_command(), "collectstatic", "--no-input", "-v", "0"],
+        env=env,
+        cwd=cwd,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 def fresh_key() -> str:
     """32 random bytes, base64: one key of the platform's key settings."""
     return base64.b64encode(os.urandom(32)).decode("ascii")
 
 
-def bench_environment(work: Path, *, database_url: str) -> dict[str, str]:
-    """The environment of a bench process: production settings on ``database_url``, a var
-    directory under ``work``, fresh keys, the bench and project folders on the path, and no
-    public rate limit (one client asks every page)."""
+def bench_environment(
+    work: Path, *, database_url: str, settings: str = "chengxin.config.settings.production"
+) -> dict[str, str]:
+    """The environment of a bench process: production settings (or ``settings``, a module
+    built on them) on ``database_url``, a var directory under ``work``, fresh keys, the bench
+    and project folders on the path, and no public rate limit (one client asks every page)."""
     bench_dir = Path(__file__).resolve().parent
     env = dict(os.environ)
     for name in ("DATABASE_URL", "CHENGXIN_SQLITE_PATH", "CHENGXIN_SECRET_KEY"):
@@ -73,7 +108,7 @@ def bench_environment(work: Path, *, database_url: str) -> dict[str, str]:
     )
     env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "chengxin.config.settings.production",
+            "DJANGO_SETTINGS_MODULE": settings,
             "DATABASE_URL": database_url,
             "CHENGXIN_VAR_DIR": str(work / "var"),
             "CHENGXIN_SECRET_KEY": fresh_key() + fresh_key(),
@@ -97,3 +132,15 @@ def bench_environment(work: Path, *, database_url: str) -> dict[str, str]:
 def step(message: str) -> None:
     """A progress line with the time."""
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def in_work_folder(prefix: str, run: Callable[[Path], int], *, keep: bool) -> int:
+    """``run`` in a new temporary folder, removed afterwards unless ``keep``."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        return run(work)
+    finally:
+        if keep:
+            print(f"kept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)

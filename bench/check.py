@@ -34,20 +34,17 @@ its error.
 from __future__ import annotations
 
 import argparse
-import base64
 import cProfile
 import http.client
 import json
 import os
 import platform
 import random
-import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -57,7 +54,9 @@ from urllib.parse import urlsplit
 
 import psycopg
 from benchdb import (
+    bench_environment,
     database_name,
+    in_work_folder,
     migrate_and_seed,
     recreate_database,
 )
@@ -109,14 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         return _role_profile(args)
     if args.reuse:
         return _bench(args, args.reuse)
-    work = Path(tempfile.mkdtemp(prefix="chengxin-bench-check-"))
-    try:
-        return _bench(args, work)
-    finally:
-        if args.keep:
-            print(f"kept: {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+    return in_work_folder("chengxin-bench-check-", lambda work: _bench(args, work), keep=args.keep)
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -305,39 +297,10 @@ def _wait_for(port: int, server: subprocess.Popen) -> None:
 # --- databases and environment --------------------------------------------------------------
 
 
-def _key() -> str:
-    return base64.b64encode(os.urandom(32)).decode("ascii")
-
-
 def _environment(work: Path, *, database_url: str) -> dict[str, str]:
-    """The environment of every process: production settings with fresh keys, the bench
-    database, the bench's own var directory."""
-    env = dict(os.environ)
-    for name in ("DATABASE_URL", "CHENGXIN_SQLITE_PATH", "CHENGXIN_SECRET_KEY"):
-        env.pop(name, None)
-    env["PYTHONPATH"] = os.pathsep.join(
-        part for part in (str(BENCH_DIR), str(PROJECT_DIR), env.get("PYTHONPATH", "")) if part
-    )
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": SETTINGS,
-            "DATABASE_URL": database_url,
-            "CHENGXIN_VAR_DIR": str(work / "var"),
-            "CHENGXIN_SECRET_KEY": _key() + _key(),
-            "CHENGXIN_ID_KEYS": f"k1:{_key()}",
-            "CHENGXIN_ID_ACTIVE_KEY": "k1",
-            "CHENGXIN_BLIND_INDEX_KEY": _key(),
-            "CHENGXIN_SIGNING_KEYS": f"s1:{_key()}",
-            "CHENGXIN_SIGNING_ACTIVE_KEY": "s1",
-            "CHENGXIN_RECEIPT_KEYS": f"r1:{_key()}",
-            "CHENGXIN_RECEIPT_ACTIVE_KEY": "r1",
-            "CHENGXIN_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "CHENGXIN_LOG_LEVEL": "WARNING",
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    (work / "var").mkdir(parents=True, exist_ok=True)
-    return env
+    """The environment of every process: production settings with the benchmark's URLconf and
+    fresh keys, the bench database, the bench's own var directory."""
+    return bench_environment(work, database_url=database_url, settings=SETTINGS)
 
 
 def _prepare(env: dict[str, str]) -> None:

@@ -25,16 +25,21 @@ import argparse
 import datetime
 import json
 import random
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
-from benchdb import bench_environment, migrate_and_seed, recreate_database, step
+from benchdb import (
+    bench_environment,
+    collect_static,
+    in_work_folder,
+    migrate_and_seed,
+    recreate_database,
+    step,
+)
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
@@ -65,21 +70,23 @@ def main() -> int:
     args = parser.parse_args()
     if args.role == "run":
         return _run(args)
-    work = Path(tempfile.mkdtemp(prefix="chengxin-bench-dashboards-"))
-    try:
-        env = bench_environment(work, database_url=args.pg_url)
-        step(f"database {args.pg_url}, work directory {work}")
-        recreate_database(args.pg_url)
-        migrate_and_seed(env, cwd=PROJECT_DIR)
-        step("migrated and seeded")
-        command = [sys.executable, __file__, "--role", "run", "--work", str(work)]
-        for name in ("records", "checks", "queries", "events", "samples"):
-            command += [f"--{name}", str(getattr(args, name))]
-        subprocess.run(command, env=env, cwd=PROJECT_DIR, check=True)
-        _report(json.loads((work / "result.json").read_text()))
-    finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
+    return in_work_folder(
+        "chengxin-bench-dashboards-", lambda work: _bench(args, work), keep=args.keep
+    )
+
+
+def _bench(args, work: Path) -> int:
+    env = bench_environment(work, database_url=args.pg_url)
+    step(f"database {args.pg_url}, work directory {work}")
+    recreate_database(args.pg_url)
+    migrate_and_seed(env, cwd=PROJECT_DIR)
+    collect_static(env, cwd=PROJECT_DIR)
+    step("migrated and seeded")
+    command = [sys.executable, __file__, "--role", "run", "--work", str(work)]
+    for name in ("records", "checks", "queries", "events", "samples"):
+        command += [f"--{name}", str(getattr(args, name))]
+    subprocess.run(command, env=env, cwd=PROJECT_DIR, check=True)
+    _report(json.loads((work / "result.json").read_text()))
     return 0
 
 
@@ -335,11 +342,14 @@ def _events(*, count: int, rng, now) -> int:
     from django.db import connection
 
     moments = _moments(count, rng=rng, now=now)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(max(id), 0) FROM exchange_upstreamdelivery")
+        first = cursor.fetchone()[0]
     deliveries, events = [], []
     for start in range(0, count, 100):
         batch = moments[start : start + 100]
         finished = batch[-1] + datetime.timedelta(seconds=rng.randrange(5, 600))
-        delivery = len(deliveries) + 1
+        delivery = first + len(deliveries) + 1
         failed = rng.random() < 0.02
         deliveries.append(
             (delivery, uuid.uuid4(), "https://upstream.invalid/", "ed25519", "b1", "x", len(batch),
@@ -366,7 +376,6 @@ def _events(*, count: int, rng, now) -> int:
          "created_at", "attempts", "last_error", "last_delivery_id", "delivered_at", "dead_at"),
         events,
     )  # fmt: skip
-    del connection
     return written
 
 

@@ -33,10 +33,8 @@ import argparse
 import os
 import platform
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -46,6 +44,7 @@ import psycopg
 from benchdb import (
     chengxin_command,
     database_name,
+    in_work_folder,
     migrate_and_seed,
     recreate_database,
 )
@@ -97,14 +96,7 @@ class CopyRun:
 
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
-    work = Path(tempfile.mkdtemp(prefix="chengxin-bench-"))
-    try:
-        return _bench(args, work)
-    finally:
-        if args.keep:
-            print(f"kept: {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+    return in_work_folder("chengxin-bench-", lambda work: _bench(args, work), keep=args.keep)
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:

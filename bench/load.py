@@ -39,7 +39,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import check
-from benchdb import step
+from benchdb import collect_static, step
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
@@ -134,12 +134,7 @@ def _serve(env, port: int, work: Path) -> subprocess.Popen:
     sys.path.insert(0, str(PROJECT_DIR))
     from chengxin.config.gunicorn import gunicorn_command
 
-    subprocess.run(
-        [sys.executable, "-m", "chengxin.cli", "collectstatic", "--no-input", "-v", "0"],
-        env=env,
-        cwd=PROJECT_DIR,
-        check=True,
-    )
+    collect_static(env, cwd=PROJECT_DIR)
     log = (work / "gunicorn.log").open("w")
     return subprocess.Popen(
         gunicorn_command(f"127.0.0.1:{port}"),

@@ -37,11 +37,9 @@ import argparse
 import json
 import os
 import random
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -50,17 +48,14 @@ import psycopg
 from benchdb import (
     bench_environment,
     database_name,
-    maintenance_url,
+    drop_database,
+    in_work_folder,
     migrate_and_seed,
     recreate_database,
 )
+from fill import Target, people_register, records_fill, step
+from plans import batch_plans, captured, plans_of, raw_join, raw_plan
 from psycopg import sql
-
-
-def _step(message: str) -> None:
-    """A progress line with the time (UTC: the roles' processes run in the platform's zone)."""
-    print(f"[{time.strftime('%H:%M:%S', time.gmtime())}] {message}", flush=True)
-
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
@@ -68,14 +63,11 @@ DEFAULT_RECORDS = 10_000_000
 RECORDS_PER_PERSON = 5
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/chengxin_bench_parts"
 DEFAULT_SEED = 20261206
-CHUNK_PEOPLE = 5_000
 RECORDS = "collection_creditrecord"
 VERSIONS = "collection_recordversion"
 PARTITION_KEY = "subject_index"
 UNKNOWN_SHARE = 0.1
 WARM_UP = 100
-# Generated rows of each item checked against the pipeline's own row validation.
-SAMPLE_VALIDATED = 25
 
 
 # --- the orchestrator -----------------------------------------------------------------------
@@ -91,14 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         return {"people": _role_people, "fill": _role_fill, "measure": _role_measure}[args.role](
             args
         )
-    work = Path(tempfile.mkdtemp(prefix="chengxin-bench-parts-"))
-    try:
-        return _bench(args, work)
-    finally:
-        if args.keep:
-            print(f"kept: {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+    return in_work_folder("chengxin-bench-parts-", lambda work: _bench(args, work), keep=args.keep)
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -141,21 +126,21 @@ def _bench(args: argparse.Namespace, work: Path) -> int:
     env = bench_environment(work, database_url=plain)
     started_all = time.perf_counter()
     try:
-        _step(f"{database_name(plain)}: drop, create, migrate, seed")
+        step(f"{database_name(plain)}: drop, create, migrate, seed")
         recreate_database(plain)
         migrate_and_seed(env, cwd=PROJECT_DIR)
-        _step(f"people: {people:,} through the identity service")
+        step(f"people: {people:,} through the identity service")
         started = time.perf_counter()
         _run_role("people", env, work, args)
         people_seconds = time.perf_counter() - started
-        _step(f"  registered in {people_seconds:.0f} s")
+        step(f"  registered in {people_seconds:.0f} s")
         changes = {}
         for (label, url), count in zip(variants[1:], counts, strict=True):
-            _step(f"{database_name(url)}: copy of the plain database, {count} hash partitions")
-            _copy_database(plain, url)
+            step(f"{database_name(url)}: copy of the plain database, {count} hash partitions")
+            recreate_database(url, template=plain)
             changes[label] = partition_tables(url, partitions=count)
         _print_changes(changes[variants[1][0]] if counts else [])
-        _step(f"fill: {args.records:,} records and versions into {len(variants)} databases")
+        step(f"fill: {args.records:,} records and versions into {len(variants)} databases")
         _run_role(
             "fill",
             env,
@@ -167,7 +152,7 @@ def _bench(args: argparse.Namespace, work: Path) -> int:
         vacuum = {}
         sizes = {}
         for label, url in variants:
-            _step(f"VACUUM (ANALYZE) {database_name(url)}")
+            step(f"VACUUM (ANALYZE) {database_name(url)}")
             vacuum[label] = _vacuum(url)
             sizes[label] = _sizes(url)
         measured = {}
@@ -176,7 +161,7 @@ def _bench(args: argparse.Namespace, work: Path) -> int:
         for turn, (label, url) in [
             (turn, variant) for turn in range(1, args.passes + 1) for variant in variants
         ]:
-            _step(f"measure {label} ({database_name(url)}), pass {turn} of {args.passes}")
+            step(f"measure {label} ({database_name(url)}), pass {turn} of {args.passes}")
             _run_role(
                 "measure",
                 {**env, "DATABASE_URL": url},
@@ -212,7 +197,7 @@ def _bench(args: argparse.Namespace, work: Path) -> int:
     finally:
         if not args.keep:
             for _label, url in variants:
-                _drop_database(url)
+                drop_database(url)
     return 0
 
 
@@ -241,35 +226,6 @@ def _run_role(role: str, env, work: Path, args, extra: list[str] | None = None) 
         *(extra or []),
     ]
     subprocess.run(command, env=env, cwd=PROJECT_DIR, check=True)
-
-
-def _checked_name(url: str) -> str:
-    name = database_name(url)
-    if "bench" not in name or not name.replace("_", "").isalnum():
-        raise SystemExit(f"refusing to touch {name!r}: the name must contain 'bench'")
-    return name
-
-
-def _copy_database(source: str, target: str) -> None:
-    """``target`` as a file-level copy of ``source`` (no session may be open on it)."""
-    name, template = _checked_name(target), _checked_name(source)
-    with psycopg.connect(maintenance_url(target), autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(name), sql.Identifier(template)
-            )
-        )
-
-
-def _drop_database(url: str) -> None:
-    name = _checked_name(url)
-    with psycopg.connect(maintenance_url(url), autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
 
 
 def _vacuum(url: str) -> float:
@@ -424,245 +380,25 @@ def _print_changes(changes: list[str]) -> None:
 # --- role: people ---------------------------------------------------------------------------
 
 
-def _chunk_people(args, number: int, size: int, *, today):
-    """The people of chunk ``number``: reproducible, so the fill finds the same ones."""
-    from chengxin.identity.synthetic import demo_people
-
-    return demo_people(count=size, seed=args.seed * 100_000 + number, as_of=today)
-
-
-def _chunks(people: int):
-    for number, start in enumerate(range(0, people, CHUNK_PEOPLE)):
-        yield number, min(CHUNK_PEOPLE, people - start)
-
-
 def _role_people(args) -> int:
-    from django.utils import timezone
-
-    from chengxin.identity.services import subjects_get_or_create_many
-
-    today = timezone.localdate()
-    for number, size in _chunks(args.people):
-        people = _chunk_people(args, number, size, today=today)
-        subjects_get_or_create_many(
-            people=[(person.id_number, person.name) for person in people],
-            actor=None,
-            detail={"benchmark": "partitions"},
-        )
-        if number % 40 == 0:
-            _step(f"  people: {number * CHUNK_PEOPLE + size:,}")
+    people_register(seed=args.seed, people=args.people, benchmark="partitions")
     return 0
 
 
 # --- role: fill -----------------------------------------------------------------------------
 
 
-class _Target:
-    """One database of the fill: its connection settings, its submissions and its timings."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.contexts: dict[tuple[str, str], object] = {}
-        self.seconds = 0.0
-        self.rows = 0
-
-
-def _use(name: str) -> None:
-    """Point the default connection at database ``name`` (same server, same user)."""
-    from django.db import connection
-
-    connection.close()
-    connection.settings_dict["NAME"] = name
-    connection.ensure_connection()
-
-
 def _role_fill(args) -> int:
-    import hashlib
-    import heapq
-
-    from check import _item_weights, _validated_like_pipeline
-    from django.db import transaction
-    from django.utils import timezone
-
-    from chengxin.catalog.models import CatalogItem
-    from chengxin.collection.choices import RecordStatus
-    from chengxin.collection.ingest.rows import _CONVERTERS as converters
-    from chengxin.collection.ingest.writer import (
-        NewRecord,
-        VersionRow,
-        records_insert,
-        versions_insert,
-    )
-    from chengxin.collection.lifecycle import policy_periods, record_dates
-    from chengxin.collection.management.commands.demo_data import _document_prefix
-    from chengxin.collection.synthetic import synthetic_rows
-    from chengxin.core import crypto
-    from chengxin.core.bulk import any_of
-    from chengxin.core.json import canonical, dumps
-    from chengxin.identity.models import Subject
-
-    targets = [_Target(name) for name in args.targets.split(",")]
+    targets = [Target(name) for name in args.targets.split(",")]
     rng = random.Random(args.seed)
-    today = timezone.localdate()
-    now = timezone.now()
-    periods = policy_periods()
-    items = [
-        item
-        for item in CatalogItem.objects.filter(is_active=True)
-        .prefetch_related("departments")
-        .order_by("code")
-        if any(department.is_active for department in item.departments.all())
-    ]
-    weights = _item_weights(items)
-    departments = {
-        item.code: sorted((d for d in item.departments.all() if d.is_active), key=lambda d: d.code)
-        for item in items
-    }
-    schemas = {}
-    for target in targets:
-        _use(target.name)
-        target.contexts = _contexts(items, departments, now=now, schemas=schemas)
-    name_indexes: dict[str, str] = {}
-    # A uniform sample of the people's blind indexes for the measurements (bounded: a heap of
-    # the largest random keys).
-    sample: list[tuple[float, str]] = []
-    wanted = args.batch
-    records_left = args.records
-    people_left = args.people
-    validated: dict[str, int] = {}
-    started = time.perf_counter()
-    for number, size in _chunks(args.people):
-        people = _chunk_people(args, number, size, today=today)
-        count = round(records_left * size / people_left)
-        records_left -= count
-        people_left -= size
-        indexes = {person.id_number: crypto.blind_index(person.id_number) for person in people}
-        subject_ids = dict(
-            Subject.objects.filter(any_of("blind_index", list(indexes.values()))).values_list(
-                "blind_index", "pk"
-            )
-        )
-        for index in indexes.values():
-            key = rng.random()
-            if len(sample) < wanted:
-                heapq.heappush(sample, (key, index))
-            elif key > sample[0][0]:
-                heapq.heapreplace(sample, (key, index))
-        owners = (list(people) + rng.choices(people, k=max(count - len(people), 0)))[:count]
-        rng.shuffle(owners)
-        chosen = rng.choices(items, weights=weights, k=len(owners))
-        groups: dict[tuple[str, str], list] = {}
-        by_code = {item.code: item for item in items}
-        for person, item in zip(owners, chosen, strict=True):
-            department = rng.choice(departments[item.code])
-            groups.setdefault((item.code, department.code), []).append(person)
-        prepared = []
-        for key in sorted(groups):
-            item = by_code[key[0]]
-            department = next(d for d in departments[item.code] if d.code == key[1])
-            schema = schemas[item.code]
-            types = {field["name"]: field.get("type", "string") for field in schema["fields"]}
-            records, versions = [], []
-            for values in synthetic_rows(
-                item_schema=schema,
-                people=groups[key],
-                rng=rng,
-                today=today,
-                source_prefix=f"bench-{department.code}-{number}-",
-                authority=department.name,
-                document_prefix=_document_prefix(department, item),
-            ):
-                if validated.get(item.code, 0) < SAMPLE_VALIDATED:
-                    _validated_like_pipeline(values, schema=schema, today=today)
-                    validated[item.code] = validated.get(item.code, 0) + 1
-                index = indexes[values["id_number"]]
-                name = values.get("name") or ""
-                stored_text = dumps(
-                    {
-                        field: converters[types[field]](value)
-                        for field, value in values.items()
-                        if field not in ("id_number", "name")
-                    }
-                )
-                name_index = name_indexes.get(name)
-                if name_index is None and name:
-                    name_index = crypto.blind_index(name, purpose="collection.record.name")
-                    name_indexes[name] = name_index
-                content = {
-                    "values": json.loads(stored_text),
-                    "subject": index,
-                    "name": name_index or "",
-                }
-                decided_on = _date(values["decided_on"])
-                dates = record_dates(item=item, decided_on=decided_on, periods=periods)
-                end = dates.disclosure_ends_on or dates.valid_until
-                status = (
-                    RecordStatus.EXPIRED.value
-                    if end is not None and end <= today
-                    else RecordStatus.ACTIVE.value
-                )
-                records.append(
-                    NewRecord(
-                        source_id=values["source_id"],
-                        subject_id=subject_ids[index],
-                        subject_index=index,
-                        decided_on=decided_on,
-                        dates=dates,
-                        status=status,
-                    )
-                )
-                versions.append(
-                    (
-                        index,
-                        stored_text,
-                        status,
-                        hashlib.sha256(canonical(content)).hexdigest(),
-                        decided_on,
-                        end,
-                    )
-                )
-            prepared.append((key, records, versions))
-        # Each database in turn, the order rotating by chunk, so that the machine's other load
-        # touches them alike.
-        shift = number % len(targets)
-        for target in targets[shift:] + targets[:shift]:
-            _use(target.name)
-            began = time.perf_counter()
-            with transaction.atomic():
-                for key, records, versions in prepared:
-                    context = target.contexts[key]
-                    ids = records_insert(context, records)
-                    versions_insert(
-                        context,
-                        [
-                            VersionRow(
-                                record_id=record_id,
-                                subject_index=index,
-                                number=1,
-                                values_text=text,
-                                status=status,
-                                content_hash=content_hash,
-                                valid_from=valid_from,
-                                valid_to=valid_to,
-                            )
-                            for record_id, (
-                                index,
-                                text,
-                                status,
-                                content_hash,
-                                valid_from,
-                                valid_to,
-                            ) in zip(ids, versions, strict=True)
-                        ],
-                    )
-            target.seconds += time.perf_counter() - began
-            target.rows += count
-        if number % 40 == 0:
-            elapsed = time.perf_counter() - started
-            rates = ", ".join(
-                f"{target.name} {target.rows / target.seconds:,.0f} rows/s" for target in targets
-            )
-            _step(f"  records: {args.records - records_left:,} in {elapsed:.0f} s ({rates})")
+    sample, started = records_fill(
+        targets,
+        seed=args.seed,
+        total_records=args.records,
+        people_count=args.people,
+        rng=rng,
+        sample_size=args.batch,
+    )
     known = [index for _key, index in sample]
     rng.shuffle(known)
     unknown_count = int(len(known) * UNKNOWN_SHARE)
@@ -683,61 +419,10 @@ def _role_fill(args) -> int:
     return 0
 
 
-def _date(text: str):
-    import datetime
-
-    return datetime.date.fromisoformat(text)
-
-
-def _contexts(items, departments, *, now, schemas) -> dict:
-    """One submission per item and department in the current database, and the writer's
-    context of each."""
-    from chengxin.accounts.services import service_account_get_or_create
-    from chengxin.catalog.selectors import (
-        catalog_item_current_version,
-        catalog_version_table_schema,
-    )
-    from chengxin.collection.choices import Operation, SubmissionChannel, SubmissionStatus
-    from chengxin.collection.ingest.writer import WriteContext
-    from chengxin.collection.models import Submission
-
-    contexts = {}
-    for item in items:
-        version = catalog_item_current_version(item)
-        schemas.setdefault(item.code, catalog_version_table_schema(version))
-        for department in departments[item.code]:
-            provider = service_account_get_or_create(
-                department=department, kind="bench-provider", display_name="基准测试报送接口"
-            )
-            submission = Submission.objects.create(
-                department=department,
-                item=item,
-                channel=SubmissionChannel.FILE,
-                operation=Operation.UPSERT,
-                status=SubmissionStatus.COMPLETED,
-                file_name=f"bench-{item.code}.csv",
-                created_by=provider,
-                finished_at=now,
-            )
-            contexts[(item.code, department.code)] = WriteContext(
-                department_id=department.pk,
-                item_id=item.pk,
-                category=item.category,
-                severity=item.severity,
-                catalog_version_id=version.pk,
-                submission_id=submission.pk,
-                actor_id=provider.pk,
-                now=now,
-            )
-    return contexts
-
-
 # --- role: measure --------------------------------------------------------------------------
 
 
 def _role_measure(args) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from chengxin.measures.checks.batch import FACTS_CHUNK
@@ -759,11 +444,10 @@ def _role_measure(args) -> int:
         subject_check_facts(subject_index=singles[turn % len(singles)], on=today, rules=rules)
 
     result["single check look-up"] = _timed(single, samples=len(singles))
-    plans["single check look-up"] = _plans(
-        _captured(
-            CaptureQueriesContext,
-            connection,
+    plans["single check look-up"] = plans_of(
+        captured(
             lambda: subject_check_facts(subject_index=sample["known"], on=today, rules=rules),
+            unique=False,
         )
     )
 
@@ -775,7 +459,7 @@ def _role_measure(args) -> int:
             people_facts(wanted[start : start + FACTS_CHUNK], on=today)
 
     def raw() -> None:
-        _raw_join(connection, wanted)
+        raw_join(wanted)
 
     batch()
     raw()
@@ -785,10 +469,8 @@ def _role_measure(args) -> int:
         batches.append(_seconds(batch))
     result[f"batch check, {len(wanted):,} people"] = _summary_of(batches)
     result[f"raw join, {len(wanted):,} people"] = _summary_of(raws)
-    plans[f"batch check, {len(wanted):,} people"] = _batch_plans(
-        CaptureQueriesContext, connection, wanted[:FACTS_CHUNK], today=today
-    )
-    plans[f"raw join, {len(wanted):,} people"] = _raw_plan(connection, wanted)
+    plans[f"batch check, {len(wanted):,} people"] = batch_plans(wanted[:FACTS_CHUNK], today=today)
+    plans[f"raw join, {len(wanted):,} people"] = raw_plan(wanted)
 
     # The public lists: the first page and the deepest one.
     for public_list, name in ((SERIOUS, "serious list"), (RED, "positive list")):
@@ -800,7 +482,7 @@ def _role_measure(args) -> int:
 
             label = f"{name}, page {number}"
             result[label] = _timed(page, samples=args.list_samples)
-            plans[label] = _plans(_captured(CaptureQueriesContext, connection, lambda: page(0)))
+            plans[label] = plans_of(captured(lambda: page(0), unique=False))
     print(
         "  p50 ms: "
         + ", ".join(f"{name} {figures['p50'] * 1000:.1f}" for name, figures in result.items()),
@@ -836,71 +518,6 @@ def _summary_of(values: list[float]) -> dict:
         "p50": statistics.median(ordered),
         "p95": ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))],
     }
-
-
-def _captured(capture, connection, action) -> list[str]:
-    with capture(connection) as queries:
-        action()
-    return [query["sql"] for query in queries.captured_queries if RECORDS in query["sql"]]
-
-
-def _explain(cursor, query: str) -> str:
-    cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query}")
-    return "\n".join(row[0] for row in cursor.fetchall())
-
-
-def _plans(queries: list[str]) -> list[str]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        return [_explain(cursor, query) for query in queries]
-
-
-def _batch_plans(capture, connection, wanted: list[str], *, today) -> list[str]:
-    """The plans of the batch's two record queries, over the temporary table of one chunk."""
-    from django.db import transaction
-
-    from chengxin.measures.checks import bulk
-
-    queries = _captured(capture, connection, lambda: bulk.people_facts(wanted, on=today))
-    with transaction.atomic(), connection.cursor() as cursor:
-        bulk._wanted_table_fill(cursor, sorted(set(wanted)))
-        plans = [_explain(cursor, query) for query in queries]
-        cursor.execute(f"DROP TABLE {bulk._WANTED}")
-    return plans
-
-
-RAW_JOIN = (
-    "SELECT s.blind_index, r.id, r.item_id, r.category, r.severity, r.decided_on, r.disputed "
-    "FROM bench_ids b JOIN identity_subject s ON s.blind_index = b.idx "
-    "JOIN collection_creditrecord r ON r.subject_index = s.blind_index AND r.status = 'active'"
-)
-
-
-def _raw_ids(cursor, indexes: list[str]) -> None:
-    cursor.execute("CREATE TEMPORARY TABLE bench_ids (idx varchar(64)) ON COMMIT DROP")
-    with cursor.cursor.copy("COPY bench_ids (idx) FROM STDIN") as copy:
-        for index in indexes:
-            copy.write_row((index,))
-
-
-def _raw_join(connection, indexes: list[str]) -> int:
-    """``bench/check.py``'s raw join: ``COPY`` of the blind indexes into a temporary table,
-    joined to the subjects and their active records, every row fetched."""
-    from django.db import transaction
-
-    with transaction.atomic(), connection.cursor() as cursor:
-        _raw_ids(cursor, indexes)
-        cursor.execute(RAW_JOIN)
-        return len(cursor.fetchall())
-
-
-def _raw_plan(connection, indexes: list[str]) -> list[str]:
-    from django.db import transaction
-
-    with transaction.atomic(), connection.cursor() as cursor:
-        _raw_ids(cursor, indexes)
-        return [_explain(cursor, RAW_JOIN)]
 
 
 # --- output ---------------------------------------------------------------------------------

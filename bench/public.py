@@ -24,15 +24,20 @@ import argparse
 import datetime
 import json
 import random
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from benchdb import bench_environment, migrate_and_seed, recreate_database, step
+from benchdb import (
+    bench_environment,
+    collect_static,
+    in_work_folder,
+    migrate_and_seed,
+    recreate_database,
+    step,
+)
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
@@ -60,33 +65,23 @@ def main() -> int:
     args = parser.parse_args()
     if args.role == "run":
         return _run(args)
-    work = Path(tempfile.mkdtemp(prefix="chengxin-bench-public-"))
-    try:
-        env = bench_environment(work, database_url=args.pg_url)
-        step(f"database {args.pg_url}, work directory {work}")
-        recreate_database(args.pg_url)
-        migrate_and_seed(env, cwd=PROJECT_DIR)
-        step("migrated and seeded")
-        if args.keep:  # the database can be read again with the same keys
-            (work / "env.json").write_text(json.dumps(env))
-        command = [
-            sys.executable,
-            __file__,
-            "--role",
-            "run",
-            "--records",
-            str(args.records),
-            "--samples",
-            str(args.samples),
-            "--work",
-            str(work),
-            *(["--profile"] if args.profile else []),
-        ]
-        subprocess.run(command, env=env, cwd=PROJECT_DIR, check=True)
-        _report(json.loads((work / "result.json").read_text()))
-    finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
+    return in_work_folder("chengxin-bench-public-", lambda work: _bench(args, work), keep=args.keep)
+
+
+def _bench(args, work: Path) -> int:
+    env = bench_environment(work, database_url=args.pg_url)
+    step(f"database {args.pg_url}, work directory {work}")
+    recreate_database(args.pg_url)
+    migrate_and_seed(env, cwd=PROJECT_DIR)
+    collect_static(env, cwd=PROJECT_DIR)
+    step("migrated and seeded")
+    if args.keep:  # the database can be read again with the same keys
+        (work / "env.json").write_text(json.dumps(env))
+    command = [sys.executable, __file__, "--role", "run", "--records", str(args.records)]
+    command += ["--samples", str(args.samples), "--work", str(work)]
+    command += ["--profile"] if args.profile else []
+    subprocess.run(command, env=env, cwd=PROJECT_DIR, check=True)
+    _report(json.loads((work / "result.json").read_text()))
     return 0
 
 

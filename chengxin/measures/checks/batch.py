@@ -20,7 +20,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -287,7 +287,19 @@ SUBJECTS_CHUNK = 1000
 
 
 def _subjects_record(batch: BatchCheck, indexes: list[str], *, checked_at) -> None:
-    """The people the batch checked, by blind index (the persons' own lists of who looked)."""
+    """The people the batch checked, by blind index (the persons' own lists of who looked).
+    On PostgreSQL one statement over an array of the indexes: building 100,000 model instances
+    took most of a batch's run."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(BatchCheckSubject._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (batch_id, subject_index, checked_at)"  # noqa: S608 - the model's table
+                " SELECT %s, wanted.subject_index, %s"
+                " FROM unnest(%s::varchar[]) AS wanted(subject_index) ON CONFLICT DO NOTHING",
+                [batch.pk, checked_at, indexes],
+            )
+        return
     BatchCheckSubject.objects.bulk_create(
         (
             BatchCheckSubject(batch=batch, subject_index=index, checked_at=checked_at)
