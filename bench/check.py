@@ -60,6 +60,7 @@ from benchdb import (
     migrate_and_seed,
     recreate_database,
 )
+from fill import bench_submission
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
@@ -518,44 +519,31 @@ class _RecordWriter:
     def group(self, *, item, department, people, rng) -> None:
         import hashlib
 
-        from chengxin.accounts.services import service_account_get_or_create
         from chengxin.catalog.selectors import (
             catalog_item_current_version,
             catalog_version_table_schema,
         )
         from chengxin.collection.choices import (
-            Operation,
             RecordStatus,
-            SubmissionChannel,
-            SubmissionStatus,
         )
         from chengxin.collection.ingest.rows import _CONVERTERS as converters
         from chengxin.collection.lifecycle import record_dates
         from chengxin.collection.management.commands.demo_data import _document_prefix
-        from chengxin.collection.models import Submission
         from chengxin.collection.synthetic import synthetic_rows
         from chengxin.core import crypto
         from chengxin.core.json import canonical, dumps
 
         version = catalog_item_current_version(item)
         schema = catalog_version_table_schema(version)
-        provider = service_account_get_or_create(
-            department=department, kind="bench-provider", display_name="基准测试报送接口"
-        )
-        submission = Submission.objects.create(
-            department=department,
-            item=item,
-            channel=SubmissionChannel.FILE,
-            operation=Operation.UPSERT,
-            status=SubmissionStatus.COMPLETED,
+        provider, submission = bench_submission(
+            department,
+            item,
+            now=self.now,
             received=len(people),
             accepted=len(people),
             outcomes={"created": len(people)},
-            file_name=f"bench-{item.code}.csv",
             position=len(people) + 1,
             total_rows=len(people),
-            created_by=provider,
-            finished_at=self.now,
         )
         rows = synthetic_rows(
             item_schema=schema,

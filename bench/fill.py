@@ -281,36 +281,45 @@ def _date(text: str):
     return datetime.date.fromisoformat(text)
 
 
+def bench_submission(department, item, *, now, **counts):
+    """The bench provider of ``department`` and a completed file submission of ``item`` by it,
+    which the records a benchmark writes point at (``counts``: more fields of the submission)."""
+    from chengxin.accounts.services import service_account_get_or_create
+    from chengxin.collection.choices import Operation, SubmissionChannel, SubmissionStatus
+    from chengxin.collection.models import Submission
+
+    provider = service_account_get_or_create(
+        department=department, kind="bench-provider", display_name="基准测试报送接口"
+    )
+    submission = Submission.objects.create(
+        department=department,
+        item=item,
+        channel=SubmissionChannel.FILE,
+        operation=Operation.UPSERT,
+        status=SubmissionStatus.COMPLETED,
+        file_name=f"bench-{item.code}.csv",
+        created_by=provider,
+        finished_at=now,
+        **counts,
+    )
+    return provider, submission
+
+
 def _contexts(items, departments, *, now, schemas) -> dict:
     """One submission per item and department in the current database, and the writer's
     context of each."""
-    from chengxin.accounts.services import service_account_get_or_create
     from chengxin.catalog.selectors import (
         catalog_item_current_version,
         catalog_version_table_schema,
     )
-    from chengxin.collection.choices import Operation, SubmissionChannel, SubmissionStatus
     from chengxin.collection.ingest.writer import WriteContext
-    from chengxin.collection.models import Submission
 
     contexts = {}
     for item in items:
         version = catalog_item_current_version(item)
         schemas.setdefault(item.code, catalog_version_table_schema(version))
         for department in departments[item.code]:
-            provider = service_account_get_or_create(
-                department=department, kind="bench-provider", display_name="基准测试报送接口"
-            )
-            submission = Submission.objects.create(
-                department=department,
-                item=item,
-                channel=SubmissionChannel.FILE,
-                operation=Operation.UPSERT,
-                status=SubmissionStatus.COMPLETED,
-                file_name=f"bench-{item.code}.csv",
-                created_by=provider,
-                finished_at=now,
-            )
+            provider, submission = bench_submission(department, item, now=now)
             contexts[(item.code, department.code)] = WriteContext(
                 department_id=department.pk,
                 item_id=item.pk,

@@ -38,6 +38,7 @@ from benchdb import (
     recreate_database,
     step,
 )
+from fill import bench_submission
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
@@ -178,11 +179,8 @@ def _records_write(people, *, records: int, rng, today) -> int:
     from django.db import connection
     from django.utils import timezone
 
-    from chengxin.accounts.services import service_account_get_or_create
     from chengxin.catalog.selectors import catalog_item_current_version
-    from chengxin.collection.choices import Operation, SubmissionChannel, SubmissionStatus
     from chengxin.collection.lifecycle import policy_periods, record_dates
-    from chengxin.collection.models import Submission
     from chengxin.core.json import dumps
     from chengxin.portal.selectors import SERIOUS
 
@@ -194,18 +192,7 @@ def _records_write(people, *, records: int, rng, today) -> int:
         if not departments:
             continue
         department = departments[0]
-        provider = service_account_get_or_create(
-            department=department, kind="bench-provider", display_name="基准测试报送接口"
-        )
-        submission = Submission.objects.create(
-            department=department,
-            item=item,
-            channel=SubmissionChannel.FILE,
-            operation=Operation.UPSERT,
-            status=SubmissionStatus.COMPLETED,
-            created_by=provider,
-            finished_at=now,
-        )
+        provider, submission = bench_submission(department, item, now=now)
         version = catalog_item_current_version(item)
         plans.append((item, department, provider, submission, version))
     database = settings.DATABASES["default"]
