@@ -34,6 +34,7 @@ from chengxin.catalog.models import CatalogItem
 from chengxin.collection.choices import RecordStatus
 from chengxin.collection.models import CreditRecord, RecordVersion
 from chengxin.core import crypto
+from chengxin.core.paging import bounded_count
 from chengxin.dueprocess.objections.selectors import record_statements
 from chengxin.identity.models import Subject
 from chengxin.identity.selectors import name_index_of, subject_listed_name
@@ -250,7 +251,7 @@ def list_page(
         start=(number - 1) * PAGE_SIZE,
         item_ids=merged_item_ids(public_list, filters, items=items),
     )
-    total = count_query(records).count()
+    total = bounded_count(count_query(records))
     has_next = len(rows) > PAGE_SIZE and number < MAX_PAGE
     return ListPage(
         entries=_entries(rows[:PAGE_SIZE], public_list=public_list, items=items),
