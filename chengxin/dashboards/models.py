@@ -2,7 +2,9 @@
 
 ``DailyMetric`` holds one number per (source, measure, local day, department, key): records
 received per item, checks per matter, queries per purpose, objections decided late, and so on.
-The pages read only these rows, never the base tables. ``SourceWatermark`` is the high-water
+The pages read only these rows, never the base tables. ``MonthlyMetric`` holds the same numbers
+summed per month, written in the same transaction: a period of whole months reads one row per
+month and key instead of one per day and key (a year-long page, 12 against 365). ``SourceWatermark`` is the high-water
 mark of each source: how far its base rows have been folded into the metrics, so a refresh
 reads only the rows that came after it (``chengxin.dashboards.services.dashboards_refresh``).
 """
@@ -41,6 +43,32 @@ class DailyMetric(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} {self.day} {self.department_id} {self.key}"
+
+
+class MonthlyMetric(models.Model):
+    """The sum of the ``DailyMetric`` rows of one month (``month`` is its first day) with the
+    same source, measure, department and key; written only by ``dashboards_refresh``, with them."""
+
+    source = models.CharField(_("来源"), max_length=32)
+    measure = models.CharField(_("指标"), max_length=32)
+    month = models.DateField(_("月份"))
+    department_id = models.BigIntegerField(_("部门"), default=NO_DEPARTMENT)
+    key = models.CharField(_("分项"), max_length=64, blank=True, default="")
+    value = models.BigIntegerField(_("数值"), default=0)
+
+    class Meta:
+        verbose_name = _("月度统计指标")
+        verbose_name_plural = _("月度统计指标")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "measure", "month", "department_id", "key"],
+                name="dashboards_monthly_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["measure", "month"], name="dashboards_measure_month")]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.month:%Y-%m} {self.department_id} {self.key}"
 
 
 class SourceWatermark(models.Model):

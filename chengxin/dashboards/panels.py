@@ -6,8 +6,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Max, Min, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -307,7 +306,8 @@ def cases_panels(filters: DashboardFilters, scope) -> list[Panel]:
                 overdue[kind],
             ]
         )
-    keyed = _keyed_timeline(filters, m.CASES_FILED)
+    # The sums of the filing counts per case kind and period.
+    keyed = metric_series(measures=[m.CASES_FILED], filters=filters, by=("key",))
     timeline_rows = [
         [period_label(period, filters), *(keyed.get((kind, period), 0) for kind, _label in kinds)]
         for period in periods_of(filters)
@@ -339,22 +339,6 @@ def cases_panels(filters: DashboardFilters, scope) -> list[Panel]:
             [1, 2, 3],
         ),
     ]
-
-
-def _keyed_timeline(filters: DashboardFilters, measure: str):
-    """The sums of ``measure`` per key and period (the case kinds of the filing counts)."""
-    rows = DailyMetric.objects.filter(measure=measure, day__gte=filters.start, day__lte=filters.end)
-    if filters.department is not None:
-        rows = rows.filter(department_id=filters.department.pk)
-    if filters.monthly:
-        rows = rows.annotate(period=TruncMonth("day")).values("key", "period")
-        name = "period"
-    else:
-        rows, name = rows.values("key", "day"), "day"
-    return {
-        (row["key"], row[name]): row["total"]
-        for row in rows.annotate(total=Sum("value")).order_by()
-    }
 
 
 def exchange_panels(filters: DashboardFilters, scope) -> list[Panel]:

@@ -8,9 +8,9 @@ as zero (nothing to single out).
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,8 +18,11 @@ from django.utils.translation import gettext_lazy
 from chengxin.accounts.models import Department
 from chengxin.core.selectors import policy_value
 from chengxin.dashboards import sources as m
-from chengxin.dashboards.models import DailyMetric
 from chengxin.dashboards.policies import PUBLIC_MINIMUM_COUNT
+from chengxin.dashboards.selectors import summed
+
+# The first day of "all time".
+EVER = datetime.date(1, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -58,20 +61,16 @@ WORK = (
 
 
 def public_statistics(*, today=None) -> PublicStatistics:
-    """The figures of the public page, in two aggregate queries of the summary table."""
+    """The figures of the public page, from the summary tables (``selectors.summed``)."""
     today = today or timezone.localdate()
     minimum = int(policy_value(PUBLIC_MINIMUM_COUNT.name))
     measures = {measure for measure, _key, _label in WORK}
     first_day = today.replace(month=1, day=1)
 
-    def sums(rows):
-        return {
-            (row["measure"], row["key"]): row["total"]
-            for row in rows.values("measure", "key").annotate(total=Sum("value")).order_by()
-        }
+    def sums(start):
+        return summed(measures=measures, start=start, end=today, by=("measure", "key"))
 
-    base = DailyMetric.objects.filter(measure__in=measures, day__lte=today)
-    year, ever = sums(base.filter(day__gte=first_day)), sums(base)
+    year, ever = sums(first_day), sums(EVER)
 
     def total(found, measure, key):
         if key:
@@ -95,18 +94,11 @@ def public_statistics(*, today=None) -> PublicStatistics:
 
 
 def _departments(*, today, first_day, minimum) -> list[PublicFigure]:
-    records = DailyMetric.objects.filter(measure=m.RECORDS, day__lte=today)
-    ever = dict(
-        records.values("department_id")
-        .annotate(total=Sum("value"))
-        .values_list("department_id", "total")
-    )
-    year = dict(
-        records.filter(day__gte=first_day)
-        .values("department_id")
-        .annotate(total=Sum("value"))
-        .values_list("department_id", "total")
-    )
+    def sums(start):
+        found = summed(measures=[m.RECORDS], start=start, end=today, by=("department_id",))
+        return {department_id: total for (department_id,), total in found.items()}
+
+    year, ever = sums(first_day), sums(EVER)
     names = dict(Department.objects.filter(pk__in=ever).values_list("pk", "name"))
     return [
         PublicFigure(names[pk], suppressed(year.get(pk, 0), minimum), suppressed(total, minimum))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from chengxin.accounts.models import Department
 from chengxin.accounts.permissions import is_staff_member
 from chengxin.core.errors import DomainError, PermissionDeniedError
 from chengxin.dashboards import error_codes
-from chengxin.dashboards.models import DailyMetric
+from chengxin.dashboards.models import DailyMetric, MonthlyMetric
 
 DEFAULT_PERIOD_DAYS = 30
 MAX_PERIOD_DAYS = 731
@@ -173,41 +173,125 @@ def _department(scope: DashboardScope, params) -> Department | None:
     return department
 
 
-def _metrics(*, measures, filters: DashboardFilters, department_field: bool = True):
-    rows = DailyMetric.objects.filter(
-        measure__in=list(measures), day__gte=filters.start, day__lte=filters.end
-    )
-    if department_field and filters.department is not None:
-        rows = rows.filter(department_id=filters.department.pk)
-    return rows
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def metric_spans(
+    start: datetime.date, end: datetime.date
+) -> tuple[list[tuple[datetime.date, datetime.date]], tuple[datetime.date, datetime.date] | None]:
+    """How ``start``..``end`` (both included) is read: the whole months in it from the monthly
+    rows (the first days of the first and the last such month, or ``None``), the days before
+    and after them (at most two ranges, both ends included) from the daily rows."""
+    first = start if start.day == 1 else _next_month(start)
+    after = _next_month(end) if _next_month(end) - datetime.timedelta(days=1) == end else end
+    after = after.replace(day=1)  # the first day after the last whole month
+    if first >= after:
+        return [(start, end)], None
+    days = []
+    if start < first:
+        days.append((start, first - datetime.timedelta(days=1)))
+    if after <= end:
+        days.append((after, end))
+    last_month = (after - datetime.timedelta(days=1)).replace(day=1)
+    return days, (first, last_month)
+
+
+def metric_rows(
+    *,
+    measures,
+    start: datetime.date,
+    end: datetime.date,
+    department: Department | None = None,
+    per_month: bool = False,
+) -> list[QuerySet]:
+    """The summary rows of ``measures`` that together hold ``start``..``end`` once: the daily
+    rows of the days outside whole months and the monthly rows of the whole months (none, one or
+    both querysets). In each the column ``period`` is the day, or with ``per_month`` the month's
+    first day."""
+    days, months = metric_spans(start, end)
+    found = []
+    if days:
+        within = Q()
+        for first, last in days:
+            within |= Q(day__gte=first, day__lte=last)
+        period = TruncMonth("day") if per_month else F("day")
+        found.append(
+            DailyMetric.objects.filter(within, measure__in=list(measures)).annotate(period=period)
+        )
+    if months is not None:
+        found.append(
+            MonthlyMetric.objects.filter(
+                measure__in=list(measures), month__gte=months[0], month__lte=months[1]
+            ).annotate(period=F("month"))
+        )
+    if department is not None:
+        found = [rows.filter(department_id=department.pk) for rows in found]
+    return found
+
+
+def summed(
+    *,
+    measures,
+    start: datetime.date,
+    end: datetime.date,
+    by: tuple[str, ...],
+    department: Department | None = None,
+    per_month: bool = False,
+) -> dict[tuple, int]:
+    """The sums of ``measures`` over ``start``..``end`` grouped by ``by`` (fields of the rows,
+    and ``period``: the day, or with ``per_month`` the month's first day): one aggregate query
+    of the daily rows and one of the monthly rows."""
+    sums: dict[tuple, int] = {}
+    for rows in metric_rows(
+        measures=measures, start=start, end=end, department=department, per_month=per_month
+    ):
+        for row in rows.values(*by).annotate(total=Sum("value")).order_by():
+            found = tuple(_as_date(row[name]) if name == "period" else row[name] for name in by)
+            sums[found] = sums.get(found, 0) + row["total"]
+    return sums
 
 
 def metric_sums(
     *, measures, filters: DashboardFilters, by: tuple[str, ...], department_field: bool = True
 ) -> dict[tuple, int]:
     """The sums of ``measures`` over the filters' period, grouped by ``measure`` and ``by``
-    (``key``, ``department_id``): one aggregate query of the summary table."""
-    rows = (
-        _metrics(measures=measures, filters=filters, department_field=department_field)
-        .values("measure", *by)
-        .annotate(total=Sum("value"))
-        .order_by()
+    (``key``, ``department_id``)."""
+    return summed(
+        measures=measures,
+        start=filters.start,
+        end=filters.end,
+        by=("measure", *by),
+        department=filters.department if department_field else None,
     )
-    return {(row["measure"], *(row[name] for name in by)): row["total"] for row in rows}
 
 
 def metric_series(
-    *, measures, filters: DashboardFilters, department_field: bool = True
-) -> dict[tuple[str, datetime.date], int]:
-    """The sums of ``measures`` per day (or per month for a long period), by measure."""
-    rows = _metrics(measures=measures, filters=filters, department_field=department_field)
-    if filters.monthly:
-        rows = rows.annotate(period=TruncMonth("day")).values("measure", "period")
-    else:
-        rows = rows.values("measure", "day")
-    grouped = rows.annotate(total=Sum("value")).order_by()
-    period = "period" if filters.monthly else "day"
-    return {(row["measure"], _as_date(row[period])): row["total"] for row in grouped}
+    *,
+    measures,
+    filters: DashboardFilters,
+    department_field: bool = True,
+    by: tuple[str, ...] = ("measure",),
+) -> dict[tuple, int]:
+    """The sums of ``measures`` per day (or per month for a long period), grouped by ``by``
+    then the period: ``(measure, period)`` by default."""
+    if not filters.monthly:
+        # A short period is shown per day: its daily rows only.
+        rows = DailyMetric.objects.filter(
+            measure__in=list(measures), day__gte=filters.start, day__lte=filters.end
+        )
+        if department_field and filters.department is not None:
+            rows = rows.filter(department_id=filters.department.pk)
+        grouped = rows.values(*by, "day").annotate(total=Sum("value")).order_by()
+        return {(*(row[name] for name in by), row["day"]): row["total"] for row in grouped}
+    return summed(
+        measures=measures,
+        start=filters.start,
+        end=filters.end,
+        by=(*by, "period"),
+        department=filters.department if department_field else None,
+        per_month=True,
+    )
 
 
 def _as_date(value) -> datetime.date:

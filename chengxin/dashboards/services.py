@@ -10,7 +10,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from chengxin.core.selectors import policy_value
-from chengxin.dashboards.models import DailyMetric, SourceWatermark
+from chengxin.dashboards.models import DailyMetric, MonthlyMetric, SourceWatermark
 from chengxin.dashboards.policies import SETTLE_MINUTES
 from chengxin.dashboards.sources import SOURCES, Numbers, Source
 
@@ -45,6 +45,7 @@ def dashboards_rebuild(*, now: datetime.datetime | None = None) -> list[RefreshR
     when a definition changed)."""
     with transaction.atomic():
         DailyMetric.objects.all().delete()
+        MonthlyMetric.objects.all().delete()
         SourceWatermark.objects.all().delete()
     return dashboards_refresh(now=now)
 
@@ -89,33 +90,44 @@ def _settled_id(source: Source, *, low: int, settle_until: datetime.datetime) ->
 
 
 def _add_numbers(source: str, numbers: Numbers) -> int:
-    """Add ``numbers`` to the metric rows of ``source``: existing rows grow, new ones are
-    created, in a fixed number of statements per day range."""
+    """Add ``numbers`` to the metric rows of ``source``, per day and per month: existing rows
+    grow, new ones are created, in a fixed number of statements per day range. Returns the
+    daily rows touched."""
     numbers = {key: value for key, value in numbers.items() if value}
     if not numbers:
         return 0
-    days = {key[1] for key in numbers}
+    months: Numbers = Numbers()
+    for (measure, day, department_id, key), value in numbers.items():
+        months[(measure, day.replace(day=1), department_id, key)] += value
+    _add_to(DailyMetric, "day", source, numbers)
+    _add_to(MonthlyMetric, "month", source, months)
+    return len(numbers)
+
+
+def _add_to(model, period: str, source: str, numbers: Numbers) -> None:
+    periods = {key[1] for key in numbers}
     existing = {
-        (row.measure, row.day, row.department_id, row.key): row
-        for row in DailyMetric.objects.filter(source=source, day__gte=min(days), day__lte=max(days))
+        (row.measure, getattr(row, period), row.department_id, row.key): row
+        for row in model.objects.filter(
+            source=source, **{f"{period}__gte": min(periods), f"{period}__lte": max(periods)}
+        )
     }
     changed, created = [], []
-    for (measure, day, department_id, key), value in numbers.items():
-        row = existing.get((measure, day, department_id, key))
+    for (measure, when, department_id, key), value in numbers.items():
+        row = existing.get((measure, when, department_id, key))
         if row is None:
             created.append(
-                DailyMetric(
+                model(
                     source=source,
                     measure=measure,
-                    day=day,
                     department_id=department_id,
                     key=key,
                     value=value,
+                    **{period: when},
                 )
             )
         else:
             row.value += value
             changed.append(row)
-    DailyMetric.objects.bulk_update(changed, ["value"], batch_size=500)
-    DailyMetric.objects.bulk_create(created, batch_size=1000)
-    return len(changed) + len(created)
+    model.objects.bulk_update(changed, ["value"], batch_size=500)
+    model.objects.bulk_create(created, batch_size=1000)
