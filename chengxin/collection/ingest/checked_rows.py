@@ -48,10 +48,20 @@ class GoodRow:
     def __reduce__(self):
         # Sent from the helper process as a plain tuple of its values (about half the pickling
         # time of the default, which writes a dictionary of the slots for every row).
-        return (GoodRow, tuple(getattr(self, name) for name in _GOOD_ROW_SLOTS))
-
-
-_GOOD_ROW_SLOTS = GoodRow.__slots__
+        return (
+            GoodRow,
+            (
+                self.row,
+                self.source_id,
+                self.id_number,
+                self.name,
+                self.decided_on,
+                self.subject_index,
+                self.values_text,
+                self.content_hash,
+                self.subject_id,
+            ),
+        )
 
 
 @dataclass
