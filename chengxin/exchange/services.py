@@ -71,7 +71,12 @@ class RecordFacts:
 
 
 def _text(value: str) -> str:
-    return json.dumps(str(value), ensure_ascii=False)
+    # What ``json.dumps(value, ensure_ascii=False)`` writes for a string, without building an
+    # encoder per call.
+    return _json_string(str(value))
+
+
+_json_string = json.encoder.encode_basestring
 
 
 # Department and item codes and statuses are few and repeat on every event of a chunk.

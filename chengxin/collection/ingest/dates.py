@@ -78,6 +78,13 @@ def excel_serial_date(serial: int | float | Decimal) -> date:
 
 
 def _parse_text(value: str) -> date:
+    if _is_plain_iso(value):
+        # The form the template asks for (and most files hold): the same date the patterns
+        # below read from it, without normalising and matching.
+        try:
+            return date(int(value[:4]), int(value[5:7]), int(value[8:]))
+        except ValueError as error:
+            raise _invalid() from error
     text = _MIDNIGHT.sub("", unicodedata.normalize("NFKC", value).strip())
     text = _WHITESPACE.sub("", text)
     for pattern in (_SEPARATED, _CHINESE):
@@ -91,6 +98,19 @@ def _parse_text(value: str) -> date:
     if _SERIAL.fullmatch(text):
         return _serial_text_date(text)
     raise _invalid()
+
+
+def _is_plain_iso(value: str) -> bool:
+    """Whether ``value`` is exactly ``YYYY-MM-DD`` in ASCII digits."""
+    return (
+        len(value) == 10
+        and value[4] == "-"
+        and value[7] == "-"
+        and value.isascii()
+        and value[:4].isdigit()
+        and value[5:7].isdigit()
+        and value[8:].isdigit()
+    )
 
 
 def _serial_text_date(text: str) -> date:

@@ -100,31 +100,76 @@ class RowValidator:
         self._id_numbers: dict[str, tuple[Any, list[_Problem], list[_Problem]]] = {}
         self._holds_id_number = detector().contains_id_number
         self._screened = tuple(check.name for check in self.fields if check.screened)
+        # Each field compiled once into one function of the raw value (``_compile``): a row is
+        # then one call per field, not a walk over the field's descriptor.
+        self._steps = tuple((check, self._compile(check)) for check in self.fields)
 
     def validate(self, values: Mapping[str, Any], *, row_number: int) -> RowResult:
         cleaned: dict[str, Any] = {}
-        errors = [
-            _unknown_field_error(row_number, name) for name in values if name not in self.names
-        ]
+        errors = (
+            []
+            if self.names.issuperset(values)
+            else [
+                _unknown_field_error(row_number, name) for name in values if name not in self.names
+            ]
+        )
         warnings: list[RowError] = []
         holding = self._fields_holding_id_numbers(values)
-        for check in self.fields:
-            raw = values.get(check.name)
-            if raw is None or (isinstance(raw, str) and raw.strip() in self.missing_values):
+        missing_values = self.missing_values
+        for check, clean in self._steps:
+            name = check.name
+            raw = values.get(name)
+            if raw is None or (isinstance(raw, str) and raw.strip() in missing_values):
                 if check.required:
                     errors.append(_error(row_number, check.descriptor, _required_problem()))
                 continue
-            if check.name in holding:
+            if holding and name in holding:
                 errors.append(_error(row_number, check.descriptor, _holds_id_number_problem()))
                 continue
-            value, problems, remarks = self._check(check, raw)
-            if problems:
-                errors.extend(_error(row_number, check.descriptor, problem) for problem in problems)
-            else:
-                cleaned[check.name] = value
-            if remarks:
-                warnings.extend(_error(row_number, check.descriptor, remark) for remark in remarks)
+            try:
+                cleaned[name] = clean(raw)
+            except _Refused as refused:
+                if refused.problems:
+                    errors.extend(
+                        _error(row_number, check.descriptor, problem)
+                        for problem in refused.problems
+                    )
+                else:
+                    cleaned[name] = refused.value
+                warnings.extend(
+                    _error(row_number, check.descriptor, remark) for remark in refused.remarks
+                )
         return RowResult(cleaned=cleaned, errors=errors, warnings=warnings)
+
+    def _compile(self, check: _FieldCheck) -> Callable[[Any], Any]:
+        """The function that turns a present raw value of ``check``'s field into its typed value,
+        or raises ``_Refused`` with the field's problems (and remarks), as ``_check`` finds them.
+
+        A value that passes takes the shortest way (a text field: strip, measure, look up); any
+        other goes through ``_check``, so every problem and its order stay those of ``_check``.
+        """
+        if check.name == ID_NUMBER_FIELD:
+            return self._id_number_clean
+        if check.convert is _to_string and check.pattern is None:
+            return _compiled_string(check, self._check)
+        return _compiled_generic(check, self._check)
+
+    def _id_number_clean(self, raw: Any) -> Any:
+        found = self._id_numbers.get(raw) if raw.__class__ is str else None
+        if found is None:
+            found = self._check_id_number(str(raw))
+        value, problems, remarks = found
+        if problems or remarks:
+            raise _Refused(value, problems, remarks)
+        return value
+
+    def _check_id_number(self, text: str) -> tuple[Any, list[_Problem], list[_Problem]]:
+        found = self._id_numbers.get(text)
+        if found is None:
+            if len(self._id_numbers) >= ID_CACHE_LIMIT:
+                self._id_numbers.clear()
+            found = self._id_numbers[text] = _check_id_number(text, today=self.today)
+        return found
 
     def _fields_holding_id_numbers(self, values: Mapping[str, Any]) -> frozenset[str]:
         """The fields other than the ID number whose value holds one (as text, or as a number).
@@ -148,13 +193,7 @@ class RowValidator:
 
     def _check(self, check: _FieldCheck, raw: Any) -> tuple[Any, list[_Problem], list[_Problem]]:
         if check.name == ID_NUMBER_FIELD:
-            text = str(raw)
-            found = self._id_numbers.get(text)
-            if found is None:
-                if len(self._id_numbers) >= ID_CACHE_LIMIT:
-                    self._id_numbers.clear()
-                found = self._id_numbers[text] = _check_id_number(text, today=self.today)
-            return found
+            return self._check_id_number(str(raw))
         try:
             value = check.convert(raw)
         except _TypeProblem as error:
@@ -208,6 +247,63 @@ class _FieldCheck:
         if self.max_length is not None and len(value) > self.max_length:
             problems.append(_max_length_problem(self.max_length, len(value)))
         return problems
+
+
+class _Refused(ValueError):
+    """A field's value with problems or remarks, raised by a compiled field check."""
+
+    def __init__(self, value: Any, problems: list[_Problem], remarks: list[_Problem]) -> None:
+        super().__init__("refused")
+        self.value = value
+        self.problems = problems
+        self.remarks = remarks
+
+
+def _compiled_string(check: _FieldCheck, slow: Callable) -> Callable[[Any], str]:
+    """A text field without a pattern: the stripped text when it is short enough and, for a
+    field with options, one of them; otherwise the problems ``slow`` (``_check``) finds."""
+    max_length = check.max_length
+    options = _option_set(check.typed_enum)
+
+    def clean(raw: Any) -> str:
+        value = raw.strip() if raw.__class__ is str else _to_string(raw)
+        if (max_length is None or len(value) <= max_length) and (
+            options is None or value in options
+        ):
+            return value
+        return _refused(check, raw, slow)
+
+    return clean
+
+
+def _compiled_generic(check: _FieldCheck, slow: Callable) -> Callable[[Any], Any]:
+    """Any other field: ``_check`` itself, raising ``_Refused`` when it finds a problem."""
+
+    def clean(raw: Any) -> Any:
+        value, problems, remarks = slow(check, raw)
+        if problems or remarks:
+            raise _Refused(value, problems, remarks)
+        return value
+
+    return clean
+
+
+def _refused(check: _FieldCheck, raw: Any, slow: Callable) -> Any:
+    value, problems, remarks = slow(check, raw)
+    if problems or remarks:
+        raise _Refused(value, problems, remarks)
+    return value
+
+
+def _option_set(options: list[Any] | None) -> frozenset | list | None:
+    """The options as a set for the membership test (the same answer as the list's for these
+    JSON values), or the list when one of them cannot be hashed."""
+    if options is None:
+        return None
+    try:
+        return frozenset(options)
+    except TypeError:
+        return options
 
 
 _FIELD_SEPARATOR = "\x1f"

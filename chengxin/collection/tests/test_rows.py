@@ -10,7 +10,7 @@ import pytest
 from chengxin.catalog.selectors import catalog_item_table_schema
 from chengxin.catalog.tests.factories import make_item, own_field
 from chengxin.collection.ingest import row_error_codes
-from chengxin.collection.ingest.rows import RowError, RowValidator, validate_row
+from chengxin.collection.ingest.rows import RowError, RowValidator, _Refused, validate_row
 from chengxin.identity import error_codes as identity_codes
 
 pytestmark = pytest.mark.django_db
@@ -358,3 +358,50 @@ def test_a_validator_reused_for_many_rows_answers_as_validate_row(schema, monkey
         for number, values in enumerate(cases)
     ]
     assert [error.row for error in reused[4].errors] == [4, 4]
+
+
+_RAW_VALUES = [
+    " A-1 ",
+    "a-1",
+    "甲",
+    "丙",
+    "x" * 2001,
+    "0",
+    "1001",
+    "1,250.50",
+    "-1",
+    "2026-03-01",
+    "2026-02-30",
+    "2019-12-31",
+    "2030-01-01",
+    "２０２６-０３-０１",
+    "20260301",
+    46447,
+    "是",
+    "maybe",
+    True,
+    date(2026, 3, 1),
+    ID_NUMBER,
+    LEGACY_ID_NUMBER,
+    "230202198005010122",
+]
+
+
+def test_each_compiled_field_check_finds_what_the_field_check_finds(schema):
+    # given
+    validator = RowValidator(schema, today=TODAY)
+
+    for check, clean in validator._steps:
+        for raw in _RAW_VALUES:
+            # when
+            value, problems, remarks = validator._check(check, raw)
+
+            # then: the same value, or the same problems and remarks in the same order
+            if not problems and not remarks:
+                assert clean(raw) == value, (check.name, raw)
+                continue
+            with pytest.raises(_Refused) as refused:
+                clean(raw)
+            assert (refused.value.problems, refused.value.remarks) == (problems, remarks)
+            if not problems:
+                assert refused.value.value == value

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import pickle
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,7 @@ from django.db import connection
 from chengxin.catalog.selectors import catalog_item_current_version
 from chengxin.collection.ingest.checked_rows import (
     NAME_HASH_PURPOSE,
+    GoodRow,
     content_hash,
     stored_values_text,
 )
@@ -224,3 +226,49 @@ def test_the_content_hash_of_a_row_without_a_name():
 
     # then
     assert digest == hashlib.sha256(canonical(content)).hexdigest()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "控制\x01字符\x1f、\u2028分隔、\t制表",
+        Decimal("-0.00"),
+        datetime.date(1900, 1, 1),
+        False,
+        0,
+        # Not a type row validation gives: written by the canonical encoder.
+        datetime.datetime(2026, 3, 1, 8, 30, tzinfo=datetime.UTC),
+        ["a", 1],
+    ],
+)
+def test_the_stored_values_text_is_the_canonical_text(value):
+    # given
+    cleaned = {"z_last": "末", "source_id": "S-1", "id_number": id_number(1), "value": value}
+    kept = {key: item for key, item in cleaned.items() if key != "id_number"}
+
+    # when
+    text = stored_values_text(cleaned)
+
+    # then
+    assert text == canonical(kept).decode("utf-8")
+
+
+def test_a_good_row_survives_pickling():
+    # given
+    good = GoodRow(
+        row=7,
+        source_id="S-7",
+        id_number=id_number(7),
+        name="王小明",
+        decided_on=datetime.date(2026, 3, 1),
+        subject_index="ab" * 32,
+        values_text='{"source_id":"S-7"}',
+        content_hash="cd" * 32,
+        subject_id=12,
+    )
+
+    # when
+    copy = pickle.loads(pickle.dumps(good, protocol=pickle.HIGHEST_PROTOCOL))  # noqa: S301
+
+    # then
+    assert copy == good
