@@ -12,15 +12,15 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from chengxin.api.auth import bearer_auth
 from chengxin.api.openapi import problem_answers
+from chengxin.dueprocess.attachment_views import attachment_response
 from chengxin.dueprocess.objections import services
 from chengxin.dueprocess.objections.api_schemas import (
     DecideIn,
@@ -324,11 +324,7 @@ def objection_attachment(request: HttpRequest, objection_id: int, attachment_id:
     data = services.objection_attachment_open(
         actor=request.user, objection=objection, attachment=attachment, request=request
     )
-    response = HttpResponse(data, content_type=attachment.kind)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=attachment.file_name
-    )
-    return response
+    return attachment_response(data, attachment)
 
 
 def _uuid(text: str) -> uuid.UUID | None:

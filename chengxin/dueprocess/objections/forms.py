@@ -30,7 +30,7 @@ from chengxin.dueprocess.objections.limits import (
     STATEMENT_MAX_LENGTH,
     TEXT_MAX_LENGTH,
 )
-from chengxin.dueprocess.objections.selectors import OPEN_FILTER
+from chengxin.dueprocess.queues import OPEN_FILTER
 from chengxin.identity.forms import IdNumberField
 
 CORRECTION_PREFIX = "correction__"

@@ -13,6 +13,7 @@ from chengxin.dueprocess.objections.forms import (
     RefusalMixin,
     attachments_help,
 )
+from chengxin.dueprocess.queues import OPEN_FILTER
 from chengxin.dueprocess.repairs.choices import RepairOutcome, RepairStatus
 from chengxin.dueprocess.repairs.commitment import current_template
 from chengxin.dueprocess.repairs.limits import (
@@ -20,7 +21,6 @@ from chengxin.dueprocess.repairs.limits import (
     REASONS_MAX_LENGTH,
     TEXT_MAX_LENGTH,
 )
-from chengxin.dueprocess.repairs.selectors import OPEN_FILTER
 from chengxin.identity.forms import IdNumberField
 
 

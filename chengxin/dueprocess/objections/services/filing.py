@@ -18,9 +18,10 @@ from chengxin.core.errors import DomainError, PermissionDeniedError
 from chengxin.dueprocess.attachments import (
     CheckedFile,
     IncomingFile,
-    attachment_add,
     attachments_checked,
+    case_attachments_store,
 )
+from chengxin.dueprocess.cases import id_number_checked
 from chengxin.dueprocess.objections import deadlines, error_codes
 from chengxin.dueprocess.objections import notices as objection_notices
 from chengxin.dueprocess.objections.choices import (
@@ -38,7 +39,6 @@ from chengxin.dueprocess.objections.selectors import (
     record_not_found,
 )
 from chengxin.dueprocess.objections.services.common import (
-    ID_NUMBER_INVALID,
     POWER_OF_ATTORNEY_FIELD,
     already_open,
     audit,
@@ -46,7 +46,6 @@ from chengxin.dueprocess.objections.services.common import (
     flag,
     required_text,
 )
-from chengxin.identity.validation import validate_id_number
 
 
 def objection_file_by_person(
@@ -120,7 +119,7 @@ def objection_file_on_behalf(
             "Only a reviewer of the credit office may file an objection for a person.",
         )
     grounds, text = _checked_claim(grounds=grounds, text=text)
-    subject_index = crypto.blind_index(_checked_id_number(id_number))
+    subject_index = crypto.blind_index(id_number_checked(id_number))
     proof = _checked_power_of_attorney(power_of_attorney)
     checked = attachments_checked(list(files), already=1)
     return _objection_create(
@@ -148,29 +147,6 @@ def _checked_claim(*, grounds: str, text: str) -> tuple[str, str]:
             "Choose the grounds: wrong, not mine, shown past its period, criteria not met, other.",
         )
     return grounds, required_text(text, TEXT, code=error_codes.OBJECTION_TEXT_REQUIRED)
-
-
-def _checked_id_number(id_number: str) -> str:
-    validation = validate_id_number(id_number or "")
-    if not validation.is_valid:
-        first = validation.errors[0]
-        raise DomainError(
-            code=ID_NUMBER_INVALID,
-            message=first.message,
-            message_en=first.message_en,
-            status=422,
-            details={
-                "errors": [
-                    {
-                        "field": "id_number",
-                        "code": first.code,
-                        "message": first.message,
-                        "message_en": first.message_en,
-                    }
-                ]
-            },
-        )
-    return validation.normalised
 
 
 def _checked_power_of_attorney(incoming: IncomingFile | None) -> CheckedFile:
@@ -225,7 +201,13 @@ def _objection_create(
                 deadline=deadlines.decision_deadline(today, allowed),
             )
         )
-        stored = _attachments_store(objection, actor=actor, proof=power_of_attorney, files=files)
+        stored = case_attachments_store(
+            objection,
+            case_type=ATTACHMENT_CASE_TYPE,
+            actor=actor,
+            proof=power_of_attorney,
+            files=files,
+        )
         flag(record, objection=objection, disputed=True)
         audit(
             actor=actor,
@@ -283,26 +265,6 @@ def _objection_insert(objection: Objection) -> Objection:
     except IntegrityError:
         raise already_open() from None
     return objection
-
-
-def _attachments_store(
-    objection: Objection, *, actor, proof: CheckedFile | None, files: list[CheckedFile]
-) -> int:
-    def add(file: CheckedFile):
-        return attachment_add(
-            case_type=ATTACHMENT_CASE_TYPE,
-            case_id=str(objection.pk),
-            subject_index=objection.subject_index,
-            file=file,
-            actor=actor,
-        )
-
-    if proof is not None:
-        objection.power_of_attorney = add(proof)
-        objection.save(update_fields=["power_of_attorney", "updated_at"])
-    for file in files:
-        add(file)
-    return len(files) + (proof is not None)
 
 
 def _notify_filed(objection: Objection) -> None:

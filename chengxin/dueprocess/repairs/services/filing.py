@@ -18,13 +18,12 @@ from chengxin.core.errors import DomainError, PermissionDeniedError
 from chengxin.dueprocess.attachments import (
     CheckedFile,
     IncomingFile,
-    attachment_add,
     attachments_checked,
+    case_attachments_store,
 )
 from chengxin.dueprocess.cases import field_refusal as _field_refusal
+from chengxin.dueprocess.cases import id_number_checked
 from chengxin.dueprocess.cases import required_text as _required_text
-from chengxin.dueprocess.models import Attachment
-from chengxin.dueprocess.objections.services.filing import _checked_id_number
 from chengxin.dueprocess.repairs import deadlines, error_codes, notices
 from chengxin.dueprocess.repairs.choices import (
     ATTACHMENT_CASE_TYPE,
@@ -122,7 +121,7 @@ def repair_apply_on_behalf(
         )
     text = _required_text(text, TEXT, code=error_codes.REPAIR_TEXT_REQUIRED)
     _check_commitment(commitment_version, commitment_accepted)
-    subject_index = crypto.blind_index(_checked_id_number(id_number))
+    subject_index = crypto.blind_index(id_number_checked(id_number))
     proof = _checked_power_of_attorney(power_of_attorney)
     checked = _checked_proof(files, already=1)
     return _repair_create(
@@ -237,7 +236,13 @@ def _repair_create(
                 deadline=deadlines.decision_deadline(today, allowed),
             )
         )
-        stored = _attachments_store(repair, actor=actor, proof=power_of_attorney, files=files)
+        stored = case_attachments_store(
+            repair,
+            case_type=ATTACHMENT_CASE_TYPE,
+            actor=actor,
+            proof=power_of_attorney,
+            files=files,
+        )
         _audit(
             actor=actor,
             repair=repair,
@@ -290,26 +295,6 @@ def _repair_insert(repair: Repair) -> Repair:
     except IntegrityError:
         raise already_open() from None
     return repair
-
-
-def _attachments_store(
-    repair: Repair, *, actor, proof: CheckedFile | None, files: list[CheckedFile]
-) -> int:
-    def add(file: CheckedFile) -> Attachment:
-        return attachment_add(
-            case_type=ATTACHMENT_CASE_TYPE,
-            case_id=str(repair.pk),
-            subject_index=repair.subject_index,
-            file=file,
-            actor=actor,
-        )
-
-    if proof is not None:
-        repair.power_of_attorney = add(proof)
-        repair.save(update_fields=["power_of_attorney", "updated_at"])
-    for file in files:
-        add(file)
-    return len(files) + (proof is not None)
 
 
 def _notify_applied(repair: Repair) -> None:
