@@ -122,6 +122,17 @@ def attachment_open(attachment: Attachment) -> bytes:
     return crypto.decrypt_bytes(sealed, purpose=ATTACHMENT_PURPOSE)
 
 
+def file_checked_as(incoming: IncomingFile, *, field: str) -> CheckedFile:
+    """One file checked like ``attachments_checked``, its refusals naming ``field`` (a power of
+    attorney, sent apart from the other files)."""
+    try:
+        return attachments_checked([incoming])[0]
+    except DomainError as error:
+        for item in error.details.get("errors", []):
+            item["field"] = field
+        raise
+
+
 def case_attachments_store(
     case, *, case_type: str, actor, proof: CheckedFile | None, files: list[CheckedFile]
 ) -> int:

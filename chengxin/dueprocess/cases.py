@@ -5,11 +5,13 @@ and the audit event of a transition."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
+from chengxin.collection.models import CreditRecord
 from chengxin.core.audit import events as audit_events
 from chengxin.core.audit.choices import AuditAction
 from chengxin.core.errors import DomainError
@@ -17,6 +19,8 @@ from chengxin.core.text import TextField, text_checked
 from chengxin.core.text import field_refusal as fields_refusal
 from chengxin.dueprocess import error_codes
 from chengxin.identity.validation import validate_id_number
+
+CaseModel = TypeVar("CaseModel", bound=Model)
 
 
 def field_refusal(field: str, code: str, message: str, message_en: str) -> DomainError:
@@ -120,3 +124,44 @@ def record_case_audit(
         detail=detail,
         request=request,
     )
+
+
+def case_inserted(case: CaseModel, *, already_open: Callable[[], DomainError]) -> CaseModel:
+    """Insert ``case``, turning its one-open-case-per-record constraint into the kind's 409
+    ``already_open()`` (two filings at once)."""
+    try:
+        with transaction.atomic():
+            case.save(force_insert=True)
+    except IntegrityError:
+        raise already_open() from None
+    return case
+
+
+def case_record_locked(
+    record_id: int,
+    *,
+    subject_index: str,
+    by_person: bool,
+    not_found: Callable[[], DomainError],
+    mismatch_code: str,
+) -> CreditRecord:
+    """The record a case is filed about, locked, if it is about the person of
+    ``subject_index``: ``not_found()`` when there is none, or when a person filing for
+    themselves (``by_person``) names another's; a 422 with ``mismatch_code`` when staff name
+    a record of someone else."""
+    record = (
+        CreditRecord.objects.select_for_update()
+        .select_related("department", "item")
+        .filter(pk=record_id)
+        .first()
+    )
+    if record is None or (by_person and record.subject_index != subject_index):
+        raise not_found()
+    if record.subject_index != subject_index:
+        raise field_refusal(
+            "record_id",
+            mismatch_code,
+            _("该记录不是此身份证号码所属当事人的记录，请核对记录编号和身份证件。"),
+            "The record is not about the person with this ID number.",
+        )
+    return record

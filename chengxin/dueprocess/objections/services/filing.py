@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,8 +20,9 @@ from chengxin.dueprocess.attachments import (
     IncomingFile,
     attachments_checked,
     case_attachments_store,
+    file_checked_as,
 )
-from chengxin.dueprocess.cases import id_number_checked
+from chengxin.dueprocess.cases import case_inserted, case_record_locked, id_number_checked
 from chengxin.dueprocess.objections import deadlines, error_codes
 from chengxin.dueprocess.objections import notices as objection_notices
 from chengxin.dueprocess.objections.choices import (
@@ -157,12 +158,7 @@ def _checked_power_of_attorney(incoming: IncomingFile | None) -> CheckedFile:
             _("代当事人提出异议须上传当事人签署的授权委托书（PDF或图片）。"),
             "An objection filed for a person needs the person's signed power of attorney.",
         )
-    try:
-        return attachments_checked([incoming])[0]
-    except DomainError as error:
-        for item in error.details.get("errors", []):
-            item["field"] = POWER_OF_ATTORNEY_FIELD
-        raise
+    return file_checked_as(incoming, field=POWER_OF_ATTORNEY_FIELD)
 
 
 def _objection_create(
@@ -184,7 +180,7 @@ def _objection_create(
             record_id, subject_index=subject_index, by_person=channel == FilingChannel.ONLINE
         )
         allowed = deadlines.decision_working_days()
-        objection = _objection_insert(
+        objection = case_inserted(
             Objection(
                 record=record,
                 record_version=record.current_version,
@@ -199,7 +195,8 @@ def _objection_create(
                 flagged_at=now,
                 allowed_working_days=allowed,
                 deadline=deadlines.decision_deadline(today, allowed),
-            )
+            ),
+            already_open=already_open,
         )
         stored = case_attachments_store(
             objection,
@@ -229,21 +226,13 @@ def _objection_create(
 
 def _record_to_object(record_id: int, *, subject_index: str, by_person: bool) -> CreditRecord:
     """The record, locked, if the person may object to it now."""
-    record = (
-        CreditRecord.objects.select_for_update()
-        .select_related("department", "item")
-        .filter(pk=record_id)
-        .first()
+    record = case_record_locked(
+        record_id,
+        subject_index=subject_index,
+        by_person=by_person,
+        not_found=record_not_found,
+        mismatch_code=error_codes.OBJECTION_PERSON_MISMATCH,
     )
-    if record is None or (by_person and record.subject_index != subject_index):
-        raise record_not_found()
-    if record.subject_index != subject_index:
-        raise field_refusal(
-            "record_id",
-            error_codes.OBJECTION_PERSON_MISMATCH,
-            _("该记录不是此身份证号码所属当事人的记录，请核对记录编号和身份证件。"),
-            "The record is not about the person with this ID number.",
-        )
     if record.status in REFUSED_RECORD_STATUSES:
         raise DomainError(
             code=error_codes.OBJECTION_RECORD_NOT_OBJECTIONABLE,
@@ -255,16 +244,6 @@ def _record_to_object(record_id: int, *, subject_index: str, by_person: bool) ->
     if Objection.objects.filter(record=record, status__in=OPEN_STATUSES).exists():
         raise already_open()
     return record
-
-
-def _objection_insert(objection: Objection) -> Objection:
-    """Insert, turning the one-open-objection constraint into its 409 (two filings at once)."""
-    try:
-        with transaction.atomic():
-            objection.save(force_insert=True)
-    except IntegrityError:
-        raise already_open() from None
-    return objection
 
 
 def _notify_filed(objection: Objection) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,9 +20,10 @@ from chengxin.dueprocess.attachments import (
     IncomingFile,
     attachments_checked,
     case_attachments_store,
+    file_checked_as,
 )
+from chengxin.dueprocess.cases import case_inserted, case_record_locked, id_number_checked
 from chengxin.dueprocess.cases import field_refusal as _field_refusal
-from chengxin.dueprocess.cases import id_number_checked
 from chengxin.dueprocess.cases import required_text as _required_text
 from chengxin.dueprocess.repairs import deadlines, error_codes, notices
 from chengxin.dueprocess.repairs.choices import (
@@ -187,12 +188,7 @@ def _checked_power_of_attorney(incoming: IncomingFile | None) -> CheckedFile:
             _("代当事人申请信用修复须上传当事人签署的授权委托书（PDF或图片）。"),
             "An application made for a person needs the person's signed power of attorney.",
         )
-    try:
-        return attachments_checked([incoming])[0]
-    except DomainError as error:
-        for item in error.details.get("errors", []):
-            item["field"] = POWER_OF_ATTORNEY_FIELD
-        raise
+    return file_checked_as(incoming, field=POWER_OF_ATTORNEY_FIELD)
 
 
 def _repair_create(
@@ -217,7 +213,7 @@ def _repair_create(
             today=today,
         )
         allowed = deadlines.decision_working_days()
-        repair = _repair_insert(
+        repair = case_inserted(
             Repair(
                 record=record,
                 record_version=record.current_version,
@@ -234,7 +230,8 @@ def _repair_create(
                 applied_on=today,
                 allowed_working_days=allowed,
                 deadline=deadlines.decision_deadline(today, allowed),
-            )
+            ),
+            already_open=already_open,
         )
         stored = case_attachments_store(
             repair,
@@ -266,35 +263,17 @@ def _record_to_repair(
     record_id: int, *, subject_index: str, by_person: bool, today: datetime.date
 ) -> CreditRecord:
     """The record, locked, if the person may apply to repair it now."""
-    record = (
-        CreditRecord.objects.select_for_update()
-        .select_related("department", "item")
-        .filter(pk=record_id)
-        .first()
+    record = case_record_locked(
+        record_id,
+        subject_index=subject_index,
+        by_person=by_person,
+        not_found=record_not_found,
+        mismatch_code=error_codes.REPAIR_PERSON_MISMATCH,
     )
-    if record is None or (by_person and record.subject_index != subject_index):
-        raise record_not_found()
-    if record.subject_index != subject_index:
-        raise _field_refusal(
-            "record_id",
-            error_codes.REPAIR_PERSON_MISMATCH,
-            _("该记录不是此身份证号码所属当事人的记录，请核对记录编号和身份证件。"),
-            "The record is not about the person with this ID number.",
-        )
     refusal = repair_refusal(record, today=today)
     if refusal is not None:
         raise refusal
     return record
-
-
-def _repair_insert(repair: Repair) -> Repair:
-    """Insert, turning the one-open-application constraint into its 409 (two at once)."""
-    try:
-        with transaction.atomic():
-            repair.save(force_insert=True)
-    except IntegrityError:
-        raise already_open() from None
-    return repair
 
 
 def _notify_applied(repair: Repair) -> None:
