@@ -8,6 +8,7 @@ import os
 import platform
 
 import psycopg
+from benchdb import memory_gb
 from check_load import BARE, MINIMAL
 
 TARGET_SINGLE = 0.5
@@ -32,7 +33,7 @@ def summary(*, args, fill, load, batch) -> None:
     server = _server_version(args.pg_url)
     lines = [
         "",
-        f"machine   {platform.node()}: {os.cpu_count()} CPUs, {_memory_gb():.0f} GB RAM, "
+        f"machine   {platform.node()}: {os.cpu_count()} CPUs, {memory_gb():.0f} GB RAM, "
         f"Python {platform.python_version()}, {server}",
         f"data      {fill['records']:,} records ({fill['records_active']:,} active), "
         f"{fill['people']:,} people ({fill['people_serious']:,} with an active serious record, "
@@ -92,14 +93,3 @@ def _server_version(url: str) -> str:
     with psycopg.connect(url) as conn:
         version = conn.info.server_version
     return f"PostgreSQL {version // 10000}.{version % 10000}"
-
-
-def _memory_gb() -> float:
-    try:
-        with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemTotal:"):
-                    return int(line.split()[1]) / 1024 / 1024
-    except OSError:
-        pass
-    return 0.0
