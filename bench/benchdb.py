@@ -129,6 +129,18 @@ def bench_environment(
     return env
 
 
+def memory_gb() -> float:
+    """The machine's memory in GB (0 where ``/proc/meminfo`` cannot be read)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemTotal:"):
+                    return int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def step(message: str) -> None:
     """A progress line with the time."""
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)

@@ -91,7 +91,6 @@ def records_fill(
     import hashlib
     import heapq
 
-    from check import _item_weights, _validated_like_pipeline
     from django.db import transaction
     from django.utils import timezone
 
@@ -122,7 +121,7 @@ def records_fill(
         .order_by("code")
         if any(department.is_active for department in item.departments.all())
     ]
-    weights = _item_weights(items)
+    weights = item_weights(items)
     departments = {
         item.code: sorted((d for d in item.departments.all() if d.is_active), key=lambda d: d.code)
         for item in items
@@ -182,7 +181,7 @@ def records_fill(
                 document_prefix=_document_prefix(department, item),
             ):
                 if validated.get(item.code, 0) < SAMPLE_VALIDATED:
-                    _validated_like_pipeline(values, schema=schema, today=today)
+                    validated_like_pipeline(values, schema=schema, today=today)
                     validated[item.code] = validated.get(item.code, 0) + 1
                 index = indexes[values["id_number"]]
                 name = values.get("name") or ""
@@ -331,3 +330,55 @@ def _contexts(items, departments, *, now, schemas) -> dict:
                 now=now,
             )
     return contexts
+
+
+# Share of the records of each kind of item (a person has five records on average, so about
+# 1 - (1 - share)^5 of the people have at least one of a kind).
+KIND_SHARES = {
+    "basic": 0.30,
+    "positive": 0.14,
+    "red_list": 0.012,
+    "light": 0.50,
+    "serious": 0.018,
+    "other": 0.03,
+}
+
+
+def item_weights(items) -> list[float]:
+    """The weight of each item in the draw of a record's item: its kind's share of the records
+    (``KIND_SHARES``), split evenly over the items of that kind."""
+    from chengxin.catalog.choices import Category, ListKind, Severity
+
+    def kind(item) -> str:
+        if item.category == Category.NEGATIVE:
+            return "serious" if item.severity == Severity.SERIOUS else "light"
+        if item.category == Category.POSITIVE and ListKind.RED_LIST in (item.lists or []):
+            return "red_list"
+        return item.category
+
+    kinds = [kind(item) for item in items]
+    sizes = {name: kinds.count(name) for name in set(kinds)}
+    return [KIND_SHARES.get(name, 0.0) / sizes[name] for name in kinds]
+
+
+def validated_like_pipeline(values, *, schema, today) -> None:
+    """The values the writer stores are those the pipeline would store for this row."""
+    from chengxin.collection.ingest.rows import _CONVERTERS, validate_row
+    from chengxin.core.json import dumps
+
+    result = validate_row(schema=schema, values=values, row_number=1, today=today)
+    if result.errors:
+        raise SystemExit(f"a generated row does not validate: {result.errors[0].code}")
+    kept = {k: v for k, v in result.cleaned.items() if k not in ("id_number", "name")}
+    types = {field["name"]: field.get("type", "string") for field in schema["fields"]}
+    ours = {
+        k: _CONVERTERS[types[k]](v) for k, v in values.items() if k not in ("id_number", "name")
+    }
+    if json.loads(dumps(kept)) != json.loads(dumps(ours)):
+        theirs, mine = json.loads(dumps(kept)), json.loads(dumps(ours))
+        differing = {
+            k: (theirs.get(k), mine.get(k))
+            for k in set(theirs) | set(mine)
+            if theirs.get(k) != mine.get(k)
+        }
+        raise SystemExit(f"generated values differ from the pipeline's cleaned values: {differing}")

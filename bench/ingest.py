@@ -45,6 +45,7 @@ from benchdb import (
     chengxin_command,
     database_name,
     in_work_folder,
+    memory_gb,
     migrate_and_seed,
     recreate_database,
 )
@@ -531,7 +532,7 @@ def _summary(
     memory_note = "" if rows >= TARGET_ROWS else f" (target is for {TARGET_ROWS:,} rows)"
     lines = [
         "",
-        f"machine          {platform.node()}: {os.cpu_count()} CPUs, {_memory_gb():.0f} GB RAM, "
+        f"machine          {platform.node()}: {os.cpu_count()} CPUs, {memory_gb():.0f} GB RAM, "
         f"Python {platform.python_version()}, {copy_run.server}",
         f"rows             {rows:,} ({persons:,} people)",
         f"CSV written      {csv_seconds:.1f} s ({csv_mb:.0f} MB; not part of any figure below)",
@@ -560,17 +561,6 @@ def _summary(
             f"({sqlite_run.seconds:.1f} s, peak {sqlite_run.peak_mb:.0f} MB)"
         )
     print("\n".join(lines))
-
-
-def _memory_gb() -> float:
-    try:
-        with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemTotal:"):
-                    return int(line.split()[1]) / 1024 / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ from types import SimpleNamespace
 
 import check
 from benchdb import collect_static, step
+from check_load import MATTERS, percentile
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
@@ -213,9 +214,9 @@ def _role_drive(args) -> int:
                 "kind": kind,
                 "requests": len(values) + tally.errors.get(kind, 0),
                 "throughput": len(values) / seconds if seconds else 0.0,
-                "p50": _percentile(values, 0.50),
-                "p95": _percentile(values, 0.95),
-                "p99": _percentile(values, 0.99),
+                "p50": percentile(values, 0.50),
+                "p95": percentile(values, 0.95),
+                "p99": percentile(values, 0.99),
                 "errors": tally.errors.get(kind, 0),
                 "statuses": tally.statuses.get(kind, {}),
             }
@@ -295,7 +296,7 @@ def _request(kind: str, rng: random.Random, ids: list[str], tokens, slot: int):
     if kind == "check":
         body = {
             "id_number": rng.choice(ids),
-            "matter": rng.choice(check.MATTERS),
+            "matter": rng.choice(MATTERS),
             "case_no": f"审批-{rng.randrange(10**6)}",
             "purpose": "行政审批资格审查",
         }
@@ -331,12 +332,6 @@ def _request(kind: str, rng: random.Random, ids: list[str], tokens, slot: int):
 
 def _utf8(body: dict) -> bytes:
     return json.dumps(body, ensure_ascii=False).encode("utf-8")
-
-
-def _percentile(values: list[float], share: float) -> float:
-    if not values:
-        return 0.0
-    return values[min(len(values) - 1, max(0, round(share * len(values)) - 1))]
 
 
 # --- role: count ----------------------------------------------------------------------------

@@ -194,7 +194,7 @@ def _sizes(url: str) -> dict[str, int]:
 
 
 def _role_setup(args) -> int:
-    from check import _officer_token
+    from check_fill import officer_token
 
     from chengxin.accounts.choices import Role
     from chengxin.accounts.models import Department
@@ -202,7 +202,7 @@ def _role_setup(args) -> int:
     from chengxin.core.services import policy_value_set
     from chengxin.dashboards.policies import SETTLE_MINUTES
 
-    (args.work / "token.txt").write_text(_officer_token())
+    (args.work / "token.txt").write_text(officer_token())
     staff_user(Role.REVIEWER, department=Department.objects.get(code="market"), username=REVIEWER)
     policy_value_set(name=SETTLE_MINUTES.name, value=0, actor=None, reason="benchmark")
     return 0
@@ -299,7 +299,8 @@ def _id_numbers(args, *, today) -> tuple[list[str], list[str]]:
 
 
 def _role_measure(args) -> int:
-    from check import MATTERS, _batch_once, _raw_join
+    from check_batch import batch_once, raw_join
+    from check_load import MATTERS
     from django.db import connection
     from django.test import Client
     from django.utils import timezone
@@ -392,12 +393,12 @@ def _role_measure(args) -> int:
 
     # The batch check against the raw join, in turn, after an untimed turn of each.
     batch_name, raw_name = f"batch check, {len(batch_ids):,} IDs", "raw join, same IDs"
-    _raw_join(batch_ids)
-    _batch_once(batch_ids, profile=None)
+    raw_join(batch_ids)
+    batch_once(batch_ids, profile=None)
     raws, batches = [], []
     for _turn in range(args.batch_runs):
-        raws.append(_raw_join(batch_ids)["seconds"])
-        batches.append(_batch_once(batch_ids, profile=None)["seconds"])
+        raws.append(raw_join(batch_ids)["seconds"])
+        batches.append(batch_once(batch_ids, profile=None)["seconds"])
     result[batch_name] = _summary(batches)
     result[raw_name] = _summary(raws)
     ratios = sorted(b / r for b, r in zip(batches, raws, strict=True))

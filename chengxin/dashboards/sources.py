@@ -101,17 +101,23 @@ def _add_grouped(numbers: Numbers, rows: Iterable[dict], measures: dict[str, str
     return read
 
 
-def collect_records(low: int, high: int) -> tuple[int, Numbers]:
+def _created_by_day(model, low: int, high: int, *, measure: str, key: str) -> tuple[int, Numbers]:
+    """The rows of ``model`` with ids in (``low``, ``high``], counted as ``measure`` by the
+    local day they were created, their department and ``key``."""
     rows = (
-        CreditRecord.objects.filter(id__gt=low, id__lte=high)
+        model.objects.filter(id__gt=low, id__lte=high)
         .annotate(day=TruncDate("created_at", tzinfo=local_zone()))
-        .values("day", "department_id", "item__code")
+        .values("day", "department_id", key)
         .annotate(rows=Count("id"))
         .order_by()
     )
     numbers: Numbers = Counter()
-    read = _add_grouped(numbers, rows, {RECORDS: "rows"}, "item__code")
+    read = _add_grouped(numbers, rows, {measure: "rows"}, key)
     return read, numbers
+
+
+def collect_records(low: int, high: int) -> tuple[int, Numbers]:
+    return _created_by_day(CreditRecord, low, high, measure=RECORDS, key="item__code")
 
 
 def collect_submissions(start, end) -> tuple[int, Numbers]:
@@ -191,16 +197,7 @@ def collect_feedback(low: int, high: int) -> tuple[int, Numbers]:
 
 
 def collect_queries(low: int, high: int) -> tuple[int, Numbers]:
-    rows = (
-        ProfileQuery.objects.filter(id__gt=low, id__lte=high)
-        .annotate(day=TruncDate("created_at", tzinfo=local_zone()))
-        .values("day", "department_id", "purpose__code")
-        .annotate(rows=Count("id"))
-        .order_by()
-    )
-    numbers: Numbers = Counter()
-    read = _add_grouped(numbers, rows, {QUERIES: "rows"}, "purpose__code")
-    return read, numbers
+    return _created_by_day(ProfileQuery, low, high, measure=QUERIES, key="purpose__code")
 
 
 def collect_workplan_reports(start, end) -> tuple[int, Numbers]:

@@ -17,8 +17,10 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -27,7 +29,8 @@ from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from chengxin.core import crypto
-from chengxin.core.errors import DomainError
+from chengxin.core.audit import events as audit_events
+from chengxin.core.errors import DomainError, NotFoundError
 from chengxin.core.text import TextField, text_errors
 from chengxin.dueprocess import error_codes
 from chengxin.dueprocess.choices import AttachmentKind
@@ -117,6 +120,87 @@ def attachment_open(attachment: Attachment) -> bytes:
         algorithm=attachment.algorithm,
     )
     return crypto.decrypt_bytes(sealed, purpose=ATTACHMENT_PURPOSE)
+
+
+def file_checked_as(incoming: IncomingFile, *, field: str) -> CheckedFile:
+    """One file checked like ``attachments_checked``, its refusals naming ``field`` (a power of
+    attorney, sent apart from the other files)."""
+    try:
+        return attachments_checked([incoming])[0]
+    except DomainError as error:
+        for item in error.details.get("errors", []):
+            item["field"] = field
+        raise
+
+
+def case_attachments_store(
+    case, *, case_type: str, actor, proof: CheckedFile | None, files: list[CheckedFile]
+) -> int:
+    """Keep the checked files of a case about one person (``case.subject_index``): ``proof``,
+    the power of attorney, set on the case, and ``files``; the number kept. In the case's
+    transaction, like ``attachment_add``."""
+
+    def add(file: CheckedFile) -> Attachment:
+        return attachment_add(
+            case_type=case_type,
+            case_id=str(case.pk),
+            subject_index=case.subject_index,
+            file=file,
+            actor=actor,
+        )
+
+    if proof is not None:
+        case.power_of_attorney = add(proof)
+        case.save(update_fields=["power_of_attorney", "updated_at"])
+    for file in files:
+        add(file)
+    return len(files) + (proof is not None)
+
+
+def case_attachments(*, case_type: str, case_id) -> list[Attachment]:
+    """The files of one case (without their contents), oldest first."""
+    return list(
+        Attachment.objects.filter(case_type=case_type, case_id=str(case_id))
+        .defer("ciphertext")
+        .order_by("created_at", "pk")
+    )
+
+
+def case_attachment_get(
+    *, case_type: str, case_id, attachment_id, not_found_code: str
+) -> Attachment:
+    """One file of a case (already read through its visibility selector); ``NotFoundError``
+    with ``not_found_code`` when the case has no such file."""
+    attachment = Attachment.objects.filter(
+        case_type=case_type, case_id=str(case_id), pk=attachment_id
+    ).first()
+    if attachment is None:
+        raise NotFoundError(not_found_code, _("未找到该附件。"), "No such attachment.")
+    return attachment
+
+
+def case_attachment_read(
+    *,
+    actor,
+    attachment: Attachment,
+    subject_index: str,
+    object_type: str,
+    purpose: str,
+    case_detail: Mapping[str, Any],
+    request=None,
+) -> bytes:
+    """The bytes of one file of a case, for a viewer the selectors let see it; every download is
+    an audited read of the person's data (``case_detail`` names the case)."""
+    audit_events.personal_data_read_event(
+        actor=actor,
+        subject_index=subject_index,
+        object_type=object_type,
+        object_id=str(attachment.pk),
+        purpose=purpose,
+        detail={**case_detail, "kind": attachment.kind, "size": attachment.size},
+        request=request,
+    )
+    return attachment_open(attachment)
 
 
 def _checked(incoming: IncomingFile, *, position: int) -> CheckedFile | list[dict[str, str]]:

@@ -1,18 +1,26 @@
 """What every kind of due-process case (objections, repairs, tip-offs) shares in its services:
-the refusal of one field, a required text field, and the audit event of a transition."""
+the refusal of one field, a required text field, a checked ID number, the locked row of a case,
+and the audit event of a transition."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
+from django.db import IntegrityError, transaction
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
+from chengxin.collection.models import CreditRecord
 from chengxin.core.audit import events as audit_events
 from chengxin.core.audit.choices import AuditAction
 from chengxin.core.errors import DomainError
 from chengxin.core.text import TextField, text_checked
 from chengxin.core.text import field_refusal as fields_refusal
+from chengxin.dueprocess import error_codes
+from chengxin.identity.validation import validate_id_number
+
+CaseModel = TypeVar("CaseModel", bound=Model)
 
 
 def field_refusal(field: str, code: str, message: str, message_en: str) -> DomainError:
@@ -57,3 +65,103 @@ def transition_audit(
         detail={"transition": str(transition), "status": case.status, **facts, **(detail or {})},
         request=request,
     )
+
+
+def id_number_checked(id_number: str) -> str:
+    """The normalised ``id_number``; refused (a 422 with the validator's first
+    error on the ``id_number`` field) when it is not a valid one."""
+    validation = validate_id_number(id_number or "")
+    if not validation.is_valid:
+        first = validation.errors[0]
+        raise DomainError(
+            code=error_codes.ID_NUMBER_INVALID,
+            message=first.message,
+            message_en=first.message_en,
+            status=422,
+            details={
+                "errors": [
+                    {
+                        "field": "id_number",
+                        "code": first.code,
+                        "message": first.message,
+                        "message_en": first.message_en,
+                    }
+                ]
+            },
+        )
+    return validation.normalised
+
+
+def case_locked(cases: QuerySet, case_id: int, *, not_found: Callable[[], DomainError]):
+    """The case ``case_id`` of ``cases`` (a queryset already locking and joining what the
+    transition needs), locked for the transaction; ``not_found()`` is raised when there is none."""
+    case = cases.filter(pk=case_id).first()
+    if case is None:
+        raise not_found()
+    return case
+
+
+def record_case_audit(
+    *,
+    actor,
+    object_type: str,
+    case,
+    transition: str,
+    action: str = AuditAction.UPDATE,
+    detail: Mapping[str, Any] | None = None,
+    request=None,
+) -> None:
+    """The audit event of a transition of a case about one credit record (an objection, a
+    repair application): the record and its department are the case's facts."""
+    transition_audit(
+        actor=actor,
+        object_type=object_type,
+        case=case,
+        subject_index=case.subject_index,
+        transition=transition,
+        facts={"record_id": case.record_id, "department": case.department.code},
+        action=action,
+        detail=detail,
+        request=request,
+    )
+
+
+def case_inserted(case: CaseModel, *, already_open: Callable[[], DomainError]) -> CaseModel:
+    """Insert ``case``, turning its one-open-case-per-record constraint into the kind's 409
+    ``already_open()`` (two filings at once)."""
+    try:
+        with transaction.atomic():
+            case.save(force_insert=True)
+    except IntegrityError:
+        raise already_open() from None
+    return case
+
+
+def case_record_locked(
+    record_id: int,
+    *,
+    subject_index: str,
+    by_person: bool,
+    not_found: Callable[[], DomainError],
+    mismatch_code: str,
+) -> CreditRecord:
+    """The record a case is filed about, locked, if it is about the person of
+    ``subject_index``: ``not_found()`` when there is none, or when a person filing for
+    themselves (``by_person``) names another's; a 422 with ``mismatch_code`` when staff name
+    a record of someone else."""
+    record = (
+        CreditRecord.objects.select_for_update()
+        .select_related("department", "item")
+        .filter(pk=record_id)
+        .first()
+    )
+    if record is None or (by_person and record.subject_index != subject_index):
+        raise not_found()
+    if record.subject_index != subject_index:
+        raise field_refusal(
+            "record_id",
+            mismatch_code,
+            _("该记录不是此身份证号码所属当事人的记录，请核对记录编号和身份证件。"),
+            "The record is not about the person with this ID number.",
+        )
+    return record

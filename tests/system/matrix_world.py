@@ -8,8 +8,6 @@ staff on the API, a verified session on pages, a session for the citizen.
 from __future__ import annotations
 
 import datetime
-import io
-import socket
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +17,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
-from PIL import Image
 
 from chengxin.accounts.choices import NoticeKind, Role
 from chengxin.accounts.citizens import citizen_sign_up
@@ -56,22 +53,20 @@ from chengxin.dueprocess.tipoffs.services import (
     tipoff_file,
     tipoff_route,
 )
-from chengxin.exchange.choices import OutboxStatus
-from chengxin.exchange.delivery import UpstreamConfig, upstream_push_round
-from chengxin.exchange.models import OutboxEvent
-from chengxin.exchange.signing import SigningKey
-from chengxin.inquiry.consents import ConsentTerms, consent_grant_online
 from chengxin.inquiry.services import report_issue
 from chengxin.inquiry.tests.factories import load_purposes
 from chengxin.measures.checks.batch import batch_create, input_from_list
 from chengxin.measures.checks.services import check_run
 from chengxin.measures.tests.factories import TAX_SERIOUS, list_items, tax_measure
-from chengxin.outreach import services as content_services
-from chengxin.outreach.activities import activity_files, activity_plan, activity_report_by_unit
-from chengxin.outreach.reference import load_reference_data as load_outreach_reference
-from chengxin.supervision import services as supervision
-from chengxin.supervision.tests import factories as supervision_factories
 from chengxin.workplan.tests.factories import matrix_objects as workplan_objects
+from tests.system.matrix_world_apps import (
+    content_objects,
+    correction_notice,
+    dead_letter,
+    education_objects,
+    png,
+    supervision_objects,
+)
 
 ROLES = (
     "anonymous",
@@ -94,7 +89,6 @@ PURPOSE = "政府采购供应商资格审查"
 REPORT_PURPOSE = "administrative_licensing"
 REPORT_CASE_NO = "齐许〔2026〕88号"
 PERSON = 1
-AGENCY_PURPOSE = "credit_lending"
 UNKNOWN_PERSON = 2
 OTHER_PERSON = 3
 PENDING_PERSON = 4
@@ -160,8 +154,8 @@ def build_world() -> World:
     world.values.update(_objections(world))
     world.values.update(_my_file(world, check=check, report=report))
     world.values.update(_tipoffs(world))
-    world.values.update(_content(world))
-    world.values.update(_dead_letter())
+    world.values.update(content_objects(world))
+    world.values.update(dead_letter())
     world.values.update(_repairs(world))
     world.values.update(
         pending_account=pending.pk,
@@ -176,9 +170,9 @@ def build_world() -> World:
         tax=tax_department().code,
         user_content_type=ContentType.objects.get(app_label="accounts", model="user").pk,
     )
-    world.values.update(_supervision(world))
-    world.values.update(_education(world))
-    world.values.update(_correction_notice())
+    world.values.update(supervision_objects(world))
+    world.values.update(education_objects(world))
+    world.values.update(correction_notice())
     world.values.update(workplan_objects(world))
     # The public site (docs/public.md): the serious record's entry on the serious dishonesty list.
     world.values.update(public_entry=_public_entry())
@@ -256,7 +250,7 @@ def _objections(world: World) -> dict[str, Any]:
             actor=provider, objection_id=objection.pk, outcome="rejected", reasons="记录无误。"
         )
 
-    filed = file("M-2", files=[IncomingFile(name="收据.png", data=_png())])
+    filed = file("M-2", files=[IncomingFile(name="收据.png", data=png())])
     accepted = file("M-4")
     objection_accept(actor=provider, objection_id=accepted.pk)
     rejected = file("M-1")
@@ -357,7 +351,7 @@ def _tipoffs(world: World) -> dict[str, Any]:
         )
 
     mine = file(world.users["citizen"])
-    routed = file(files=[IncomingFile(name="现场照片.png", data=_png())])
+    routed = file(files=[IncomingFile(name="现场照片.png", data=png())])
     tipoff_route(actor=reviewer, tipoff_id=routed.tipoff.pk, department_id=tax.pk)
     answered = file()
     tipoff_route(actor=reviewer, tipoff_id=answered.tipoff.pk, department_id=tax.pk)
@@ -373,78 +367,6 @@ def _tipoffs(world: World) -> dict[str, Any]:
         "tipoff_attachment": str(attachment.pk),
         "tax_department_id": tax.pk,
     }
-
-
-def _content(world: World) -> dict[str, Any]:
-    """The outreach reference data and three articles of the tax bureau's provider: a draft, one
-    in review, and one published with a picture and a file (docs/outreach.md)."""
-    load_outreach_reference(stdout=io.StringIO())
-    author, publisher = world.users["provider"], world.users["reviewer"]
-
-    def article(title: str):
-        return content_services.article_create(
-            actor=author, kind="news", title=title, body="正文。"
-        )
-
-    drafted = article("草稿")
-    reviewed = article("待审核")
-    content_services.article_submit(actor=author, article_id=reviewed.pk)
-    public = article("已发布")
-    picture = content_services.article_image_add(
-        actor=author, article_id=public.pk, data=_png(), alt="图片"
-    )
-    attachment = content_services.article_attachment_add(
-        actor=author, article_id=public.pk, file=IncomingFile(name="通知.png", data=_png())
-    )
-    content_services.article_submit(actor=author, article_id=public.pk)
-    content_services.article_publish(actor=publisher, article_id=public.pk)
-    activity = content_services.activity_create(
-        actor=publisher,
-        campaign_code="credit-record-day",
-        year=2026,
-        title="信用记录关爱日宣传",
-        organiser="市市场监管局",
-        description="设咨询台。",
-    )
-    unit_activity = activity_plan(
-        actor=author,
-        campaign_code="credit-record-day",
-        year=timezone.localdate().year,
-        title="税法宣传进社区",
-        description="发放信用知识读本。",
-    )
-    activity_report_by_unit(
-        actor=author,
-        activity_id=unit_activity.pk,
-        report="接待咨询两百人次。",
-        participants=200,
-        files=[IncomingFile(name="现场.png", data=_png())],
-    )
-    (photo,) = activity_files([unit_activity.pk])[unit_activity.pk]
-    return {
-        "unit_activity": unit_activity.pk,
-        "unit_activity_photo": str(photo.pk),
-        "campaign_activity": activity.pk,
-        "article_draft": drafted.pk,
-        "article_review": reviewed.pk,
-        "article_published": public.pk,
-        "article_image": picture.pk,
-        "article_attachment": str(attachment.pk),
-    }
-
-
-def _dead_letter() -> dict[str, Any]:
-    """The serious record M-1's outbox event, dead after its one allowed attempt against a
-    provincial platform that refuses connections (a port just closed)."""
-    policy_value_set(name="exchange.upstream_max_attempts", value=1, actor=None, reason="矩阵")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = UpstreamConfig(
-        url=f"http://127.0.0.1:{port}/", key=SigningKey(key_id="u1", secret="matrix-key")
-    )
-    upstream_push_round(config=config)
-    return {"dead_letter": OutboxEvent.objects.get(status=OutboxStatus.DEAD).pk}
 
 
 def _repairs(world: World) -> dict[str, Any]:
@@ -475,7 +397,7 @@ def _repairs(world: World) -> dict[str, Any]:
         text="罚款已缴清。",
         commitment_version=current_template().version,
         commitment_accepted=True,
-        files=[IncomingFile(name="缴款凭证.png", data=_png())],
+        files=[IncomingFile(name="缴款凭证.png", data=png())],
     )
     (attachment,) = repair_attachments(repair)
     return {
@@ -484,12 +406,6 @@ def _repairs(world: World) -> dict[str, Any]:
         "repairable_record": records["MR-2"],
         "commitment_version": current_template().version,
     }
-
-
-def _png() -> bytes:
-    output = io.BytesIO()
-    Image.new("RGB", (8, 8), (30, 90, 160)).save(output, format="PNG")
-    return output.getvalue()
 
 
 def _one_of_every_admin_model(world: World, submission: Submission) -> None:
@@ -532,98 +448,3 @@ def _submission(world: World) -> Submission:
         channel=SubmissionChannel.API,
     )
     return Submission.objects.get(pk=answer.submission_id)
-
-
-# --- supervision (docs/supervision.md) ---------------------------------------------------------
-
-
-def _supervision(world: World) -> dict[str, Any]:
-    """An agency with a practitioner and an open inspection, an agency account's unlinked
-    token, a data handler, and a second agency on the violation blacklist."""
-    reviewer = world.users["reviewer"]
-    agency = supervision_factories.agency(reviewer, sequence=901, name="矩阵征信有限公司")
-    supervision_factories.practitioner(reviewer, agency, sequence=41)
-    inspection = supervision_factories.inspection(reviewer, agency=agency)
-    token, _plaintext = api_token_create(
-        user=staff_user(Role.AGENCY, username="matrix-agency"), name="征信查询", actor=None
-    )
-    handler = supervision.handler_register(
-        actor=reviewer,
-        name="矩阵数据科技有限公司",
-        uscc=supervision_factories.uscc(902),
-        kind="big_data",
-        collects=[{"information": "手机号码", "basis": "个人同意"}],
-    )
-    listed = supervision_factories.agency(reviewer, sequence=903, name="矩阵违规征信公司")
-    violation = supervision_factories.serious_violation(
-        reviewer, supervision_factories.inspection(reviewer, agency=listed)
-    )
-    citizen = world.users["citizen"]
-    consent = consent_grant_online(
-        actor=citizen,
-        account=citizen.citizen_account,
-        terms=ConsentTerms(
-            purpose=AGENCY_PURPOSE,
-            valid_from=timezone.localdate(),
-            valid_until=timezone.localdate() + datetime.timedelta(days=30),
-            agency=agency,
-        ),
-    )
-    return {
-        "consent": consent.pk,
-        "sv_agency": agency.pk,
-        "sv_inspection": inspection.pk,
-        "sv_handler": handler.pk,
-        "sv_listing": violation.listing.pk,
-        "sv_token_prefix": token.prefix,
-        "sv_regulator": agency.regulator_id,
-        "sv_practitioner": agency.practitioners.get().pk,
-    }
-
-
-# --- training and campus files (docs/education.md) ---------------------------------------------
-
-
-def _education(world: World) -> dict[str, Any]:
-    """A course with an open session: one trainee with a certificate, one attended without;
-    a school the tax bureau's officers act for."""
-    from chengxin.education import campus
-    from chengxin.education import services as education
-    from chengxin.education.tests import factories as education_factories
-
-    reviewer = world.users["reviewer"]
-    session = education_factories.session(reviewer)
-    certified = education_factories.enrol(reviewer, session, sequence=51)
-    waiting = education_factories.enrol(reviewer, session, sequence=52)
-    education.attendance_mark(
-        actor=reviewer, session_id=session.pk, attended_ids={certified.pk, waiting.pk}
-    )
-    certificate = education.certificate_issue(actor=reviewer, enrolment_id=certified.pk)
-    school = campus.school_register(
-        actor=reviewer, name="矩阵职业学院", code="4123019999", department=tax_department()
-    )
-    return {
-        "ed_course": session.course_id,
-        "ed_session": session.pk,
-        "ed_enrolment": waiting.pk,
-        "ed_certificate": certificate.number,
-        "ed_certificate_code": certificate.verification_code,
-        "ed_school": school.pk,
-        "ed_department": tax_department().pk,
-    }
-
-
-def _correction_notice() -> dict[str, Any]:
-    """A correction notice to an export recipient about the dead letter's record, for the
-    route that records its acknowledgement."""
-    from chengxin.exchange.choices import NoticeRecipientKind
-    from chengxin.exchange.models import CorrectionNotice
-
-    event = OutboxEvent.objects.filter(status=OutboxStatus.DEAD).first()
-    notice = CorrectionNotice.objects.create(
-        recipient_kind=NoticeRecipientKind.EXPORT,
-        recipient_code="matrix-fcdb",
-        record_id=event.record_id,
-        event=event,
-    )
-    return {"correction_notice": notice.pk}

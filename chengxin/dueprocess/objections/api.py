@@ -9,18 +9,23 @@ department's objection is not found; the person's ID number travels only in the 
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from chengxin.api.auth import bearer_auth
 from chengxin.api.openapi import problem_answers
+from chengxin.dueprocess.attachment_views import attachment_response
+from chengxin.dueprocess.case_api import (
+    attachment_download_answers,
+    attachment_id_parsed,
+    case_attachments_json,
+    case_record_json,
+)
 from chengxin.dueprocess.objections import services
 from chengxin.dueprocess.objections.api_schemas import (
     DecideIn,
@@ -303,39 +308,20 @@ def objection_review_decide(request: HttpRequest, objection_id: int, payload: Re
     "/{int:objection_id}/attachments/{attachment_id}",
     operation_id="objections_attachments_get",
     summary="One file of an objection",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "The file as kept (images re-encoded): PDF, JPEG or PNG.",
-                "content": {
-                    media: {"schema": {"type": "string", "format": "binary"}}
-                    for media in ("application/pdf", "image/jpeg", "image/png")
-                },
-            },
-            **{status: {"description": text} for status, text in _ONE.items()},
-            404: {"description": "`objection_not_found`, `objection_attachment_not_found`."},
-        }
-    },
+    openapi_extra=attachment_download_answers(
+        _ONE, not_found="`objection_not_found`, `objection_attachment_not_found`."
+    ),
 )
 def objection_attachment(request: HttpRequest, objection_id: int, attachment_id: str):
     """One file of the objection; every download is an audited read of the person's data."""
     objection = objection_get_visible_to(user=request.user, objection_id=objection_id)
-    attachment = objection_attachment_get(objection=objection, attachment_id=_uuid(attachment_id))
+    attachment = objection_attachment_get(
+        objection=objection, attachment_id=attachment_id_parsed(attachment_id)
+    )
     data = services.objection_attachment_open(
         actor=request.user, objection=objection, attachment=attachment, request=request
     )
-    response = HttpResponse(data, content_type=attachment.kind)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=attachment.file_name
-    )
-    return response
-
-
-def _uuid(text: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        return None
+    return attachment_response(data, attachment)
 
 
 def _reloaded(request: HttpRequest, objection_id: int) -> Objection:
@@ -351,16 +337,7 @@ def _summary(objection: Objection, *, left: int | None, overdue: bool) -> dict[s
         "grounds": objection.grounds,
         "grounds_name": objection.get_grounds_display(),
         "channel": objection.channel,
-        "record": {
-            "record_id": record.pk,
-            "item_code": record.item.code,
-            "item_name": record.item.name,
-            "department": objection.department.code,
-            "status": record.status,
-            "disputed": record.disputed,
-            "current_version": record.current_version,
-            "decided_on": record.decided_on,
-        },
+        "record": case_record_json(record, department=objection.department.code),
         "record_version": objection.record_version,
         "filed_at": objection.filed_at,
         "filed_on": objection.filed_on,
@@ -394,17 +371,9 @@ def objection_json(objection: Objection) -> dict[str, Any]:
             "made_at": statement.made_at,
             "current": statement.superseded_at is None,
         },
-        "attachments": [
-            {
-                "attachment_id": str(attachment.pk),
-                "file_name": attachment.file_name,
-                "kind": attachment.kind,
-                "size": attachment.size,
-                "sha256": attachment.sha256,
-                "power_of_attorney": attachment.pk == objection.power_of_attorney_id,
-            }
-            for attachment in objection_attachments(objection)
-        ],
+        "attachments": case_attachments_json(
+            objection_attachments(objection), power_of_attorney_id=objection.power_of_attorney_id
+        ),
     }
 
 

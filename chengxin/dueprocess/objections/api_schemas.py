@@ -25,7 +25,7 @@ from chengxin.dueprocess.objections.limits import (
     PAGE_SIZE_MAX,
     REASONS_MAX_LENGTH,
 )
-from chengxin.dueprocess.objections.selectors import OPEN_FILTER
+from chengxin.dueprocess.queues import OPEN_FILTER
 
 Reasons = Annotated[
     str,

@@ -30,7 +30,7 @@ from chengxin.dueprocess.objections.limits import (
     STATEMENT_MAX_LENGTH,
     TEXT_MAX_LENGTH,
 )
-from chengxin.dueprocess.objections.selectors import OPEN_FILTER
+from chengxin.dueprocess.queues import OPEN_FILTER
 from chengxin.identity.forms import IdNumberField
 
 CORRECTION_PREFIX = "correction__"
@@ -124,10 +124,9 @@ class ObjectionForm(RefusalMixin, forms.Form):
         self.fields["attachments"].help_text = attachments_help()
 
 
-class CounterObjectionForm(ObjectionForm):
-    """An objection the credit office's reviewer files for a person at the service counter."""
-
-    field_order = ["id_number", "record_id", "grounds", "text", "power_of_attorney", "attachments"]
+class CounterFields(forms.Form):
+    """What a case filed for a person at the service counter adds (objections, repairs): the
+    person's ID number, the record and the person's signed power of attorney."""
 
     id_number = IdNumberField(label=_("当事人身份证号码"))
     record_id = forms.IntegerField(
@@ -140,6 +139,12 @@ class CounterObjectionForm(ObjectionForm):
         help_text=_("当事人签署的授权委托书扫描件或照片（PDF、JPEG或PNG）。"),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_FILES}),
     )
+
+
+class CounterObjectionForm(CounterFields, ObjectionForm):
+    """An objection the credit office's reviewer files for a person at the service counter."""
+
+    field_order = ["id_number", "record_id", "grounds", "text", "power_of_attorney", "attachments"]
 
 
 class RefuseForm(RefusalMixin, forms.Form):

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,7 @@ from chengxin.catalog.selectors import catalog_item_table_schema
 from chengxin.collection.choices import RecordStatus
 from chengxin.collection.models import CreditRecord, RecordVersion
 from chengxin.core.errors import NotFoundError, PermissionDeniedError
+from chengxin.dueprocess.attachments import case_attachment_get, case_attachments
 from chengxin.dueprocess.models import Attachment
 from chengxin.dueprocess.objections import error_codes
 from chengxin.dueprocess.objections.choices import (
@@ -38,9 +39,8 @@ from chengxin.dueprocess.objections.choices import (
 from chengxin.dueprocess.objections.deadlines import is_overdue, working_days_left
 from chengxin.dueprocess.objections.limits import PAGE_SIZE
 from chengxin.dueprocess.objections.models import Objection, ObjectionStatement
+from chengxin.dueprocess.queues import open_first, queue_filtered
 
-# Statuses a filter may name besides each status: every open objection.
-OPEN_FILTER = "open"
 REFUSED_RECORD_STATUSES = (RecordStatus.REVOKED, RecordStatus.WITHDRAWN)
 
 
@@ -155,13 +155,7 @@ def objection_queue_visible_to(
     overdue) first, then the newest; with the working days left to each deadline. A fixed
     number of queries whatever the page holds."""
     objections = _filtered(_visible(user), filters, today=today)
-    ordered = objections.annotate(
-        closed_rank=Case(
-            When(status__in=OPEN_STATUSES, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-    ).order_by("closed_rank", F("deadline").asc(nulls_last=True), "-filed_at", "-pk")
+    ordered = open_first(objections, open_statuses=OPEN_STATUSES, filed_field="filed_at")
     paginator = Paginator(
         ordered.select_related("record__item", "department"), page_size, allow_empty_first_page=True
     )
@@ -170,14 +164,16 @@ def objection_queue_visible_to(
 
 
 def _filtered(objections: QuerySet[Objection], filters: QueueFilters, *, today) -> QuerySet:
-    if filters.status == OPEN_FILTER:
-        objections = objections.filter(status__in=OPEN_STATUSES)
-    elif filters.status in ObjectionStatus.values:
-        objections = objections.filter(status=filters.status)
+    objections = queue_filtered(
+        objections,
+        status=filters.status,
+        overdue=filters.overdue,
+        statuses=ObjectionStatus.values,
+        open_statuses=OPEN_STATUSES,
+        today=today,
+    )
     if filters.item:
         objections = objections.filter(record__item__code=filters.item)
-    if filters.overdue:
-        objections = objections.filter(status__in=OPEN_STATUSES, deadline__lt=today)
     return objections
 
 
@@ -210,25 +206,17 @@ def objection_get_visible_to(*, user, objection_id: int) -> Objection:
 
 def objection_attachments(objection: Objection) -> list[Attachment]:
     """The files of ``objection`` (the power of attorney among them), oldest first."""
-    return list(
-        Attachment.objects.filter(case_type=ATTACHMENT_CASE_TYPE, case_id=str(objection.pk))
-        .defer("ciphertext")
-        .order_by("created_at", "pk")
-    )
+    return case_attachments(case_type=ATTACHMENT_CASE_TYPE, case_id=objection.pk)
 
 
 def objection_attachment_get(*, objection: Objection, attachment_id) -> Attachment:
     """One file of ``objection`` (already read through a visibility selector)."""
-    attachment = Attachment.objects.filter(
-        case_type=ATTACHMENT_CASE_TYPE, case_id=str(objection.pk), pk=attachment_id
-    ).first()
-    if attachment is None:
-        raise NotFoundError(
-            error_codes.OBJECTION_ATTACHMENT_NOT_FOUND,
-            _("未找到该附件。"),
-            "No such attachment.",
-        )
-    return attachment
+    return case_attachment_get(
+        case_type=ATTACHMENT_CASE_TYPE,
+        case_id=objection.pk,
+        attachment_id=attachment_id,
+        not_found_code=error_codes.OBJECTION_ATTACHMENT_NOT_FOUND,
+    )
 
 
 @dataclass(frozen=True)

@@ -9,18 +9,23 @@ department's application is not found; the person's ID number travels only in th
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from chengxin.api.auth import bearer_auth
 from chengxin.api.openapi import problem_answers
+from chengxin.dueprocess.attachment_views import attachment_response
+from chengxin.dueprocess.case_api import (
+    attachment_download_answers,
+    attachment_id_parsed,
+    case_attachments_json,
+    case_record_json,
+)
 from chengxin.dueprocess.objections.forms import incoming
 from chengxin.dueprocess.repairs import services
 from chengxin.dueprocess.repairs.api_schemas import (
@@ -226,39 +231,20 @@ def repair_decide(request: HttpRequest, repair_id: int, payload: RepairDecideIn)
     "/{int:repair_id}/attachments/{attachment_id}",
     operation_id="repairs_attachments_get",
     summary="One file of a repair application",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "The file as kept (images re-encoded): PDF, JPEG or PNG.",
-                "content": {
-                    media: {"schema": {"type": "string", "format": "binary"}}
-                    for media in ("application/pdf", "image/jpeg", "image/png")
-                },
-            },
-            **{status: {"description": text} for status, text in _ONE.items()},
-            404: {"description": "`repair_not_found`, `repair_attachment_not_found`."},
-        }
-    },
+    openapi_extra=attachment_download_answers(
+        _ONE, not_found="`repair_not_found`, `repair_attachment_not_found`."
+    ),
 )
 def repair_attachment(request: HttpRequest, repair_id: int, attachment_id: str):
     """One file of the application; every download is an audited read of the person's data."""
     repair = repair_get_visible_to(user=request.user, repair_id=repair_id)
-    attachment = repair_attachment_get(repair=repair, attachment_id=_uuid(attachment_id))
+    attachment = repair_attachment_get(
+        repair=repair, attachment_id=attachment_id_parsed(attachment_id)
+    )
     data = services.repair_attachment_open(
         actor=request.user, repair=repair, attachment=attachment, request=request
     )
-    response = HttpResponse(data, content_type=attachment.kind)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=attachment.file_name
-    )
-    return response
-
-
-def _uuid(text: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        return None
+    return attachment_response(data, attachment)
 
 
 def _reloaded(request: HttpRequest, repair_id: int) -> Repair:
@@ -273,14 +259,7 @@ def _summary(repair: Repair, *, left: int | None, overdue: bool) -> dict[str, An
         "status_name": repair.get_status_display(),
         "channel": repair.channel,
         "record": {
-            "record_id": record.pk,
-            "item_code": record.item.code,
-            "item_name": record.item.name,
-            "department": repair.department.code,
-            "status": record.status,
-            "disputed": record.disputed,
-            "current_version": record.current_version,
-            "decided_on": record.decided_on,
+            **case_record_json(record, department=repair.department.code),
             "repairable_from": record.repairable_from,
             "disclosure_ends_on": record.disclosure_ends_on,
         },
@@ -318,15 +297,7 @@ def repair_json(repair: Repair) -> dict[str, Any]:
             "reasons": repair.reasons,
             "repaired_version": repair.repaired_version,
         },
-        "attachments": [
-            {
-                "attachment_id": str(attachment.pk),
-                "file_name": attachment.file_name,
-                "kind": attachment.kind,
-                "size": attachment.size,
-                "sha256": attachment.sha256,
-                "power_of_attorney": attachment.pk == repair.power_of_attorney_id,
-            }
-            for attachment in repair_attachments(repair)
-        ],
+        "attachments": case_attachments_json(
+            repair_attachments(repair), power_of_attorney_id=repair.power_of_attorney_id
+        ),
     }

@@ -11,9 +11,9 @@ from ninja import Schema
 from pydantic import Field, StringConstraints
 
 from chengxin.catalog.validation import CODE_MAX_LENGTH
+from chengxin.dueprocess.queues import OPEN_FILTER
 from chengxin.dueprocess.repairs.choices import RepairOutcome, RepairStatus
 from chengxin.dueprocess.repairs.limits import PAGE_SIZE, PAGE_SIZE_MAX, REASONS_MAX_LENGTH
-from chengxin.dueprocess.repairs.selectors import OPEN_FILTER
 
 StatusFilter = Enum(  # type: ignore[misc]
     "RepairStatusFilter",

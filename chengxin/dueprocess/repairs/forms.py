@@ -8,11 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chengxin.dueprocess.objections.forms import (
-    ACCEPTED_FILES,
+    CounterFields,
     MultipleFileField,
     RefusalMixin,
     attachments_help,
 )
+from chengxin.dueprocess.queues import OPEN_FILTER
 from chengxin.dueprocess.repairs.choices import RepairOutcome, RepairStatus
 from chengxin.dueprocess.repairs.commitment import current_template
 from chengxin.dueprocess.repairs.limits import (
@@ -20,8 +21,6 @@ from chengxin.dueprocess.repairs.limits import (
     REASONS_MAX_LENGTH,
     TEXT_MAX_LENGTH,
 )
-from chengxin.dueprocess.repairs.selectors import OPEN_FILTER
-from chengxin.identity.forms import IdNumberField
 
 
 class RepairForm(RefusalMixin, forms.Form):
@@ -49,7 +48,7 @@ class RepairForm(RefusalMixin, forms.Form):
         self.fields["attachments"].help_text = attachments_help()
 
 
-class CounterRepairForm(RepairForm):
+class CounterRepairForm(CounterFields, RepairForm):
     """An application the credit office's reviewer makes for a person at the service counter."""
 
     field_order = [
@@ -61,18 +60,6 @@ class CounterRepairForm(RepairForm):
         "commitment_version",
         "commitment_accepted",
     ]
-
-    id_number = IdNumberField(label=_("当事人身份证号码"))
-    record_id = forms.IntegerField(
-        label=_("记录编号"),
-        min_value=1,
-        help_text=_("见当事人的信用报告或“我的信用档案”中的记录编号。"),
-    )
-    power_of_attorney = forms.FileField(
-        label=_("授权委托书"),
-        help_text=_("当事人签署的授权委托书扫描件或照片（PDF、JPEG或PNG）。"),
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_FILES}),
-    )
 
 
 class DecideForm(RefusalMixin, forms.Form):

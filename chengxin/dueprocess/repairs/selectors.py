@@ -15,19 +15,21 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from chengxin.catalog.choices import Category
 from chengxin.collection.choices import RecordStatus
 from chengxin.collection.models import CreditRecord
 from chengxin.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from chengxin.dueprocess.attachments import case_attachment_get, case_attachments
 from chengxin.dueprocess.models import Attachment
 from chengxin.dueprocess.objections.selectors import (
     can_answer,
     can_screen,
     objection_open_for_record,
 )
+from chengxin.dueprocess.queues import open_first, queue_filtered
 from chengxin.dueprocess.repairs import error_codes
 from chengxin.dueprocess.repairs.choices import (
     ATTACHMENT_CASE_TYPE,
@@ -38,8 +40,6 @@ from chengxin.dueprocess.repairs.choices import (
 from chengxin.dueprocess.repairs.deadlines import is_overdue, working_days_left
 from chengxin.dueprocess.repairs.limits import PAGE_SIZE
 from chengxin.dueprocess.repairs.models import Repair
-
-OPEN_FILTER = "open"
 
 __all__ = ["can_answer", "can_screen"]
 
@@ -170,13 +170,7 @@ def repair_queue_visible_to(
     """One page of the applications ``user`` sees: open ones first, the nearest deadline (so
     the overdue) first, then the newest; with the working days left to each deadline."""
     repairs = _filtered(_visible(user), filters, today=today)
-    ordered = repairs.annotate(
-        closed_rank=Case(
-            When(status__in=OPEN_STATUSES, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-    ).order_by("closed_rank", F("deadline").asc(nulls_last=True), "-applied_at", "-pk")
+    ordered = open_first(repairs, open_statuses=OPEN_STATUSES, filed_field="applied_at")
     paginator = Paginator(
         ordered.select_related("record__item", "department"), page_size, allow_empty_first_page=True
     )
@@ -185,14 +179,16 @@ def repair_queue_visible_to(
 
 
 def _filtered(repairs: QuerySet[Repair], filters: QueueFilters, *, today) -> QuerySet[Repair]:
-    if filters.status == OPEN_FILTER:
-        repairs = repairs.filter(status__in=OPEN_STATUSES)
-    elif filters.status in RepairStatus.values:
-        repairs = repairs.filter(status=filters.status)
+    repairs = queue_filtered(
+        repairs,
+        status=filters.status,
+        overdue=filters.overdue,
+        statuses=RepairStatus.values,
+        open_statuses=OPEN_STATUSES,
+        today=today,
+    )
     if filters.item:
         repairs = repairs.filter(record__item__code=filters.item)
-    if filters.overdue:
-        repairs = repairs.filter(status__in=OPEN_STATUSES, deadline__lt=today)
     return repairs
 
 
@@ -233,22 +229,17 @@ def repair_items_visible_to(*, user) -> list[tuple[str, str]]:
 
 def repair_attachments(repair: Repair) -> list[Attachment]:
     """The files of ``repair`` (the power of attorney among them), oldest first."""
-    return list(
-        Attachment.objects.filter(case_type=ATTACHMENT_CASE_TYPE, case_id=str(repair.pk))
-        .defer("ciphertext")
-        .order_by("created_at", "pk")
-    )
+    return case_attachments(case_type=ATTACHMENT_CASE_TYPE, case_id=repair.pk)
 
 
 def repair_attachment_get(*, repair: Repair, attachment_id) -> Attachment:
-    attachment = Attachment.objects.filter(
-        case_type=ATTACHMENT_CASE_TYPE, case_id=str(repair.pk), pk=attachment_id
-    ).first()
-    if attachment is None:
-        raise NotFoundError(
-            error_codes.REPAIR_ATTACHMENT_NOT_FOUND, _("未找到该附件。"), "No such attachment."
-        )
-    return attachment
+    """One file of ``repair`` (already read through a visibility selector)."""
+    return case_attachment_get(
+        case_type=ATTACHMENT_CASE_TYPE,
+        case_id=repair.pk,
+        attachment_id=attachment_id,
+        not_found_code=error_codes.REPAIR_ATTACHMENT_NOT_FOUND,
+    )
 
 
 def earlier_repairs(repair: Repair) -> list[Repair]:

@@ -14,12 +14,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chengxin.accounts.decorators import staff_required
 from chengxin.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from chengxin.dueprocess.attachment_views import attachment_response
 from chengxin.dueprocess.objections.forms import incoming
 from chengxin.dueprocess.objections.selectors import record_versions
 from chengxin.dueprocess.repairs import services
@@ -138,11 +138,7 @@ def attachment_download(request: HttpRequest, repair_id: int, attachment_id) -> 
     data = services.repair_attachment_open(
         actor=request.user, repair=repair, attachment=attachment, request=request
     )
-    response = HttpResponse(data, content_type=attachment.kind)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=attachment.file_name
-    )
-    return response
+    return attachment_response(data, attachment)
 
 
 @staff_required

@@ -13,6 +13,7 @@ from chengxin.dueprocess.objections.forms import (
     attachments_help,
     incoming,
 )
+from chengxin.dueprocess.queues import OPEN_FILTER
 from chengxin.dueprocess.tipoffs.choices import (
     AnswerOutcome,
     RefusalReason,
@@ -30,7 +31,7 @@ from chengxin.dueprocess.tipoffs.limits import (
     TEXT_MAX_LENGTH,
     TRACKING_NUMBER_MAX_LENGTH,
 )
-from chengxin.dueprocess.tipoffs.selectors import OPEN_FILTER, departments_for_routing
+from chengxin.dueprocess.tipoffs.selectors import departments_for_routing
 from chengxin.identity.forms import IdNumberField
 
 __all__ = [

@@ -16,14 +16,16 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from chengxin.accounts.choices import DEPARTMENT_ROLES, Capability
 from chengxin.accounts.models import Department
 from chengxin.accounts.permissions import has_capability, is_staff_member
 from chengxin.core.errors import NotFoundError, PermissionDeniedError
+from chengxin.dueprocess.attachments import case_attachment_get, case_attachments
 from chengxin.dueprocess.models import Attachment
+from chengxin.dueprocess.queues import open_first, queue_filtered
 from chengxin.dueprocess.tipoffs import error_codes
 from chengxin.dueprocess.tipoffs.choices import (
     ATTACHMENT_CASE_TYPE,
@@ -36,7 +38,6 @@ from chengxin.dueprocess.tipoffs.deadlines import is_overdue, working_days_left
 from chengxin.dueprocess.tipoffs.limits import PAGE_SIZE
 from chengxin.dueprocess.tipoffs.models import TipOff
 
-OPEN_FILTER = "open"
 _CODE_SEPARATORS = str.maketrans("", "", "- \t")
 
 
@@ -100,21 +101,17 @@ def tipoff_queue_visible_to(
     """One page of the tip-offs ``user`` sees: open ones first, the nearest deadline (so the
     overdue) first, then the newest; with the working days left."""
     tipoffs = _visible(user)
-    if filters.status == OPEN_FILTER:
-        tipoffs = tipoffs.filter(status__in=OPEN_STATUSES)
-    elif filters.status in TipOffStatus.values:
-        tipoffs = tipoffs.filter(status=filters.status)
+    tipoffs = queue_filtered(
+        tipoffs,
+        status=filters.status,
+        overdue=filters.overdue,
+        statuses=TipOffStatus.values,
+        open_statuses=OPEN_STATUSES,
+        today=today,
+    )
     if filters.category in TipOffCategory.values:
         tipoffs = tipoffs.filter(category=filters.category)
-    if filters.overdue:
-        tipoffs = tipoffs.filter(status__in=OPEN_STATUSES, deadline__lt=today)
-    ordered = tipoffs.annotate(
-        closed_rank=Case(
-            When(status__in=OPEN_STATUSES, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-    ).order_by("closed_rank", F("deadline").asc(nulls_last=True), "-filed_at", "-pk")
+    ordered = open_first(tipoffs, open_statuses=OPEN_STATUSES, filed_field="filed_at")
     paginator = Paginator(
         ordered.select_related("routed_department", "reported_department"),
         page_size,
@@ -149,22 +146,18 @@ def tipoff_get_visible_to(*, user, tipoff_id: int) -> TipOff:
 
 
 def tipoff_attachments(tipoff: TipOff) -> list[Attachment]:
-    return list(
-        Attachment.objects.filter(case_type=ATTACHMENT_CASE_TYPE, case_id=str(tipoff.pk))
-        .defer("ciphertext")
-        .order_by("created_at", "pk")
-    )
+    """The files of ``tipoff``, oldest first."""
+    return case_attachments(case_type=ATTACHMENT_CASE_TYPE, case_id=tipoff.pk)
 
 
 def tipoff_attachment_get(*, tipoff: TipOff, attachment_id) -> Attachment:
-    attachment = Attachment.objects.filter(
-        case_type=ATTACHMENT_CASE_TYPE, case_id=str(tipoff.pk), pk=attachment_id
-    ).first()
-    if attachment is None:
-        raise NotFoundError(
-            error_codes.TIPOFF_ATTACHMENT_NOT_FOUND, _("未找到该附件。"), "No such attachment."
-        )
-    return attachment
+    """One file of ``tipoff`` (already read through a visibility selector)."""
+    return case_attachment_get(
+        case_type=ATTACHMENT_CASE_TYPE,
+        case_id=tipoff.pk,
+        attachment_id=attachment_id,
+        not_found_code=error_codes.TIPOFF_ATTACHMENT_NOT_FOUND,
+    )
 
 
 def other_tipoffs_about_same_person(tipoff: TipOff) -> list[TipOff]:

@@ -37,10 +37,10 @@ from chengxin.core.text import TextField, text_checked
 from chengxin.dueprocess.attachments import (
     IncomingFile,
     attachment_add,
-    attachment_open,
     attachments_checked,
+    case_attachment_read,
 )
-from chengxin.dueprocess.cases import transition_audit
+from chengxin.dueprocess.cases import case_locked, id_number_checked, transition_audit
 from chengxin.dueprocess.models import Attachment
 from chengxin.dueprocess.tipoffs import deadlines, error_codes
 from chengxin.dueprocess.tipoffs import notices as tipoff_notices
@@ -72,7 +72,6 @@ from chengxin.dueprocess.tipoffs.selectors import (
 )
 from chengxin.identity.choices import MaskContext
 from chengxin.identity.masking import mask_id_number, mask_name
-from chengxin.identity.validation import validate_id_number
 
 # The alphabet of tracking numbers and query codes: no look-alikes (0/O, 1/I/L).
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -225,28 +224,10 @@ def _insert_with_number(tipoff: TipOff, *, today: datetime.date) -> None:
 
 
 def _checked_id_number(id_number: str) -> str:
+    """The ID number of the person concerned, which a tip-off may leave out."""
     if not (id_number or "").strip():
         return ""
-    validation = validate_id_number(id_number)
-    if not validation.is_valid:
-        first = validation.errors[0]
-        raise DomainError(
-            code=error_codes.ID_NUMBER_INVALID,
-            message=first.message,
-            message_en=first.message_en,
-            status=422,
-            details={
-                "errors": [
-                    {
-                        "field": "id_number",
-                        "code": first.code,
-                        "message": first.message,
-                        "message_en": first.message_en,
-                    }
-                ]
-            },
-        )
-    return validation.normalised
+    return id_number_checked(id_number)
 
 
 def _checked_department(department_id) -> Department | None:
@@ -472,16 +453,16 @@ def tipoff_concerned(tipoff: TipOff) -> dict[str, str]:
 
 
 def tipoff_attachment_open(*, actor, tipoff: TipOff, attachment: Attachment, request=None) -> bytes:
-    audit_events.personal_data_read_event(
+    """The bytes of one file of the case; every download is an audited read."""
+    return case_attachment_read(
         actor=actor,
+        attachment=attachment,
         subject_index=tipoff.concerned_index,
         object_type=ATTACHMENT_OBJECT_TYPE,
-        object_id=str(attachment.pk),
         purpose=CASE_READ_PURPOSE,
-        detail={"tipoff_id": tipoff.pk, "kind": attachment.kind, "size": attachment.size},
+        case_detail={"tipoff_id": tipoff.pk},
         request=request,
     )
-    return attachment_open(attachment)
 
 
 # --- Shared steps -----------------------------------------------------------------------------
@@ -497,15 +478,13 @@ def _check_screener(actor) -> None:
 
 
 def _locked(tipoff_id: int) -> TipOff:
-    tipoff = (
-        TipOff.objects.select_for_update(of=("self",))
-        .select_related("routed_department", "reporter")
-        .filter(pk=tipoff_id)
-        .first()
+    return case_locked(
+        TipOff.objects.select_for_update(of=("self",)).select_related(
+            "routed_department", "reporter"
+        ),
+        tipoff_id,
+        not_found=not_found,
     )
-    if tipoff is None:
-        raise not_found()
-    return tipoff
 
 
 def _check_source(tipoff: TipOff, transition: str) -> None:

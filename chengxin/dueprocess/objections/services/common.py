@@ -14,7 +14,9 @@ from chengxin.collection.services import record_disputed_set
 from chengxin.core.audit.choices import AuditAction
 from chengxin.core.errors import DomainError, PermissionDeniedError
 from chengxin.dueprocess.cases import (  # noqa: F401 - the objection services take them from here
+    case_locked,
     field_refusal,
+    record_case_audit,
     required_text,
     transition_audit,
 )
@@ -34,7 +36,6 @@ from chengxin.dueprocess.objections.selectors import (
 from chengxin.exchange.choices import OutboxEventType
 from chengxin.exchange.services import outbox_event_record
 
-ID_NUMBER_INVALID = "id_number_invalid"
 ATTACHMENT_OBJECT_TYPE = "objections.attachment"
 # The purpose recorded in the audit log (kept in the platform's language, as purposes are).
 CASE_READ_PURPOSE = "异议办理"
@@ -42,15 +43,11 @@ POWER_OF_ATTORNEY_FIELD = "power_of_attorney"
 
 
 def locked(objection_id: int) -> Objection:
-    objection = (
-        Objection.objects.select_for_update()
-        .select_related("record__item", "department")
-        .filter(pk=objection_id)
-        .first()
+    return case_locked(
+        Objection.objects.select_for_update().select_related("record__item", "department"),
+        objection_id,
+        not_found=not_found,
     )
-    if objection is None:
-        raise not_found()
-    return objection
 
 
 def record_locked(record_id: int) -> CreditRecord:
@@ -139,13 +136,11 @@ def audit(
     detail: Mapping[str, Any] | None = None,
     request=None,
 ) -> None:
-    transition_audit(
+    record_case_audit(
         actor=actor,
         object_type=OBJECTION_OBJECT_TYPE,
         case=objection,
-        subject_index=objection.subject_index,
         transition=transition,
-        facts={"record_id": objection.record_id, "department": objection.department.code},
         action=action,
         detail=detail,
         request=request,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,9 +18,11 @@ from chengxin.core.errors import DomainError, PermissionDeniedError
 from chengxin.dueprocess.attachments import (
     CheckedFile,
     IncomingFile,
-    attachment_add,
     attachments_checked,
+    case_attachments_store,
+    file_checked_as,
 )
+from chengxin.dueprocess.cases import case_inserted, case_record_locked, id_number_checked
 from chengxin.dueprocess.objections import deadlines, error_codes
 from chengxin.dueprocess.objections import notices as objection_notices
 from chengxin.dueprocess.objections.choices import (
@@ -38,7 +40,6 @@ from chengxin.dueprocess.objections.selectors import (
     record_not_found,
 )
 from chengxin.dueprocess.objections.services.common import (
-    ID_NUMBER_INVALID,
     POWER_OF_ATTORNEY_FIELD,
     already_open,
     audit,
@@ -46,7 +47,6 @@ from chengxin.dueprocess.objections.services.common import (
     flag,
     required_text,
 )
-from chengxin.identity.validation import validate_id_number
 
 
 def objection_file_by_person(
@@ -120,7 +120,7 @@ def objection_file_on_behalf(
             "Only a reviewer of the credit office may file an objection for a person.",
         )
     grounds, text = _checked_claim(grounds=grounds, text=text)
-    subject_index = crypto.blind_index(_checked_id_number(id_number))
+    subject_index = crypto.blind_index(id_number_checked(id_number))
     proof = _checked_power_of_attorney(power_of_attorney)
     checked = attachments_checked(list(files), already=1)
     return _objection_create(
@@ -150,29 +150,6 @@ def _checked_claim(*, grounds: str, text: str) -> tuple[str, str]:
     return grounds, required_text(text, TEXT, code=error_codes.OBJECTION_TEXT_REQUIRED)
 
 
-def _checked_id_number(id_number: str) -> str:
-    validation = validate_id_number(id_number or "")
-    if not validation.is_valid:
-        first = validation.errors[0]
-        raise DomainError(
-            code=ID_NUMBER_INVALID,
-            message=first.message,
-            message_en=first.message_en,
-            status=422,
-            details={
-                "errors": [
-                    {
-                        "field": "id_number",
-                        "code": first.code,
-                        "message": first.message,
-                        "message_en": first.message_en,
-                    }
-                ]
-            },
-        )
-    return validation.normalised
-
-
 def _checked_power_of_attorney(incoming: IncomingFile | None) -> CheckedFile:
     if incoming is None:
         raise field_refusal(
@@ -181,12 +158,7 @@ def _checked_power_of_attorney(incoming: IncomingFile | None) -> CheckedFile:
             _("代当事人提出异议须上传当事人签署的授权委托书（PDF或图片）。"),
             "An objection filed for a person needs the person's signed power of attorney.",
         )
-    try:
-        return attachments_checked([incoming])[0]
-    except DomainError as error:
-        for item in error.details.get("errors", []):
-            item["field"] = POWER_OF_ATTORNEY_FIELD
-        raise
+    return file_checked_as(incoming, field=POWER_OF_ATTORNEY_FIELD)
 
 
 def _objection_create(
@@ -208,7 +180,7 @@ def _objection_create(
             record_id, subject_index=subject_index, by_person=channel == FilingChannel.ONLINE
         )
         allowed = deadlines.decision_working_days()
-        objection = _objection_insert(
+        objection = case_inserted(
             Objection(
                 record=record,
                 record_version=record.current_version,
@@ -223,9 +195,16 @@ def _objection_create(
                 flagged_at=now,
                 allowed_working_days=allowed,
                 deadline=deadlines.decision_deadline(today, allowed),
-            )
+            ),
+            already_open=already_open,
         )
-        stored = _attachments_store(objection, actor=actor, proof=power_of_attorney, files=files)
+        stored = case_attachments_store(
+            objection,
+            case_type=ATTACHMENT_CASE_TYPE,
+            actor=actor,
+            proof=power_of_attorney,
+            files=files,
+        )
         flag(record, objection=objection, disputed=True)
         audit(
             actor=actor,
@@ -247,21 +226,13 @@ def _objection_create(
 
 def _record_to_object(record_id: int, *, subject_index: str, by_person: bool) -> CreditRecord:
     """The record, locked, if the person may object to it now."""
-    record = (
-        CreditRecord.objects.select_for_update()
-        .select_related("department", "item")
-        .filter(pk=record_id)
-        .first()
+    record = case_record_locked(
+        record_id,
+        subject_index=subject_index,
+        by_person=by_person,
+        not_found=record_not_found,
+        mismatch_code=error_codes.OBJECTION_PERSON_MISMATCH,
     )
-    if record is None or (by_person and record.subject_index != subject_index):
-        raise record_not_found()
-    if record.subject_index != subject_index:
-        raise field_refusal(
-            "record_id",
-            error_codes.OBJECTION_PERSON_MISMATCH,
-            _("该记录不是此身份证号码所属当事人的记录，请核对记录编号和身份证件。"),
-            "The record is not about the person with this ID number.",
-        )
     if record.status in REFUSED_RECORD_STATUSES:
         raise DomainError(
             code=error_codes.OBJECTION_RECORD_NOT_OBJECTIONABLE,
@@ -273,36 +244,6 @@ def _record_to_object(record_id: int, *, subject_index: str, by_person: bool) ->
     if Objection.objects.filter(record=record, status__in=OPEN_STATUSES).exists():
         raise already_open()
     return record
-
-
-def _objection_insert(objection: Objection) -> Objection:
-    """Insert, turning the one-open-objection constraint into its 409 (two filings at once)."""
-    try:
-        with transaction.atomic():
-            objection.save(force_insert=True)
-    except IntegrityError:
-        raise already_open() from None
-    return objection
-
-
-def _attachments_store(
-    objection: Objection, *, actor, proof: CheckedFile | None, files: list[CheckedFile]
-) -> int:
-    def add(file: CheckedFile):
-        return attachment_add(
-            case_type=ATTACHMENT_CASE_TYPE,
-            case_id=str(objection.pk),
-            subject_index=objection.subject_index,
-            file=file,
-            actor=actor,
-        )
-
-    if proof is not None:
-        objection.power_of_attorney = add(proof)
-        objection.save(update_fields=["power_of_attorney", "updated_at"])
-    for file in files:
-        add(file)
-    return len(files) + (proof is not None)
 
 
 def _notify_filed(objection: Objection) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chengxin.core.audit import events as audit_events
-from chengxin.dueprocess.attachments import attachment_open
+from chengxin.dueprocess.attachments import case_attachment_read
 from chengxin.dueprocess.models import Attachment
 from chengxin.dueprocess.objections.choices import OBJECTION_OBJECT_TYPE
 from chengxin.dueprocess.objections.models import Objection
@@ -32,13 +32,12 @@ def objection_attachment_open(
 ) -> bytes:
     """The bytes of one file of the case, for a viewer the selectors let see it; every download
     is an audited read of the person's data."""
-    audit_events.personal_data_read_event(
+    return case_attachment_read(
         actor=actor,
+        attachment=attachment,
         subject_index=objection.subject_index,
         object_type=ATTACHMENT_OBJECT_TYPE,
-        object_id=str(attachment.pk),
         purpose=CASE_READ_PURPOSE,
-        detail={"objection_id": objection.pk, "kind": attachment.kind, "size": attachment.size},
+        case_detail={"objection_id": objection.pk},
         request=request,
     )
-    return attachment_open(attachment)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from chengxin.core.audit.choices import AuditAction
 from chengxin.core.errors import DomainError, PermissionDeniedError
-from chengxin.dueprocess.cases import transition_audit
+from chengxin.dueprocess.cases import case_locked, record_case_audit
 from chengxin.dueprocess.repairs import error_codes
 from chengxin.dueprocess.repairs.choices import (
     REPAIR_OBJECT_TYPE,
@@ -26,15 +26,11 @@ from chengxin.dueprocess.repairs.selectors import (
 
 
 def _locked(repair_id: int) -> Repair:
-    repair = (
-        Repair.objects.select_for_update()
-        .select_related("record__item", "department")
-        .filter(pk=repair_id)
-        .first()
+    return case_locked(
+        Repair.objects.select_for_update().select_related("record__item", "department"),
+        repair_id,
+        not_found=not_found,
     )
-    if repair is None:
-        raise not_found()
-    return repair
 
 
 def _check_answerer(actor) -> None:
@@ -84,13 +80,11 @@ def _audit(
     detail: Mapping[str, Any] | None = None,
     request=None,
 ) -> None:
-    transition_audit(
+    record_case_audit(
         actor=actor,
         object_type=REPAIR_OBJECT_TYPE,
         case=repair,
-        subject_index=repair.subject_index,
         transition=transition,
-        facts={"record_id": repair.record_id, "department": repair.department.code},
         action=action,
         detail=detail,
         request=request,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,13 +18,13 @@ from chengxin.core.errors import DomainError, PermissionDeniedError
 from chengxin.dueprocess.attachments import (
     CheckedFile,
     IncomingFile,
-    attachment_add,
     attachments_checked,
+    case_attachments_store,
+    file_checked_as,
 )
+from chengxin.dueprocess.cases import case_inserted, case_record_locked, id_number_checked
 from chengxin.dueprocess.cases import field_refusal as _field_refusal
 from chengxin.dueprocess.cases import required_text as _required_text
-from chengxin.dueprocess.models import Attachment
-from chengxin.dueprocess.objections.services.filing import _checked_id_number
 from chengxin.dueprocess.repairs import deadlines, error_codes, notices
 from chengxin.dueprocess.repairs.choices import (
     ATTACHMENT_CASE_TYPE,
@@ -122,7 +122,7 @@ def repair_apply_on_behalf(
         )
     text = _required_text(text, TEXT, code=error_codes.REPAIR_TEXT_REQUIRED)
     _check_commitment(commitment_version, commitment_accepted)
-    subject_index = crypto.blind_index(_checked_id_number(id_number))
+    subject_index = crypto.blind_index(id_number_checked(id_number))
     proof = _checked_power_of_attorney(power_of_attorney)
     checked = _checked_proof(files, already=1)
     return _repair_create(
@@ -188,12 +188,7 @@ def _checked_power_of_attorney(incoming: IncomingFile | None) -> CheckedFile:
             _("代当事人申请信用修复须上传当事人签署的授权委托书（PDF或图片）。"),
             "An application made for a person needs the person's signed power of attorney.",
         )
-    try:
-        return attachments_checked([incoming])[0]
-    except DomainError as error:
-        for item in error.details.get("errors", []):
-            item["field"] = POWER_OF_ATTORNEY_FIELD
-        raise
+    return file_checked_as(incoming, field=POWER_OF_ATTORNEY_FIELD)
 
 
 def _repair_create(
@@ -218,7 +213,7 @@ def _repair_create(
             today=today,
         )
         allowed = deadlines.decision_working_days()
-        repair = _repair_insert(
+        repair = case_inserted(
             Repair(
                 record=record,
                 record_version=record.current_version,
@@ -235,9 +230,16 @@ def _repair_create(
                 applied_on=today,
                 allowed_working_days=allowed,
                 deadline=deadlines.decision_deadline(today, allowed),
-            )
+            ),
+            already_open=already_open,
         )
-        stored = _attachments_store(repair, actor=actor, proof=power_of_attorney, files=files)
+        stored = case_attachments_store(
+            repair,
+            case_type=ATTACHMENT_CASE_TYPE,
+            actor=actor,
+            proof=power_of_attorney,
+            files=files,
+        )
         _audit(
             actor=actor,
             repair=repair,
@@ -261,55 +263,17 @@ def _record_to_repair(
     record_id: int, *, subject_index: str, by_person: bool, today: datetime.date
 ) -> CreditRecord:
     """The record, locked, if the person may apply to repair it now."""
-    record = (
-        CreditRecord.objects.select_for_update()
-        .select_related("department", "item")
-        .filter(pk=record_id)
-        .first()
+    record = case_record_locked(
+        record_id,
+        subject_index=subject_index,
+        by_person=by_person,
+        not_found=record_not_found,
+        mismatch_code=error_codes.REPAIR_PERSON_MISMATCH,
     )
-    if record is None or (by_person and record.subject_index != subject_index):
-        raise record_not_found()
-    if record.subject_index != subject_index:
-        raise _field_refusal(
-            "record_id",
-            error_codes.REPAIR_PERSON_MISMATCH,
-            _("该记录不是此身份证号码所属当事人的记录，请核对记录编号和身份证件。"),
-            "The record is not about the person with this ID number.",
-        )
     refusal = repair_refusal(record, today=today)
     if refusal is not None:
         raise refusal
     return record
-
-
-def _repair_insert(repair: Repair) -> Repair:
-    """Insert, turning the one-open-application constraint into its 409 (two at once)."""
-    try:
-        with transaction.atomic():
-            repair.save(force_insert=True)
-    except IntegrityError:
-        raise already_open() from None
-    return repair
-
-
-def _attachments_store(
-    repair: Repair, *, actor, proof: CheckedFile | None, files: list[CheckedFile]
-) -> int:
-    def add(file: CheckedFile) -> Attachment:
-        return attachment_add(
-            case_type=ATTACHMENT_CASE_TYPE,
-            case_id=str(repair.pk),
-            subject_index=repair.subject_index,
-            file=file,
-            actor=actor,
-        )
-
-    if proof is not None:
-        repair.power_of_attorney = add(proof)
-        repair.save(update_fields=["power_of_attorney", "updated_at"])
-    for file in files:
-        add(file)
-    return len(files) + (proof is not None)
 
 
 def _notify_applied(repair: Repair) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chengxin.core.audit import events as audit_events
 from chengxin.dueprocess.attachments import (
-    attachment_open,
+    case_attachment_read,
 )
 from chengxin.dueprocess.models import Attachment
 from chengxin.dueprocess.repairs.choices import (
@@ -31,13 +31,12 @@ def repair_case_read(*, actor, repair: Repair, request=None) -> None:
 
 def repair_attachment_open(*, actor, repair: Repair, attachment: Attachment, request=None) -> bytes:
     """The bytes of one file of the case; every download is an audited read."""
-    audit_events.personal_data_read_event(
+    return case_attachment_read(
         actor=actor,
+        attachment=attachment,
         subject_index=repair.subject_index,
         object_type=ATTACHMENT_OBJECT_TYPE,
-        object_id=str(attachment.pk),
         purpose=CASE_READ_PURPOSE,
-        detail={"repair_id": repair.pk, "kind": attachment.kind, "size": attachment.size},
+        case_detail={"repair_id": repair.pk},
         request=request,
     )
-    return attachment_open(attachment)
