@@ -13,16 +13,21 @@ same operations timed at both sizes through Django's request handling, with thei
    of the new records each), outbox events (a twentieth) and submissions (a five-hundredth) with
    ``COPY`` as ``bench/dashboards.py`` writes them; ``VACUUM (ANALYZE)``; refreshes the
    dashboards' summary tables;
-3. measures each stage in a fresh process (production settings with ``bench/check_site.py``'s
-   URLconf, ``django.test.Client``: middleware, view, template, no network): a single check
+3. keeps a copy of the database as each stage but the last leaves it (``CREATE DATABASE …
+   TEMPLATE``, ``<name>_at<records>``; dropped at the end unless ``--keep``);
+4. when every stage is grown, measures the sizes in ``--rounds`` rounds, taking turns (1M, 10M,
+   1M, 10M, …), each measure in a fresh process, and pools the samples of a size over its
+   rounds, so that the machine's other load, which drifts over an hour, touches both sizes
+   alike. A measure (production settings with ``bench/check_site.py``'s
+   URLconf, ``django.test.Client``: middleware, view, template, no network) times a single check
    (``POST /api/v1/checks``) in turn with the bare authenticated look-up
    (``POST /bench/api/lookup-audited``) and the look-up without its audit event; a batch check of
    ``--batch`` ID numbers (``batch_create`` + ``batch_run``) in turn with the raw temporary-table
    join; an officer query (``POST /api/v1/profiles``); a credit report (``POST /api/v1/reports``:
    the content, its PDF, sealed and stored); the two public lists (pages 1 to 50) and an entry of
    each; every dashboard for the last 365 days; ``EXPLAIN (ANALYZE, BUFFERS)`` of the statements
-   of one request of each;
-4. prints the plans at every size, then the table: p50 and p95 at each size and the ratio of the
+   of one request of each (the plans of the last round);
+5. prints the plans at every size, then the table: p50 and p95 at each size and the ratio of the
    largest to the smallest against the target 1.3, the check against the look-up (target 0.5 of
    its throughput at one client) and the batch against the raw join (target 2).
 """
@@ -41,6 +46,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from benchdb import (
@@ -102,14 +108,22 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--dashboard-samples", type=int, default=20, help="of each dashboard")
     parser.add_argument("--batch", type=int, default=100_000, help="ID numbers in the batch")
     parser.add_argument("--batch-runs", type=int, default=3, help="timed turns of the batch")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="measures of each size, the sizes taking turns"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database and work folder")
     parser.add_argument(
-        "--resume", type=Path, help="a kept work folder: grow the stages not yet grown, measure"
+        "--resume",
+        type=Path,
+        help="a kept work folder: grow the stages not yet grown, take the measures not yet taken",
     )
-    parser.add_argument("--remeasure", action="store_true", help="with --resume: every stage")
+    parser.add_argument(
+        "--remeasure", action="store_true", help="with --resume: take every measure again"
+    )
     parser.add_argument("--role", choices=["setup", "grow", "measure"], help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--stage", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--round", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.sizes = [int(value) for value in args.records.split(",") if value]
     if args.sizes != sorted(args.sizes) or len(args.sizes) < 2:
@@ -139,42 +153,87 @@ def _bench(args: argparse.Namespace, work: Path) -> int:
             migrate_and_seed(env, cwd=PROJECT_DIR)
             _run_role("setup", env, work, args)
         collect_static(env, cwd=PROJECT_DIR)
-        stages = []
+        last = len(args.sizes) - 1
         for stage, records in enumerate(args.sizes):
-            grown_file, measured_file = work / f"grow-{stage}.json", work / f"measure-{stage}.json"
-            if not grown_file.exists():
-                step(f"stage {stage + 1}: grow to {records:,} records, {_people_at(records):,} people")  # fmt: skip
+            grown_file = work / f"grow-{stage}.json"
+            if grown_file.exists():
+                continue
+            step(f"stage {stage + 1}: grow to {records:,} records, {_people_at(records):,} people")  # fmt: skip
+            began = time.perf_counter()
+            _run_role("grow", env, work, args, stage=stage)
+            grown = json.loads(grown_file.read_text())
+            grown["wall"] = {"rows": 0, "seconds": time.perf_counter() - began}
+            began = time.perf_counter()
+            with psycopg.connect(args.pg_url, autocommit=True) as conn:
+                conn.execute("VACUUM (ANALYZE)")
+            grown["vacuum"] = {"rows": 0, "seconds": time.perf_counter() - began}
+            grown["sizes"] = _sizes(args.pg_url)
+            if stage < last:
                 began = time.perf_counter()
-                _run_role("grow", env, work, args, stage=stage)
-                grown = json.loads(grown_file.read_text())
-                grown["wall"] = {"rows": 0, "seconds": time.perf_counter() - began}
-                began = time.perf_counter()
-                with psycopg.connect(args.pg_url, autocommit=True) as conn:
-                    conn.execute("VACUUM (ANALYZE)")
-                grown["vacuum"] = {"rows": 0, "seconds": time.perf_counter() - began}
-                grown["sizes"] = _sizes(args.pg_url)
-                grown_file.write_text(json.dumps(grown))
-                measured_file.unlink(missing_ok=True)
-            if not measured_file.exists() or stage == len(args.sizes) - 1 or args.remeasure:
-                step(f"stage {stage + 1}: measure in a fresh process")
-                _run_role("measure", env, work, args, stage=stage)
-            stages.append(
-                {
-                    "grow": json.loads(grown_file.read_text()),
-                    **json.loads(measured_file.read_text()),
-                }
-            )
+                recreate_database(_stage_url(args, stage), template=args.pg_url)
+                grown["copy"] = {"rows": 0, "seconds": time.perf_counter() - began}
+                step(f"  kept as {database_name(_stage_url(args, stage))} in {grown['copy']['seconds']:.0f} s")  # fmt: skip
+            grown_file.write_text(json.dumps(grown))
+            for old in work.glob("measure-*.json"):
+                old.unlink()
+        for turn in range(args.rounds):
+            for stage in range(len(args.sizes)):
+                measured = work / f"measure-{stage}-{turn}.json"
+                if measured.exists() and not args.remeasure:
+                    continue
+                step(f"round {turn + 1}: measure {args.sizes[stage]:,} records in a fresh process")
+                stage_env = {**env, "DATABASE_URL": _stage_url(args, stage)}
+                _run_role("measure", stage_env, work, args, stage=stage, turn=turn)
+        stages = [
+            {
+                "grow": json.loads((work / f"grow-{stage}.json").read_text()),
+                **_pooled(
+                    [
+                        json.loads((work / f"measure-{stage}-{turn}.json").read_text())
+                        for turn in range(args.rounds)
+                    ]
+                ),
+            }
+            for stage in range(len(args.sizes))
+        ]
         (work / "report.json").write_text(json.dumps(stages))
         _report(args, stages, seconds=time.perf_counter() - started)
     finally:
         if not args.keep:
-            drop_database(args.pg_url)
+            for stage in range(len(args.sizes)):
+                drop_database(_stage_url(args, stage))
     return 0
 
 
-def _run_role(role: str, env, work: Path, args, *, stage: int = 0) -> None:
+def _stage_url(args, stage: int) -> str:
+    """The database of a stage: the copy kept when it was grown, the database itself last."""
+    if stage == len(args.sizes) - 1:
+        return args.pg_url
+    name = f"{database_name(args.pg_url)}_at{args.sizes[stage]}"
+    return urlunsplit(urlsplit(args.pg_url)._replace(path=f"/{name}"))
+
+
+def _pooled(measures: list[dict]) -> dict:
+    """The measures of one size over the rounds as one: every sample of an operation pooled,
+    the plans of the last round, the median of every batch turn's ratio."""
+    pooled = {
+        label: _summary([value for measure in measures for value in measure["result"][label]["values"]])
+        for label in measures[0]["result"]
+    }  # fmt: skip
+    ratios = sorted(ratio for measure in measures for ratio in measure["batch_ratios"])
+    return {
+        "result": pooled,
+        "plans": measures[-1]["plans"],
+        "batch_ratio": ratios[len(ratios) // 2],
+        "records": measures[-1]["records"],
+        "subjects": measures[-1]["subjects"],
+    }
+
+
+def _run_role(role: str, env, work: Path, args, *, stage: int = 0, turn: int = 0) -> None:
     command = [sys.executable, str(Path(__file__).resolve()), "--role", role, "--work", str(work)]
     command += ["--stage", str(stage), "--records", args.records, "--batch", str(args.batch)]
+    command += ["--round", str(turn)]
     for name in ("samples", "page_samples", "report_samples", "dashboard_samples", "batch_runs"):
         command += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
     subprocess.run(command, env=env, cwd=PROJECT_DIR, check=True)
@@ -411,12 +470,12 @@ def _role_measure(args) -> int:
         records = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM identity_subject")
         subjects = cursor.fetchone()[0]
-    (args.work / f"measure-{args.stage}.json").write_text(
+    (args.work / f"measure-{args.stage}-{args.round}.json").write_text(
         json.dumps(
             {
                 "result": result,
                 "plans": plans,
-                "batch_ratio": ratios[len(ratios) // 2],
+                "batch_ratios": ratios,
                 "records": records,
                 "subjects": subjects,
             }
@@ -445,6 +504,7 @@ def _summary(values: list[float]) -> dict:
         "p50": statistics.median(ordered),
         "p95": ordered[min(len(ordered) - 1, max(0, math.ceil(0.95 * len(ordered)) - 1))],
         "mean": statistics.fmean(ordered),
+        "values": ordered,
     }
 
 
