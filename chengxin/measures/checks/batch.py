@@ -362,11 +362,15 @@ def _check_rows(batch: BatchCheck, rows: list[list[Any]]):
         known = person.known or index in known_subjects
         outcome = RowOutcome.CHECKED if known else RowOutcome.NO_RECORDS
         counts[outcome] += 1
+        counts["green_channel"] += person.green_channel
+        if not person.memberships:
+            # On no list: no measures, nothing disputed (most people of a batch).
+            result.append(_row(number, masked, outcome, "", green_channel=person.green_channel))
+            continue
         measure_codes = codes.codes(person.memberships)
         disputed = any(r.disputed for m in person.memberships for r in m.records)
-        counts["on_lists"] += bool(person.memberships)
+        counts["on_lists"] += 1
         counts["with_measures"] += bool(measure_codes)
-        counts["green_channel"] += person.green_channel
         counts["disputed"] += disputed
         result.append(
             _row(

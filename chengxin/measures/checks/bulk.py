@@ -80,8 +80,10 @@ def people_facts(indexes: Iterable[str], *, on: datetime.date) -> dict[str, Pers
     departments = dict(Department.objects.values_list("pk", "code"))
     facts = {}
     for position, (earliest, negative_in_window, serious) in history.items():
-        memberships, red = _memberships(
-            listed.get(position, []), items=items, departments=departments
+        records = listed.get(position)
+        # Most people have no record of an item on a list.
+        memberships, red = (
+            _memberships(records, items=items, departments=departments) if records else ((), False)
         )
         known = earliest is not None
         if not known or serious:
