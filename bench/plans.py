@@ -25,9 +25,17 @@ def captured(action, *, tables: tuple[str, ...] = (RECORDS,), unique: bool = Tru
     seen: list[str] = []
     for query in queries.captured_queries:
         text = query["sql"]
-        if any(table in text for table in tables) and not (unique and text in seen):
+        named = any(table in text for table in tables) and not (unique and text in seen)
+        if named or _is_setting(text):
             seen.append(text)
     return seen
+
+
+def _is_setting(query: str) -> bool:
+    """A statement that changes a planner setting for what follows (``SET LOCAL …``, or
+    ``set_config`` putting one back): run again before the plans of the statements after it."""
+    text = query.lstrip()
+    return text.upper().startswith("SET ") or "set_config(" in text
 
 
 def explain(cursor, query: str) -> str:
@@ -37,13 +45,16 @@ def explain(cursor, query: str) -> str:
 
 def plans_of(queries: list[str]) -> list[str]:
     """``EXPLAIN (ANALYZE, BUFFERS)`` of each read; a statement that writes is not run again,
-    and its text is shown instead."""
-    from django.db import connection
+    and its text is shown instead; one that changes a setting is run again, not shown."""
+    from django.db import connection, transaction
 
     plans = []
-    with connection.cursor() as cursor:
+    # In one transaction, so that a setting the request changed applies to the plans after it.
+    with transaction.atomic(), connection.cursor() as cursor:
         for query in queries:
-            if query.lstrip().upper().startswith(("SELECT", "WITH")):
+            if _is_setting(query):
+                cursor.execute(query)
+            elif query.lstrip().upper().startswith(("SELECT", "WITH")):
                 plans.append(explain(cursor, query))
             else:
                 plans.append(f"(a write, not run again) {query[:300]}")
