@@ -70,7 +70,12 @@ def batch_plans(wanted: list[str], *, today) -> list[str]:
     queries = captured(lambda: bulk.people_facts(wanted, on=today), unique=False)
     with transaction.atomic(), connection.cursor() as cursor:
         bulk._wanted_table_fill(cursor, sorted(set(wanted)))
-        plans = [explain(cursor, query) for query in queries]
+        plans = []
+        for query in queries:
+            if _is_setting(query):
+                cursor.execute(query)
+            else:
+                plans.append(explain(cursor, query))
         cursor.execute(f"DROP TABLE {bulk._WANTED}")
     return plans
 
