@@ -18,17 +18,25 @@ from django.utils.translation import gettext_lazy as _
 NO_DEPARTMENT = 0
 
 
-class DailyMetric(models.Model):
-    """One aggregated number. ``department_id`` is the department's primary key (0 for none),
-    ``key`` the breakdown within the measure (an item code, a matter, a purpose code, or empty).
-    Written only by ``dashboards_refresh``; values only grow as base rows are folded in."""
+class Metric(models.Model):
+    """The columns of a summary row: ``department_id`` is the department's primary key (0 for
+    none), ``key`` the breakdown within the measure (an item code, a matter, a purpose code, or
+    empty). Written only by ``dashboards_refresh``; values only grow as base rows are folded in."""
 
     source = models.CharField(_("来源"), max_length=32)
     measure = models.CharField(_("指标"), max_length=32)
-    day = models.DateField(_("日期"))
     department_id = models.BigIntegerField(_("部门"), default=NO_DEPARTMENT)
     key = models.CharField(_("分项"), max_length=64, blank=True, default="")
     value = models.BigIntegerField(_("数值"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyMetric(Metric):
+    """One aggregated number of one local day."""
+
+    day = models.DateField(_("日期"))
 
     class Meta:
         verbose_name = _("统计指标")
@@ -45,16 +53,11 @@ class DailyMetric(models.Model):
         return f"{self.measure} {self.day} {self.department_id} {self.key}"
 
 
-class MonthlyMetric(models.Model):
+class MonthlyMetric(Metric):
     """The sum of the ``DailyMetric`` rows of one month (``month`` is its first day) with the
-    same source, measure, department and key; written only by ``dashboards_refresh``, with them."""
+    same source, measure, department and key; written with them."""
 
-    source = models.CharField(_("来源"), max_length=32)
-    measure = models.CharField(_("指标"), max_length=32)
     month = models.DateField(_("月份"))
-    department_id = models.BigIntegerField(_("部门"), default=NO_DEPARTMENT)
-    key = models.CharField(_("分项"), max_length=64, blank=True, default="")
-    value = models.BigIntegerField(_("数值"), default=0)
 
     class Meta:
         verbose_name = _("月度统计指标")

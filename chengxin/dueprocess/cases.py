@@ -17,8 +17,6 @@ from chengxin.core.audit.choices import AuditAction
 from chengxin.core.errors import DomainError
 from chengxin.core.text import TextField, text_checked
 from chengxin.core.text import field_refusal as fields_refusal
-from chengxin.dueprocess import error_codes
-from chengxin.identity.validation import validate_id_number
 
 CaseModel = TypeVar("CaseModel", bound=Model)
 
@@ -65,31 +63,6 @@ def transition_audit(
         detail={"transition": str(transition), "status": case.status, **facts, **(detail or {})},
         request=request,
     )
-
-
-def id_number_checked(id_number: str) -> str:
-    """The normalised ``id_number``; refused (a 422 with the validator's first
-    error on the ``id_number`` field) when it is not a valid one."""
-    validation = validate_id_number(id_number or "")
-    if not validation.is_valid:
-        first = validation.errors[0]
-        raise DomainError(
-            code=error_codes.ID_NUMBER_INVALID,
-            message=first.message,
-            message_en=first.message_en,
-            status=422,
-            details={
-                "errors": [
-                    {
-                        "field": "id_number",
-                        "code": first.code,
-                        "message": first.message,
-                        "message_en": first.message_en,
-                    }
-                ]
-            },
-        )
-    return validation.normalised
 
 
 def case_locked(cases: QuerySet, case_id: int, *, not_found: Callable[[], DomainError]):

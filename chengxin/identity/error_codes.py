@@ -15,6 +15,9 @@ ID_REGION = "id_region"
 ID_CONVERTED_15 = "id_converted_15"
 ID_COUNTY_UNKNOWN = "id_county_unknown"
 
+# A request's identity number that is not a valid one (the first error's code is in its details).
+ID_NUMBER_INVALID = "id_number_invalid"
+
 # Unified social credit codes (GB 32100): errors.
 USCC_LENGTH = "uscc_length"
 USCC_CHARSET = "uscc_charset"

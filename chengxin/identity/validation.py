@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import ric, uscc
 
+from chengxin.core.errors import DomainError
 from chengxin.identity import error_codes, regions
 from chengxin.identity.choices import IdKind
 
@@ -302,3 +303,28 @@ def organisation_code_check_character(body: str) -> str:
 def organisation_code_is_valid(code: str) -> bool:
     """Whether a 9-character organisation code (8 characters and a check) passes GB 11714."""
     return len(code) == 9 and organisation_code_check_character(code[:8]) == code[8]
+
+
+def id_number_checked(id_number: str | None) -> str:
+    """The normalised 18-character ``id_number`` of a request, or ``DomainError`` 422
+    ``id_number_invalid`` carrying the validator's first error on the ``id_number`` field."""
+    validation = validate_id_number(id_number or "")
+    if not validation.is_valid:
+        first = validation.errors[0]
+        raise DomainError(
+            code=error_codes.ID_NUMBER_INVALID,
+            message=first.message,
+            message_en=first.message_en,
+            status=422,
+            details={
+                "errors": [
+                    {
+                        "field": "id_number",
+                        "code": first.code,
+                        "message": first.message,
+                        "message_en": first.message_en,
+                    }
+                ]
+            },
+        )
+    return validation.normalised

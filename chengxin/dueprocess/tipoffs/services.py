@@ -40,7 +40,7 @@ from chengxin.dueprocess.attachments import (
     attachments_checked,
     case_attachment_read,
 )
-from chengxin.dueprocess.cases import case_locked, id_number_checked, transition_audit
+from chengxin.dueprocess.cases import case_locked, transition_audit
 from chengxin.dueprocess.models import Attachment
 from chengxin.dueprocess.tipoffs import deadlines, error_codes
 from chengxin.dueprocess.tipoffs import notices as tipoff_notices
@@ -72,6 +72,7 @@ from chengxin.dueprocess.tipoffs.selectors import (
 )
 from chengxin.identity.choices import MaskContext
 from chengxin.identity.masking import mask_id_number, mask_name
+from chengxin.identity.validation import id_number_checked
 
 # The alphabet of tracking numbers and query codes: no look-alikes (0/O, 1/I/L).
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

@@ -25,7 +25,7 @@ from chengxin.dueprocess.objections.selectors import record_statements
 from chengxin.identity.choices import MaskContext
 from chengxin.identity.masking import mask_id_number
 from chengxin.identity.selectors import subject_by_index
-from chengxin.identity.validation import validate_id_number
+from chengxin.identity.validation import id_number_checked
 from chengxin.measures import selectors as measures
 from chengxin.measures.checks import error_codes
 from chengxin.measures.checks.answers import answer_build, catalog_fingerprint
@@ -87,31 +87,6 @@ _FIELD_MESSAGES = {
 def _field_error(field: str, code: str) -> dict[str, str]:
     message, message_en = _FIELD_MESSAGES[code]
     return {"field": field, "code": code, "message": _(message), "message_en": message_en}
-
-
-def id_number_checked(id_number: str) -> str:
-    """The normalised 18-character number, or ``DomainError`` 422 ``id_number_invalid`` with the
-    validation's own code in ``details``."""
-    validation = validate_id_number(id_number or "")
-    if not validation.is_valid:
-        first = validation.errors[0]
-        raise DomainError(
-            code=error_codes.ID_NUMBER_INVALID,
-            message=first.message,
-            message_en=first.message_en,
-            status=422,
-            details={
-                "errors": [
-                    {
-                        "field": "id_number",
-                        "code": first.code,
-                        "message": first.message,
-                        "message_en": first.message_en,
-                    }
-                ]
-            },
-        )
-    return validation.normalised
 
 
 def check_run(

@@ -22,7 +22,7 @@ from chengxin.dueprocess.attachments import (
     case_attachments_store,
     file_checked_as,
 )
-from chengxin.dueprocess.cases import case_inserted, case_record_locked, id_number_checked
+from chengxin.dueprocess.cases import case_inserted, case_record_locked
 from chengxin.dueprocess.objections import deadlines, error_codes
 from chengxin.dueprocess.objections import notices as objection_notices
 from chengxin.dueprocess.objections.choices import (
@@ -47,6 +47,7 @@ from chengxin.dueprocess.objections.services.common import (
     flag,
     required_text,
 )
+from chengxin.identity.validation import id_number_checked
 
 
 def objection_file_by_person(

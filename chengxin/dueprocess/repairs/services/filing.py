@@ -22,7 +22,7 @@ from chengxin.dueprocess.attachments import (
     case_attachments_store,
     file_checked_as,
 )
-from chengxin.dueprocess.cases import case_inserted, case_record_locked, id_number_checked
+from chengxin.dueprocess.cases import case_inserted, case_record_locked
 from chengxin.dueprocess.cases import field_refusal as _field_refusal
 from chengxin.dueprocess.cases import required_text as _required_text
 from chengxin.dueprocess.repairs import deadlines, error_codes, notices
@@ -41,6 +41,7 @@ from chengxin.dueprocess.repairs.selectors import (
     repair_refusal,
 )
 from chengxin.dueprocess.repairs.services.common import _audit
+from chengxin.identity.validation import id_number_checked
 
 POWER_OF_ATTORNEY_FIELD = "power_of_attorney"
 
