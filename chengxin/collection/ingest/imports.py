@@ -193,15 +193,18 @@ def _run(
             validator=context.validator,
         )
     subjects = CreditRecord._meta.get_field("subject").related_model
-    statistics = StatisticsKeeper([RecordVersion, CreditRecord, subjects])
+    statistics = StatisticsKeeper([RecordVersion, CreditRecord, subjects], background=True)
     # Closed at once, also on an error, so that a helper process does not outlive the run.
     with closing(prepared):
-        for chunk in prepared:
-            written = submission.position
-            submission = _apply_chunk(submission, chunk, context)
-            statistics.written(submission.position - written)
-            if progress is not None:
-                progress(submission)
+        try:
+            for chunk in prepared:
+                written = submission.position
+                submission = _apply_chunk(submission, chunk, context)
+                statistics.written(submission.position - written)
+                if progress is not None:
+                    progress(submission)
+        finally:
+            statistics.close()
     return _finish(submission, table, context)
 
 
