@@ -12,6 +12,7 @@ from chengxin.collection.choices import RecordStatus
 from chengxin.collection.lifecycle import records_expire
 from chengxin.collection.models import CreditRecord
 from chengxin.portal.selectors import MAX_PAGE, PAGE_SIZE, public_id
+from chengxin.portal.sitemaps import EntriesSitemap
 from chengxin.portal.tests.factories import (
     MORAL_MODEL,
     TAX_GENERAL,
@@ -38,7 +39,7 @@ def _entry_url(record: CreditRecord, slug: str = "serious") -> str:
 
 def _sitemap(client) -> str:
     index = client.get("/sitemap.xml").content.decode()
-    sections = re.findall(r"<loc>https?://[^/]+(/sitemap-[a-z]+\.xml)</loc>", index)
+    sections = re.findall(r"<loc>https?://[^/]+(/sitemap-[a-z]+\.xml(?:\?p=\d+)?)</loc>", index)
     return index + "".join(client.get(section).content.decode() for section in sections)
 
 
@@ -257,6 +258,36 @@ def test_list_pages_are_not_cacheable(client, items):
 
     # then
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_the_sitemap_pages_a_list_by_ranges_of_record_ids(client, items, monkeypatch):
+    # given: pages of two record ids, five serious records of which one is revoked
+    monkeypatch.setattr(EntriesSitemap, "limit", 2)
+    records = [
+        disclose(source_id=f"S-{number}", sequence=80 + number, name=f"分页人{number}")
+        for number in range(5)
+    ]
+    disclose(source_id="S-2", sequence=82, operation="revoke")
+    first = CreditRecord.objects.order_by("pk").first().pk
+
+    # when
+    index = client.get("/sitemap.xml").content.decode()
+    pages = {
+        number: client.get("/sitemap-serious.xml", {"p": number})
+        for number in range(1, (records[-1].pk - first) // 2 + 2)
+    }
+
+    # then: the index names every page; each public entry is on the page of its id, once
+    assert all(f"/sitemap-serious.xml?p={number}<" in index for number in pages if number > 1)
+    bodies = {number: response.content.decode() for number, response in pages.items()}
+    assert all(response.status_code == 200 for response in pages.values())
+    for record in records:
+        found = [number for number, body in bodies.items() if public_id(record.pk) in body]
+        expected = [] if record.source_id == "S-2" else [(record.pk - first) // 2 + 1]
+        assert found == expected, record.source_id
+    # and a page that is not one is answered 404
+    for wrong in ("0", str(len(pages) + 1), "x"):
+        assert client.get("/sitemap-serious.xml", {"p": wrong}).status_code == 404
 
 
 def test_robots_txt_and_sitemap(client, items):
