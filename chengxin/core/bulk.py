@@ -131,6 +131,10 @@ def _column_list(connection, concrete) -> str:
 def _copy(connection, table: str, concrete, rows: Iterable[Sequence[Any]]) -> None:
     """COPY the rows, in the binary format when every column's type is one psycopg knows (less
     formatting on both sides), else in the text format."""
+    behind = (_behind.get() or {}).get(connection.alias)
+    if behind is not None:
+        # A COPY behind is running on the connection: this one goes after it.
+        behind.wait()
     statement, types = _copy_statement(connection, table, concrete)
     with connection.cursor() as cursor:
         _copy_write(cursor.cursor, statement, types, rows)
@@ -447,10 +451,16 @@ class StatisticsKeeper:
         )
         self._thread.start()
 
-    def close(self) -> None:
-        """Let a running analysis finish (and raise its error)."""
-        if self._thread is not None:
+    def close(self, *, quiet: bool = False) -> None:
+        """Let a running analysis finish, and raise its error (``quiet``: keep it to itself, as
+        when the load has failed already)."""
+        if self._thread is None:
+            return
+        try:
             self._collect()
+        except Exception:
+            if not quiet:
+                raise
 
     def _collect(self) -> None:
         self._thread.join()

@@ -203,8 +203,10 @@ def _run(
                 statistics.written(submission.position - written)
                 if progress is not None:
                     progress(submission)
-        finally:
-            statistics.close()
+        except BaseException:
+            statistics.close(quiet=True)
+            raise
+        statistics.close()
     return _finish(submission, table, context)
 
 
