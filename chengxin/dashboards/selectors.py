@@ -177,24 +177,88 @@ def _next_month(day: datetime.date) -> datetime.date:
     return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
+DayRange = tuple[datetime.date, datetime.date]
+
+
+@dataclass(frozen=True)
+class Spans:
+    """How a period is read from the summary rows: the monthly rows of ``months`` (the first days
+    of the first and the last month, both included, or ``None``), plus the daily rows of
+    ``days``, less the daily rows of ``minus`` (days of a month read whole that are outside the
+    period). Day ranges include both ends."""
+
+    days: list[DayRange]
+    months: DayRange | None
+    minus: list[DayRange]
+
+
+def _month_end(month: datetime.date) -> datetime.date:
+    if (month.year, month.month) == (datetime.MAXYEAR, 12):
+        return datetime.date.max
+    return _next_month(month) - datetime.timedelta(days=1)
+
+
+def _length(span: DayRange, *, until: datetime.date | None = None) -> int:
+    """The days of ``span`` (up to ``until``, when given)."""
+    last = span[1] if until is None else min(span[1], until)
+    return max((last - span[0]).days + 1, 0)
+
+
+def _outside(month: datetime.date, inside: DayRange) -> list[DayRange]:
+    """The days of ``month`` before and after ``inside``."""
+    spans = []
+    if inside[0] > month:
+        spans.append((month, inside[0] - datetime.timedelta(days=1)))
+    end = _month_end(month)
+    if inside[1] < end:
+        spans.append((inside[1] + datetime.timedelta(days=1), end))
+    return spans
+
+
 def metric_spans(
-    start: datetime.date, end: datetime.date
-) -> tuple[list[tuple[datetime.date, datetime.date]], tuple[datetime.date, datetime.date] | None]:
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    subtract: bool = False,
+    today: datetime.date | None = None,
+) -> Spans:
     """How ``start``..``end`` (both included) is read: the whole months in it from the monthly
-    rows (the first days of the first and the last such month, or ``None``), the days before
-    and after them (at most two ranges, both ends included) from the daily rows."""
-    first = start if start.day == 1 else _next_month(start)
-    after = _next_month(end) if _next_month(end) - datetime.timedelta(days=1) == end else end
-    after = after.replace(day=1)  # the first day after the last whole month
-    if first >= after:
-        return [(start, end)], None
-    days = []
-    if start < first:
-        days.append((start, first - datetime.timedelta(days=1)))
-    if after <= end:
-        days.append((after, end))
-    last_month = (after - datetime.timedelta(days=1)).replace(day=1)
-    return days, (first, last_month)
+    rows, the days of a month it covers in part from the daily rows. With ``subtract`` (sums
+    that are not shown per day), a month is read from its monthly row less the daily rows of
+    its other days when those days are fewer (the days after ``today`` count for none: they
+    hold no rows yet): a year to today reads the few days before the start in the first month
+    instead of the many after it, and the current month's row (which holds the days up to the
+    last refresh) less the days still to come instead of the days so far."""
+    today = today or timezone.localdate()
+    first_month, last_month = start.replace(day=1), end.replace(day=1)
+    days: list[DayRange] = []
+    minus: list[DayRange] = []
+    whole = {}
+    for month in dict.fromkeys((first_month, last_month)):
+        inside = (max(start, month), min(end, _month_end(month)))
+        outside = _outside(month, inside)
+        cost = sum(_length(span, until=today) for span in outside)
+        if not outside:
+            whole[month] = True
+        elif subtract and cost < _length(inside, until=today):
+            whole[month] = True
+            minus.extend(outside)
+        else:
+            whole[month] = False
+            days.append(inside)
+    low = first_month if whole[first_month] else _next_month(first_month)
+    high = last_month
+    if not whole[last_month]:
+        high = (last_month - datetime.timedelta(days=1)).replace(day=1)
+    return Spans(days=days, months=(low, high) if low <= high else None, minus=minus)
+
+
+def _daily_rows(spans: list[DayRange], measures, per_month: bool) -> QuerySet:
+    within = Q()
+    for first, last in spans:
+        within |= Q(day__gte=first, day__lte=last)
+    period = TruncMonth("day") if per_month else F("day")
+    return DailyMetric.objects.filter(within, measure__in=list(measures)).annotate(period=period)
 
 
 def metric_rows(
@@ -204,29 +268,27 @@ def metric_rows(
     end: datetime.date,
     department: Department | None = None,
     per_month: bool = False,
-) -> list[QuerySet]:
-    """The summary rows of ``measures`` that together hold ``start``..``end`` once: the daily
-    rows of the days outside whole months and the monthly rows of the whole months (none, one or
-    both querysets). In each the column ``period`` is the day, or with ``per_month`` the month's
-    first day."""
-    days, months = metric_spans(start, end)
+    subtract: bool = False,
+) -> list[tuple[int, QuerySet]]:
+    """The summary rows of ``measures`` that together hold ``start``..``end`` once, each
+    queryset with its sign (``metric_spans``): the daily rows of the days outside months read
+    whole (+1), the monthly rows (+1), and with ``subtract`` the daily rows of days of those
+    months outside the period (-1). In each the column ``period`` is the day, or with
+    ``per_month`` the month's first day."""
+    spans = metric_spans(start, end, subtract=subtract)
     found = []
-    if days:
-        within = Q()
-        for first, last in days:
-            within |= Q(day__gte=first, day__lte=last)
-        period = TruncMonth("day") if per_month else F("day")
-        found.append(
-            DailyMetric.objects.filter(within, measure__in=list(measures)).annotate(period=period)
+    if spans.days:
+        found.append((1, _daily_rows(spans.days, measures, per_month)))
+    if spans.months is not None:
+        low, high = spans.months
+        monthly = MonthlyMetric.objects.filter(
+            measure__in=list(measures), month__gte=low, month__lte=high
         )
-    if months is not None:
-        found.append(
-            MonthlyMetric.objects.filter(
-                measure__in=list(measures), month__gte=months[0], month__lte=months[1]
-            ).annotate(period=F("month"))
-        )
+        found.append((1, monthly.annotate(period=F("month"))))
+    if spans.minus:
+        found.append((-1, _daily_rows(spans.minus, measures, per_month)))
     if department is not None:
-        found = [rows.filter(department_id=department.pk) for rows in found]
+        found = [(sign, rows.filter(department_id=department.pk)) for sign, rows in found]
     return found
 
 
@@ -240,16 +302,24 @@ def summed(
     per_month: bool = False,
 ) -> dict[tuple, int]:
     """The sums of ``measures`` over ``start``..``end`` grouped by ``by`` (fields of the rows,
-    and ``period``: the day, or with ``per_month`` the month's first day): one aggregate query
-    of the daily rows and one of the monthly rows."""
+    and ``period``: the day, or with ``per_month`` the month's first day): an aggregate query
+    of the daily rows, one of the monthly rows, and one of the days to take off the months
+    read whole (none per day: a month's row cannot be split into days). A group whose sum is
+    nought is left out, as it is when no row holds it."""
+    subtract = per_month or "period" not in by
     sums: dict[tuple, int] = {}
-    for rows in metric_rows(
-        measures=measures, start=start, end=end, department=department, per_month=per_month
+    for sign, rows in metric_rows(
+        measures=measures,
+        start=start,
+        end=end,
+        department=department,
+        per_month=per_month,
+        subtract=subtract,
     ):
         for row in rows.values(*by).annotate(total=Sum("value")).order_by():
             found = tuple(_as_date(row[name]) if name == "period" else row[name] for name in by)
-            sums[found] = sums.get(found, 0) + row["total"]
-    return sums
+            sums[found] = sums.get(found, 0) + sign * row["total"]
+    return {found: total for found, total in sums.items() if total}
 
 
 def metric_sums(

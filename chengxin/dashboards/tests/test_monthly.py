@@ -3,9 +3,10 @@ import random
 from collections import Counter
 
 import pytest
+from django.utils import timezone
 
 from chengxin.dashboards.models import DailyMetric, MonthlyMetric
-from chengxin.dashboards.selectors import metric_spans, summed
+from chengxin.dashboards.selectors import Spans, metric_spans, summed
 from chengxin.dashboards.services import dashboards_refresh
 from chengxin.dashboards.sources import Source
 
@@ -16,11 +17,11 @@ FIRST_DAY = D(2025, 11, 20)
 DAYS = 130
 
 
-def _numbers(seed: int, count: int) -> Counter:
+def _numbers(seed: int, count: int, *, first_day: datetime.date = FIRST_DAY) -> Counter:
     chosen = random.Random(seed)
     numbers = Counter()
     for _ in range(count):
-        day = FIRST_DAY + datetime.timedelta(days=chosen.randrange(DAYS))
+        day = first_day + datetime.timedelta(days=chosen.randrange(DAYS))
         key = ("m1", day, chosen.choice([0, 7, 9]), chosen.choice(["", "a", "b"]))
         numbers[key] += chosen.randint(1, 5)
     return numbers
@@ -60,7 +61,45 @@ def _refresh_with(*batches: Counter) -> None:
     ],
 )
 def test_a_period_is_read_as_whole_months_and_the_days_around_them(start, end, days, months):
-    assert metric_spans(start, end) == (days, months)
+    assert metric_spans(start, end) == Spans(days=days, months=months, minus=[])
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "days", "months", "minus"),
+    [
+        # a year to today (8 December): the first month less its first days, the current month
+        # less the days still to come
+        (
+            D(2025, 12, 9),
+            D(2026, 12, 8),
+            [],
+            (D(2025, 12, 1), D(2026, 12, 1)),
+            [(D(2025, 12, 1), D(2025, 12, 8)), (D(2026, 12, 9), D(2026, 12, 31))],
+        ),
+        # a month less its first day; a few days stay days
+        (D(2026, 1, 2), D(2026, 1, 31), [], (D(2026, 1, 1), D(2026, 1, 1)), [(D(2026, 1, 1),) * 2]),
+        (D(2026, 3, 5), D(2026, 3, 9), [(D(2026, 3, 5), D(2026, 3, 9))], None, []),
+        # within one month, the days on both sides taken off
+        (
+            D(2026, 3, 2),
+            D(2026, 3, 30),
+            [],
+            (D(2026, 3, 1), D(2026, 3, 1)),
+            [(D(2026, 3, 1), D(2026, 3, 1)), (D(2026, 3, 31), D(2026, 3, 31))],
+        ),
+        # the last days of a month stay days, the next month less its last day
+        (
+            D(2025, 12, 30),
+            D(2026, 1, 30),
+            [(D(2025, 12, 30), D(2025, 12, 31))],
+            (D(2026, 1, 1), D(2026, 1, 1)),
+            [(D(2026, 1, 31), D(2026, 1, 31))],
+        ),
+    ],
+)
+def test_sums_may_read_a_month_less_the_days_outside_the_period(start, end, days, months, minus):
+    spans = metric_spans(start, end, subtract=True, today=D(2026, 12, 8))
+    assert spans == Spans(days=days, months=months, minus=minus)
 
 
 def test_the_monthly_rows_hold_the_sums_of_the_daily_rows():
@@ -98,3 +137,27 @@ def test_sums_over_any_period_are_those_of_the_days_in_it(seed):
                 month_sums[(day.replace(day=1),)] += value
         assert by_key == dict(key_sums), (start, end)
         assert by_month == dict(month_sums), (start, end)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_sums_around_today_are_those_of_the_days_in_them(seed):
+    # given: rows on days before and after today (a month read whole is taken less the days
+    # after today, which are counted as holding nothing: here some do)
+    today = timezone.localdate()
+    first_day = today - datetime.timedelta(days=DAYS - 40)
+    numbers = _numbers(seed, 400, first_day=first_day)
+    _refresh_with(numbers)
+    chosen = random.Random(seed)
+
+    for _ in range(25):
+        # when
+        start = first_day + datetime.timedelta(days=chosen.randrange(-5, DAYS))
+        end = start + datetime.timedelta(days=chosen.randrange(0, 120))
+        by_key = summed(measures=["m1"], start=start, end=end, by=("key",))
+
+        # then
+        key_sums = Counter()
+        for (_measure, day, _department, key), value in numbers.items():
+            if start <= day <= end:
+                key_sums[(key,)] += value
+        assert by_key == dict(key_sums), (start, end)
