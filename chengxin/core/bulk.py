@@ -16,10 +16,8 @@ instead (``UPDATE … FROM``, SQLite ≥ 3.33 and PostgreSQL), one statement per
 
 from __future__ import annotations
 
-import contextvars
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import OperationalError, connections, models, router, transaction
@@ -54,11 +52,7 @@ def insert_rows(
     if use_copy and ignore_conflicts:
         return _copy_ignoring_conflicts(connection, model, concrete, rows)
     if use_copy:
-        behind = (_behind.get() or {}).get(connection.alias)
-        if behind is not None:
-            behind.start(model._meta.db_table, concrete, rows)
-        else:
-            _copy(connection, model._meta.db_table, concrete, rows)
+        _copy(connection, model._meta.db_table, concrete, rows)
         return True
     return _executemany(connection, model, concrete, rows, ignore_conflicts=ignore_conflicts)
 
@@ -131,10 +125,6 @@ def _column_list(connection, concrete) -> str:
 def _copy(connection, table: str, concrete, rows: Iterable[Sequence[Any]]) -> None:
     """COPY the rows, in the binary format when every column's type is one psycopg knows (less
     formatting on both sides), else in the text format."""
-    behind = (_behind.get() or {}).get(connection.alias)
-    if behind is not None:
-        # A COPY behind is running on the connection: this one goes after it.
-        behind.wait()
     statement, types = _copy_statement(connection, table, concrete)
     with connection.cursor() as cursor:
         _copy_write(cursor.cursor, statement, types, rows)
@@ -167,78 +157,6 @@ def _copy_write(cursor, statement: str, types: list[str] | None, rows) -> None:
         copy.set_types(["bytea" if name == "jsonb" else name for name in types])
         for row in rows:
             copy.write_row(_json_wrapped(row, json_columns) if json_columns else row)
-
-
-class _CopiesBehind:
-    """The COPY of one connection running in a thread (``copies_behind``), at most one at a
-    time, and the wrapper that makes every other statement wait for it."""
-
-    def __init__(self, connection) -> None:
-        self.connection = connection
-        self.thread: threading.Thread | None = None
-        self.error: BaseException | None = None
-
-    def start(self, table: str, concrete, rows) -> None:
-        self.wait()
-        statement, types = _copy_statement(self.connection, table, concrete)
-        self.connection.ensure_connection()
-        raw = self.connection.connection
-        self.thread = threading.Thread(
-            target=self._run, args=(raw, statement, types, rows), name="chengxin-copy", daemon=True
-        )
-        self.thread.start()
-
-    def _run(self, raw, statement, types, rows) -> None:
-        try:
-            with raw.cursor() as cursor:
-                _copy_write(cursor, statement, types, rows)
-        except BaseException as error:  # noqa: BLE001 - raised again in the caller's thread
-            self.error = error
-
-    def wait(self) -> None:
-        """Let the running COPY finish; raise its error in the caller's thread."""
-        if self.thread is not None:
-            self.thread.join()
-            self.thread = None
-        if self.error is not None:
-            error, self.error = self.error, None
-            raise error
-
-    def __call__(self, execute, sql, params, many, context):
-        self.wait()
-        return execute(sql, params, many, context)
-
-
-# Connection alias → its copies behind, in the blocks being run (``None``: none).
-_behind: contextvars.ContextVar[dict[str, _CopiesBehind] | None] = contextvars.ContextVar(
-    "chengxin_copies_behind", default=None
-)
-
-
-@contextmanager
-def copies_behind(using: str = "default") -> Iterator[None]:
-    """Within the block, each plain COPY of ``insert_rows`` on PostgreSQL runs in a thread while
-    the caller builds its next rows: the server works through one table's rows while Python
-    prepares the next table's (docs/performance.md). Any other statement on the connection first
-    waits for the running COPY and raises its error, so statements still run in the order they
-    are given, in the caller's transaction; leaving the block waits for the last COPY. Elsewhere
-    (SQLite) nothing changes.
-    """
-    connection = connections[using]
-    running = _behind.get() or {}
-    if connection.vendor != "postgresql" or using in running:
-        yield
-        return
-    behind = _CopiesBehind(connection)
-    token = _behind.set({**running, using: behind})
-    try:
-        with connection.execute_wrapper(behind):
-            try:
-                yield
-            finally:
-                behind.wait()
-    finally:
-        _behind.reset(token)
 
 
 def _copy_types(connection, concrete) -> list[str] | None:

@@ -49,7 +49,7 @@ from chengxin.collection.models import (
 from chengxin.collection.notices import record_notices_send
 from chengxin.core import crypto
 from chengxin.core import error_codes as core_error_codes
-from chengxin.core.bulk import any_of, bulk_update_rows, copies_behind
+from chengxin.core.bulk import any_of, bulk_update_rows
 from chengxin.core.json import canonical, dumps
 from chengxin.core.personal_data import contains_id_number
 from chengxin.exchange.choices import OutboxEventType
@@ -115,22 +115,20 @@ def apply_rows(batch: Batch, prepared: PreparedRows | None = None) -> None:
     ``prepared``: the upsert rows already validated by ``prepare_rows`` (from ``batch.raw``,
     possibly in another process); otherwise they are validated here.
     """
-    # The records', versions' and events' COPY each run while the next table's rows are built.
-    with copies_behind():
-        if batch.submission.operation == Operation.REVOKE:
-            revoke_rows(batch)
-        else:
-            if prepared is None:
-                validator = batch.validator or RowValidator(
-                    catalog_version_table_schema(batch.version), today=batch.today
-                )
-                prepared = prepare_rows(batch.raw, validator=validator)
-            batch.good = list(prepared.good)
-            batch.bad.update(prepared.bad)
-            upsert_rows(batch)
-            record_notices_send(batch)
-        quarantine_rows(batch)
-        quarantine_clear(batch)
+    if batch.submission.operation == Operation.REVOKE:
+        revoke_rows(batch)
+    else:
+        if prepared is None:
+            validator = batch.validator or RowValidator(
+                catalog_version_table_schema(batch.version), today=batch.today
+            )
+            prepared = prepare_rows(batch.raw, validator=validator)
+        batch.good = list(prepared.good)
+        batch.bad.update(prepared.bad)
+        upsert_rows(batch)
+        record_notices_send(batch)
+    quarantine_rows(batch)
+    quarantine_clear(batch)
 
 
 def upsert_rows(batch: Batch) -> None:

@@ -5,15 +5,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 
-from chengxin.core.bulk import (
-    StatisticsKeeper,
-    allocate_ids,
-    any_of,
-    copies_behind,
-    insert_rows,
-)
+from chengxin.core.bulk import StatisticsKeeper, allocate_ids, any_of, insert_rows
 from chengxin.identity.models import Subject
 
 pytestmark = pytest.mark.django_db
@@ -201,37 +195,3 @@ def test_statistics_kept_in_the_background_count_the_committed_rows():
 
     # then: the analysis saw them, and nothing is pending
     assert (keeper.analysed, keeper.known, keeper.pending) == (1, 12, 0)
-
-
-def test_copies_behind_keep_the_order_of_the_statements():
-    # given: rows written behind, then read at once by the next statement
-    rows = [_row(f"{number:064d}") + (NOW, NOW) for number in range(300)]
-
-    # when
-    with transaction.atomic(), copies_behind():
-        insert_rows(Subject, FIELDS, rows[:200])
-        first = Subject.objects.count()
-        insert_rows(Subject, FIELDS, rows[200:])
-
-    # then: the read waited for the first COPY; leaving the block waited for the second
-    assert first == 200
-    assert Subject.objects.count() == 300
-
-
-def test_an_error_of_a_copy_behind_is_raised_and_nothing_is_kept():
-    # given: a second COPY that breaks the unique blind index
-    row = _row("b" * 64) + (NOW, NOW)
-
-    # when / then: the error reaches the caller (the driver's, as a COPY's always is on
-    # PostgreSQL), and the transaction keeps nothing
-    from psycopg import errors
-
-    with (
-        pytest.raises((IntegrityError, errors.UniqueViolation)),
-        transaction.atomic(),
-        copies_behind(),
-    ):
-        insert_rows(Subject, FIELDS, [row])
-        insert_rows(Subject, FIELDS, [row])
-        Subject.objects.count()
-    assert not Subject.objects.exists()
