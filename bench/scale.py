@@ -371,6 +371,7 @@ def _role_measure(args) -> int:
     from chengxin.dashboards.registry import all_dashboards
     from chengxin.measures.checks.batch import FACTS_CHUNK
     from chengxin.portal.selectors import RED, SERIOUS, disclosed_records, public_id
+    from chengxin.portal.sitemaps import sitemaps
 
     today = timezone.localdate()
     rng = random.Random(SEED + 300 + args.stage)
@@ -439,6 +440,15 @@ def _role_measure(args) -> int:
                 ),
             )
     record({**pages, **entries}, args.page_samples)
+    # The sitemap: its index (the ends of the record ids) and the serious list's last page.
+    last = sitemaps()["serious"].paginator.num_pages
+    sitemap = {
+        "sitemap index": fetched(public, "/sitemap.xml"),
+        "sitemap, last serious page": fetched(
+            public, "/sitemap-serious.xml", lambda turn: {"p": str(last)}
+        ),
+    }
+    record(sitemap, args.page_samples)
     start = today - datetime.timedelta(days=364)
     dashboards = {
         f"dashboard {board.slug}": fetched(
